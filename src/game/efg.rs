@@ -1,0 +1,1 @@
+//! Gambit `.efg` files (placeholder, being written).

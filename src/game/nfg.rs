@@ -1,0 +1,1 @@
+//! Gambit `.nfg` files (placeholder, being written).

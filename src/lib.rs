@@ -1,0 +1,8 @@
+//! `escalation`: two-player escalation standoffs as extensive-form games.
+//!
+//! Module map (each layer depends only on the ones before it):
+//! `game` ← `solve` ← `model` ← `scenario` ← `sim` ← `calibrate` / `whatif` ← `report`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod game;
