@@ -10,7 +10,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const GAMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gambit/games");
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gambit/reference");
+const REFERENCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/gambit/reference"
+);
 const STRATEGIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/io/strategic");
 
 fn game_files() -> Vec<PathBuf> {
@@ -154,12 +157,21 @@ fn full_strategic_form_equals_gambits_where_gambit_does_not_reduce() {
     let mut compared = 0;
     for entry in std::fs::read_dir(STRATEGIC).unwrap() {
         let gambit_path = entry.unwrap().path();
-        let stem = gambit_path.file_stem().unwrap().to_str().unwrap().to_string();
+        let stem = gambit_path
+            .file_stem()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         let gambit = nfg::read(&gambit_path).unwrap();
         let game = efg::read(Path::new(GAMES).join(format!("{stem}.efg"))).unwrap();
         let ours = NormalForm::from_game(&game).unwrap();
         assert_eq!(ours.num_strategies(), gambit.num_strategies(), "{stem}");
-        assert_eq!(ours.payoffs(), gambit.payoffs(), "{stem}: payoffs in Gambit's order");
+        assert_eq!(
+            ours.payoffs(),
+            gambit.payoffs(),
+            "{stem}: payoffs in Gambit's order"
+        );
         compared += 1;
     }
     assert_eq!(compared, 23);

@@ -75,18 +75,16 @@ pub(crate) fn parse_game(text: &str) -> Result<LoadedGame, efg::ReadFailure> {
     }
 }
 
-/// Reads a Gambit game file, deciding between `.efg` and `.nfg` by its header.
+/// Reads a Gambit game file, deciding between `.efg` and `.nfg` by its header (text that is
+/// not UTF-8 is read as Latin-1).
 ///
 /// # Errors
-/// [`LoadError::Io`] when the file cannot be read (or is not UTF-8), [`LoadError::Parse`]
+/// [`LoadError::Io`] when the file cannot be read, [`LoadError::Parse`]
 /// naming the file, line and column of a syntax or consistency problem,
 /// [`LoadError::Invalid`] when the game fails validation.
 pub fn read_game_file(path: impl AsRef<Path>) -> Result<LoadedGame, LoadError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::game::efg::lexer::read_text(path)?;
     parse_game(&text).map_err(|e| e.in_file(path))
 }
 

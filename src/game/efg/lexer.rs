@@ -151,11 +151,19 @@ impl<'a> Lexer<'a> {
                 if c.is_ascii_digit() || matches!(c, '-' | '+' | '.') {
                     match Number::parse(word) {
                         Some(n) => Ok(at(Tok::Number(word.to_string(), n))),
-                        None => Err(ParseError::new(
-                            line,
-                            column,
-                            format!("expected a number (integer, p/q or decimal), found `{word}`"),
-                        )),
+                        None => {
+                            let zero_den = word.split_once('/').is_some_and(|(_, d)| {
+                                !d.is_empty() && d.bytes().all(|b| b == b'0')
+                            });
+                            let message = if zero_den {
+                                format!("the number `{word}` has a zero denominator")
+                            } else {
+                                format!(
+                                    "expected a number (integer, p/q or decimal), found `{word}`"
+                                )
+                            };
+                            Err(ParseError::new(line, column, message))
+                        }
                     }
                 } else {
                     Ok(at(Tok::Symbol(word.to_string())))
@@ -189,6 +197,19 @@ impl<'a> Lexer<'a> {
             }
         }
     }
+}
+
+/// The text of a game file. Files that are not UTF-8 are read as Latin-1 (Gambit reads bytes;
+/// old files may carry Latin-1 labels), so any file gets a located syntax error if malformed.
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String, crate::game::LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| crate::game::LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => e.into_bytes().into_iter().map(char::from).collect(),
+    })
 }
 
 /// `text` as a Gambit string literal: quoted, with `"` and `\` escaped by a backslash.

@@ -107,10 +107,7 @@ pub fn parse(text: &str) -> Result<Game, ParseError> {
 /// and column) for the problems listed at [`parse`].
 pub fn read(path: impl AsRef<Path>) -> Result<Game, LoadError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::game::efg::lexer::read_text(path)?;
     parse_text(&text).map_err(|e| e.in_file(path))
 }
 

@@ -69,10 +69,7 @@ pub fn parse(text: &str) -> Result<NormalForm, ParseError> {
 /// and column) for the problems listed at [`parse`].
 pub fn read(path: impl AsRef<Path>) -> Result<NormalForm, LoadError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::game::efg::lexer::read_text(path)?;
     parse(&text).map_err(|e| LoadError::Parse(e.in_file(path)))
 }
 
