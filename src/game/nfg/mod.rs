@@ -5,6 +5,9 @@
 //! [`NormalForm::to_game`] turns it into a simultaneous-move [`Game`];
 //! [`NormalForm::from_game`] computes the full strategic form of an extensive game.
 //!
+//! Files in the outcome form are read into the same payoff table (outcome labels are not
+//! kept); [`write`] always writes the payoff-list form, as Gambit does.
+//!
 //! # Examples
 //! ```
 //! use escalation::game::nfg::{self, NormalForm};
