@@ -146,3 +146,50 @@ fn nfg_strategy_counts_and_outcome_form() {
     assert_eq!(g.profile_at(5), [2, 1]);
     assert!(g.payoff(&[3, 0]).is_none());
 }
+
+/// One player choosing along `branches` chains of `sets` binary decisions (the same sets on
+/// every chain) after a uniform chance move: `2^sets` pure strategies.
+fn chains(branches: i64, sets: usize) -> escalation::game::Game {
+    use escalation::game::GameBuilder;
+    let mut b = GameBuilder::new(["P"]);
+    let root = b.root();
+    let arms: Vec<String> = (0..branches).map(|k| format!("c{k}")).collect();
+    let probs: Vec<(&str, Number)> = arms
+        .iter()
+        .map(|a| (a.as_str(), Number::ratio(1, branches).unwrap()))
+        .collect();
+    let starts = b.chance(root, "deal", &probs).unwrap();
+    let ids: Vec<_> = (0..sets)
+        .map(|k| b.new_infoset(0, &format!("s{k}"), &["go", "stop"]).unwrap())
+        .collect();
+    for start in starts {
+        let mut node = start;
+        for &set in &ids {
+            let kids = b.attach(node, set).unwrap();
+            b.set_payoffs(kids[1], &[1.0]);
+            node = kids[0];
+        }
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn the_strategic_form_refuses_tables_too_large_to_compute() {
+    use escalation::game::nfg::NormalForm;
+    use escalation::game::NormalFormError;
+    // 2^20 = 1 048 576 profiles, above the 10^6 cap.
+    let err = NormalForm::from_game(&chains(1, 20)).unwrap_err();
+    assert!(
+        matches!(err, NormalFormError::TooManyProfiles { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("1048576"));
+    // 2^19 profiles, each walking ~3 nodes on each of 100 chance branches: ~1.6e8 visits.
+    let err = NormalForm::from_game(&chains(100, 19)).unwrap_err();
+    assert!(matches!(err, NormalFormError::TooMuchWork { .. }), "{err}");
+    // A small one is computed: 2^3 strategies; "stop at the first set" pays 1 on every branch.
+    let nf = NormalForm::from_game(&chains(3, 3)).unwrap();
+    assert_eq!(nf.num_profiles(), 8);
+    assert_eq!(nf.payoffs()[4][0].to_f64(), 1.0); // "211": stop, go, go
+    assert_eq!(nf.payoffs()[0][0].to_f64(), 0.0); // "111": never stop
+}

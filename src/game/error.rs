@@ -213,6 +213,15 @@ pub enum NormalFormError {
         /// The limit.
         cap: usize,
     },
+    /// Tabulating the strategic form would visit too many tree nodes (profiles times the
+    /// nodes each profile reaches).
+    #[error("tabulating the strategic form would visit about {visits:.3e} tree nodes, more than the limit of {limit:.0e}")]
+    TooMuchWork {
+        /// Estimated node visits.
+        visits: f64,
+        /// The limit.
+        limit: f64,
+    },
     /// An operation for two-player games applied to another number of players.
     #[error("this needs a two-player game; the game has {players} players")]
     NotTwoPlayers {

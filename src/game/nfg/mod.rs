@@ -27,7 +27,7 @@ mod strategic;
 
 pub use file::{parse, read, write};
 pub(crate) use strategic::accumulated_exact;
-pub use strategic::MAX_PROFILES;
+pub use strategic::{MAX_NODE_VISITS, MAX_PROFILES};
 
 use super::{Game, GameBuilder, Mover, NodeId, NormalFormError, Number};
 use ndarray::Array2;

@@ -9,6 +9,34 @@ use num_traits::Zero;
 /// The most pure strategy profiles [`NormalForm::from_game`] will tabulate.
 pub const MAX_PROFILES: usize = 1_000_000;
 
+/// The most tree-node visits [`NormalForm::from_game`] will make: each pure profile walks
+/// the nodes it reaches (all branches of chance).
+pub const MAX_NODE_VISITS: f64 = 1e8;
+
+/// Node visits of tabulating every pure profile: a node is reached by the share of profiles
+/// that choose the actions leading to it.
+fn node_visits(game: &Game, total: usize) -> f64 {
+    let mut share = vec![0.0f64; game.nodes().len()];
+    let mut sum = 0.0;
+    for (i, node) in game.nodes().iter().enumerate() {
+        let f = match node.parent {
+            None => 1.0,
+            Some((p, _)) => {
+                let parent = game.node(p);
+                match parent.infoset.map(|s| game.infoset(s)) {
+                    Some(set) if set.mover != Mover::Chance => {
+                        share[p.0] / set.num_actions() as f64
+                    }
+                    _ => share[p.0],
+                }
+            }
+        };
+        share[i] = f;
+        sum += f;
+    }
+    sum * total as f64
+}
+
 /// Arithmetic shared by the exact and the floating computation.
 trait Field: Clone {
     fn zero() -> Self;
@@ -199,7 +227,8 @@ impl NormalForm {
     ///
     /// # Errors
     /// [`NormalFormError::TooManyProfiles`] when there are more than [`MAX_PROFILES`] pure
-    /// profiles.
+    /// profiles, [`NormalFormError::TooMuchWork`] when walking the tree for every profile
+    /// would visit more than [`MAX_NODE_VISITS`] nodes.
     ///
     /// # Examples
     /// ```
@@ -232,6 +261,13 @@ impl NormalForm {
                 })
             }
         };
+        let visits = node_visits(game, total);
+        if visits > MAX_NODE_VISITS {
+            return Err(NormalFormError::TooMuchWork {
+                visits,
+                limit: MAX_NODE_VISITS,
+            });
+        }
         let players: Vec<Strategies> = (0..game.num_players())
             .map(|p| strategies(game, p))
             .collect();
