@@ -31,7 +31,9 @@ fn selten_horse_structure() {
         assert_eq!(g.num_pure_strategies(p).to_string(), "2");
     }
     match g.require_perfect_information() {
-        Err(GameError::NotPerfectInformation { members, player, .. }) => {
+        Err(GameError::NotPerfectInformation {
+            members, player, ..
+        }) => {
             assert_eq!(members, 2);
             assert_eq!(player, "3");
         }
@@ -66,12 +68,16 @@ fn perfect_information_subgames() {
     let root = b.root();
     let k = b.decision(root, 0, "entry", &["Out", "In"]).unwrap();
     b.set_payoffs(k[0], &[0.0, 2.0]);
-    let r = b.chance(
-        k[1],
-        "demand",
-        &[("high", Number::ratio(1, 3).unwrap()), ("low", Number::ratio(2, 3).unwrap())],
-    )
-    .unwrap();
+    let r = b
+        .chance(
+            k[1],
+            "demand",
+            &[
+                ("high", Number::ratio(1, 3).unwrap()),
+                ("low", Number::ratio(2, 3).unwrap()),
+            ],
+        )
+        .unwrap();
     for &n in &r {
         let f = b.decision(n, 1, "", &["Fight", "Acc"]).unwrap();
         b.set_payoffs(f[0], &[-1.0, -1.0]);
@@ -99,10 +105,19 @@ fn chance_probabilities_are_checked_exactly() {
     // 1/3 + 2/3 is exactly one.
     assert!(build(Number::ratio(1, 3).unwrap(), Number::ratio(2, 3).unwrap()).is_ok());
     // 0.3333333333 + 2/3 is not, when kept exact.
-    let err = build(Number::parse("0.3333333333").unwrap(), Number::ratio(2, 3).unwrap());
-    assert!(matches!(err, Err(GameError::ProbabilitySum { .. })), "{err:?}");
+    let err = build(
+        Number::parse("0.3333333333").unwrap(),
+        Number::ratio(2, 3).unwrap(),
+    );
+    assert!(
+        matches!(err, Err(GameError::ProbabilitySum { .. })),
+        "{err:?}"
+    );
     let err = build(Number::int(-1), Number::int(2));
-    assert!(matches!(err, Err(GameError::BadProbability { .. })), "{err:?}");
+    assert!(
+        matches!(err, Err(GameError::BadProbability { .. })),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -112,7 +127,14 @@ fn payoff_vectors_must_match_players() {
     let kids = b.decision(root, 0, "", &["x", "y"]).unwrap();
     b.set_payoffs(kids[0], &[1.0]);
     b.set_payoffs(kids[1], &[1.0, 2.0]);
-    assert!(matches!(b.build(), Err(GameError::PayoffCount { got: 1, players: 2, .. })));
+    assert!(matches!(
+        b.build(),
+        Err(GameError::PayoffCount {
+            got: 1,
+            players: 2,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -120,13 +142,22 @@ fn builder_rejects_bad_references() {
     let mut b = GameBuilder::new(["A"]);
     assert!(matches!(
         b.new_infoset(3, "", &["x"]),
-        Err(GameError::NoSuchPlayer { player: 3, count: 1 })
+        Err(GameError::NoSuchPlayer {
+            player: 3,
+            count: 1
+        })
     ));
-    assert!(matches!(b.new_infoset(0, "", &[]), Err(GameError::NoActions { .. })));
+    assert!(matches!(
+        b.new_infoset(0, "", &[]),
+        Err(GameError::NoActions { .. })
+    ));
     let root = b.root();
     let i = b.new_infoset(0, "", &["x"]).unwrap();
     b.attach(root, i).unwrap();
-    assert!(matches!(b.attach(root, i), Err(GameError::NodeNotTerminal(0))));
+    assert!(matches!(
+        b.attach(root, i),
+        Err(GameError::NodeNotTerminal(0))
+    ));
 }
 
 #[test]
