@@ -1,0 +1,3 @@
+//! Equilibrium solvers.
+
+pub mod enumerate;
