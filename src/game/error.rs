@@ -149,11 +149,7 @@ impl fmt::Display for ParseError {
                 self.column,
                 self.message
             ),
-            None => write!(
-                f,
-                "line {}, column {}: {}",
-                self.line, self.column, self.message
-            ),
+            None => write!(f, "line {}, column {}: {}", self.line, self.column, self.message),
         }
     }
 }
