@@ -7,3 +7,4 @@
 
 pub mod calibrate;
 pub mod game;
+pub mod whatif;
