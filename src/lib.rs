@@ -7,4 +7,5 @@
 
 pub mod calibrate;
 pub mod game;
+pub mod report;
 pub mod whatif;
