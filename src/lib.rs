@@ -5,4 +5,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod calibrate;
 pub mod game;
+pub mod solve;
+pub mod report;
+pub mod whatif;
