@@ -9,12 +9,19 @@
 //! completely labelled vertices are the extreme equilibria; every equilibrium is a convex
 //! combination of extreme ones that share a maximal clique. This is the set that Gambit's
 //! `enummixed` reports, and the output follows Gambit's order (the polytopes are normalised and
-//! their vertices visited exactly as Gambit does; see the `polytope` submodule).
+//! their vertices visited exactly as Gambit 16.7 does; see the `polytope` submodule), checked
+//! against pygambit's `enummixed_solve(rational=True)` on 50 games.
 //!
-//! All arithmetic is exact ([`BigRational`]), so degenerate games — a mixed strategy with more
-//! pure best responses than the size of its support, continua of equilibria — are handled by
-//! the lexicographic rule of the reverse search, not by tolerances, and the output has no
-//! duplicates.
+//! All arithmetic is exact (a fraction-free integer tableau; results as [`BigRational`]), so
+//! degenerate games — a mixed strategy with more pure best responses than the size of its
+//! support, continua of equilibria — are decided exactly, never by tolerances. One deliberate
+//! difference from Gambit: in some degenerate games Gambit's reverse search accepts two bases of
+//! the same vertex and lists an equilibrium more than once; here each equilibrium appears once,
+//! at the position of its first occurrence in Gambit's list.
+//!
+//! Cost: the reverse search visits every basis of the two polytopes once (capped by
+//! [`EnumOptions::max_bases`]), then every pair of vertices is tested, so time grows with the
+//! product of the two vertex counts.
 //!
 //! # Examples
 //!

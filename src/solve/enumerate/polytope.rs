@@ -11,6 +11,8 @@
 //! bases per vertex) are handled by the lexicographic rule rather than by tolerances.
 
 use ndarray::Array2;
+use num_bigint::BigInt;
+use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
@@ -63,15 +65,22 @@ pub(crate) fn enumerate_vertices(
     Ok(vertices)
 }
 
-/// A dictionary of `M w + s = -1` for one basis: `B^{-1} [M | I]` and `B^{-1} (-1)`.
+/// A dictionary of `M w + s = -1` for one basis `B`, kept fraction-free (Edmonds 1967;
+/// Bareiss 1968, as in Gambit's `Tableau<Rational>` and in lrs): with `M' = D M` integral and the
+/// slacks rescaled to match, `entries = d · B^{-1} [M' | I]` and `rhs = d · B^{-1} (-D, …, -D)`
+/// are integers over one positive denominator `d = |det B|`. Every quantity the reverse search
+/// compares is a sign or a ratio within one row or one column, so this positive rescaling of rows
+/// and columns leaves every decision as in Gambit's rational tableau, and no gcd is ever taken.
 #[derive(Debug, Clone)]
 struct Tableau {
     rows: usize,
     cols: usize,
-    /// `B^{-1} [M | I]`, row-major, `rows × (cols + rows)`; see [`Tableau::index`].
-    entries: Vec<BigRational>,
-    /// Values of the basic variables, `B^{-1} (-1, …, -1)`.
-    rhs: Vec<BigRational>,
+    /// `d · B^{-1} [M' | I]`, row-major, `rows × (cols + rows)`; see [`Tableau::index`].
+    entries: Vec<BigInt>,
+    /// `d · B^{-1} (-D, …, -D)`: `d` times the values of the basic variables.
+    rhs: Vec<BigInt>,
+    /// The common denominator `d > 0`.
+    denominator: BigInt,
     /// The basic variable of each row.
     basis: Vec<Label>,
     /// The row of each variable if it is basic, by [`Tableau::index`].
@@ -82,12 +91,13 @@ impl Tableau {
     fn slack_basis(m: &Array2<BigRational>) -> Self {
         let (rows, cols) = m.dim();
         let width = cols + rows;
-        let mut entries = vec![BigRational::zero(); rows * width];
+        let scale = m.iter().fold(BigInt::one(), |l, v| l.lcm(v.denom()));
+        let mut entries = vec![BigInt::zero(); rows * width];
         for ((i, j), value) in m.indexed_iter() {
-            entries[i * width + j] = value.clone();
+            entries[i * width + j] = value.numer() * (&scale / value.denom());
         }
         for i in 0..rows {
-            entries[i * width + cols + i] = BigRational::one();
+            entries[i * width + cols + i] = BigInt::one();
         }
         let mut row_of = vec![None; width];
         for (i, slot) in row_of.iter_mut().skip(cols).enumerate() {
@@ -97,7 +107,8 @@ impl Tableau {
             rows,
             cols,
             entries,
-            rhs: vec![-BigRational::one(); rows],
+            rhs: vec![-scale; rows],
+            denominator: BigInt::one(),
             basis: (0..rows).map(slack).collect(),
             row_of,
         }
@@ -123,7 +134,7 @@ impl Tableau {
         (-rows..=cols).filter(|&l| l != 0)
     }
 
-    fn entry(&self, row: usize, label: Label) -> &BigRational {
+    fn entry(&self, row: usize, label: Label) -> &BigInt {
         &self.entries[row * self.width() + self.index(label)]
     }
 
@@ -131,31 +142,32 @@ impl Tableau {
         self.row_of[self.index(label)].is_some()
     }
 
-    /// Exchange the basic variable of `row` for `label` (Gauss–Jordan step on the pivot entry).
+    /// Exchange the basic variable of `row` for `label`: a fraction-free Gauss–Jordan step whose
+    /// divisions by the old denominator are exact (the entries are minors of `[M' | I]`).
     fn pivot(&mut self, row: usize, label: Label) {
         let width = self.width();
         let col = self.index(label);
         let pivot = self.entries[row * width + col].clone();
-        for value in &mut self.entries[row * width..(row + 1) * width] {
-            *value /= &pivot;
-        }
-        self.rhs[row] /= &pivot;
-        let pivot_row: Vec<BigRational> = self.entries[row * width..(row + 1) * width].to_vec();
+        let pivot_row: Vec<BigInt> = self.entries[row * width..(row + 1) * width].to_vec();
+        let pivot_rhs = self.rhs[row].clone();
+        let old = &self.denominator;
         for i in (0..self.rows).filter(|&i| i != row) {
             let factor = self.entries[i * width + col].clone();
-            if factor.is_zero() {
-                continue;
-            }
             for (value, p) in self.entries[i * width..(i + 1) * width]
                 .iter_mut()
                 .zip(&pivot_row)
             {
-                if !p.is_zero() {
-                    *value -= &factor * p;
-                }
+                *value = (&pivot * &*value - &factor * p) / old;
             }
-            let delta = &factor * &self.rhs[row];
-            self.rhs[i] -= delta;
+            self.rhs[i] = (&pivot * &self.rhs[i] - &factor * &pivot_rhs) / old;
+        }
+        self.denominator = pivot;
+        if self.denominator.is_negative() {
+            // Same values over a positive denominator, so signs can be read off the numerators.
+            self.denominator = -&self.denominator;
+            for value in self.entries.iter_mut().chain(self.rhs.iter_mut()) {
+                *value = -&*value;
+            }
         }
         let leaving = self.basis[row];
         let leaving_index = self.index(leaving);
@@ -164,16 +176,16 @@ impl Tableau {
         self.basis[row] = label;
     }
 
-    /// Reduced costs `c_j - c_B B^{-1} a_j` of the objective `Σ w_j` (slacks cost nothing),
-    /// by storage column.
-    fn relative_costs(&self) -> Vec<BigRational> {
+    /// `d` times the reduced costs `c_j - c_B B^{-1} a_j` of the objective `Σ w_j` (slacks cost
+    /// nothing), by storage column.
+    fn relative_costs(&self) -> Vec<BigInt> {
         let width = self.width();
         (0..width)
             .map(|c| {
                 let own = if c < self.cols {
-                    BigRational::one()
+                    self.denominator.clone()
                 } else {
-                    BigRational::zero()
+                    BigInt::zero()
                 };
                 self.basis
                     .iter()
@@ -196,75 +208,67 @@ impl Tableau {
     }
 
     /// The pivots `(row, entering label)` leading to the children of this basis in the reverse
-    /// search tree, in Gambit's order (`LPTableau::ComputeReversePivots`).
+    /// search tree, in Gambit's order (`LPTableau::ComputeReversePivots`), with its rational
+    /// comparisons rewritten as sign tests on cross products.
     fn reverse_pivots(&self) -> Vec<(usize, Label)> {
         let costs = self.relative_costs();
-        let cost = |label: Label| &costs[self.index(label)];
         let rows = self.rows as isize;
+        let width = self.width();
         let mut pivots = Vec::new();
         for j in self.labels() {
             if self.is_basic(j) {
                 continue;
             }
-            let column: Vec<&BigRational> = (0..self.rows).map(|r| self.entry(r, j)).collect();
+            let cj = self.index(j);
+            let column = |r: usize| &self.entries[r * width + cj];
             // Rows where the prior tableau would be primal feasible.
             let mut best: Vec<usize> = (0..self.rows)
-                .filter(|&r| column[r].is_positive())
+                .filter(|&r| column(r).is_positive())
                 .collect();
             if let Some(&first) = best.first() {
-                let ratio_of = |r: usize| &self.rhs[r] / column[r];
-                let mut ratio = ratio_of(first);
+                // Keep the rows attaining the largest ratio rhs / column (columns positive).
+                let mut arg = first;
                 for &r in &best[1..] {
-                    let x = ratio_of(r);
-                    if x > ratio {
-                        ratio = x;
+                    if &self.rhs[r] * column(arg) > &self.rhs[arg] * column(r) {
+                        arg = r;
                     }
                 }
-                best.retain(|&r| ratio_of(r) >= ratio);
-                // `j` must be the variable that leaves in the prior tableau.
+                best.retain(|&r| &self.rhs[r] * column(arg) >= &self.rhs[arg] * column(r));
+                // `j` must leave in the prior tableau. In Gambit's terms, for a row `k` with
+                // a_ik > 0 (column entry negative), b_k / a_ik - ratio has the sign of rhs_k.
                 best.retain(|&i| {
-                    let a_ij = column[i].recip();
-                    if !a_ij.is_positive() {
-                        return false;
-                    }
-                    let b_i = &self.rhs[i] / column[i];
-                    let ratio = &b_i / &a_ij;
                     (0..self.rows).filter(|&k| k != i).all(|k| {
-                        let a_ik = -(&a_ij * column[k]);
-                        if !a_ik.is_positive() {
-                            return true;
-                        }
-                        let b_k = &self.rhs[k] - &b_i * column[k];
-                        let q = b_k / a_ik;
-                        !(q > ratio || (q == ratio && self.basis[k] < j))
+                        !column(k).is_negative()
+                            || !(self.rhs[k].is_positive()
+                                || (self.rhs[k].is_zero() && self.basis[k] < j))
                     })
                 });
             }
-            // The basic variable of row `i` must be the one that enters in the prior tableau.
+            // The basic variable of row `i` must enter in the prior tableau: with
+            // ratio = c_j / a_ij, the sign of c_k - a_ik · ratio for each candidate `k`.
             best.retain(|&i| {
-                let enter = self.basis[i];
-                let a_ij = self.entry(i, j);
+                let a_ij = &self.entries[i * width + cj];
                 if a_ij.is_zero() {
                     return false;
                 }
-                let ratio = cost(j) / a_ij;
-                let c_jo = cost(enter) - self.entry(i, enter) * &ratio;
-                if !c_jo.is_negative() {
-                    return false;
-                }
-                (-rows..enter)
-                    .filter(|&k| k != 0)
-                    .all(|k| !(cost(k) - self.entry(i, k) * &ratio).is_negative())
+                let c_j = &costs[cj];
+                let negative = |k: Label| {
+                    let ck = self.index(k);
+                    let v = &costs[ck] * a_ij - &self.entries[i * width + ck] * c_j;
+                    v.is_positive() != a_ij.is_positive() && !v.is_zero()
+                };
+                let enter = self.basis[i];
+                negative(enter) && (-rows..enter).filter(|&k| k != 0).all(|k| !negative(k))
             });
             pivots.extend(best.into_iter().map(|i| (i, j)));
         }
         pivots
     }
 
-    /// The vertex of this basis: `z = -w`, slack `1 - (M z)_i = -s_i`.
+    /// The vertex of this basis: `z = -w`, slack `1 - (M z)_i = -s_i` (up to the slack scale).
     fn vertex(&self) -> Vertex {
         let value = |label: Label| match self.row_of[self.index(label)] {
-            Some(r) => -self.rhs[r].clone(),
+            Some(r) => BigRational::new(-self.rhs[r].clone(), self.denominator.clone()),
             None => BigRational::zero(),
         };
         let point: Vec<BigRational> = (0..self.cols).map(|j| value(column(j))).collect();
