@@ -213,7 +213,9 @@ impl CompiledGame {
     /// values from 0 to `lambda` (rungs at most 0.5 / payoff range apart), at each rung a
     /// damped fixed-point iteration (forward sweep: reach probabilities and Bayes beliefs;
     /// backward sweep: conditional action values and the logit response) warm-started from
-    /// the previous rung, to a largest probability change of [`FIXED_POINT_TOLERANCE`]. Every
+    /// the previous rung, until the undamped fixed-point residual `max |softmax(λ v(p)) − p|`
+    /// is below [`FIXED_POINT_TOLERANCE`]; when the iteration contracts slowly (rate above
+    /// 0.5) the last rung is finished by Newton's method at fixed λ. Every
     /// call starts from the uniform profile at λ = 0, so the result does not depend on what
     /// the workspace held. If a rung does not converge, or the profile jumps between rungs
     /// (a sign that the principal branch turned back), the arc-length path follower of
@@ -268,26 +270,35 @@ impl CompiledGame {
             let lam = lambda * r as f64 / rungs as f64;
             ws.prev.copy_from_slice(&ws.behav[..self.profile_len]);
             let mut damping = 1.0;
-            let mut last_change = f64::INFINITY;
+            let mut last = f64::INFINITY;
+            let mut rate = 0.0;
             loop {
                 sweeps += 1;
                 if sweeps > MAX_SWEEPS {
                     return false;
                 }
-                let change = self.damped_sweep(ws, pay, lam, damping);
-                if change <= FIXED_POINT_TOLERANCE {
+                // The undamped fixed-point residual max |softmax(λ v(p)) - p|.
+                let residual = self.damped_sweep(ws, pay, lam, damping) / damping;
+                if residual <= FIXED_POINT_TOLERANCE {
                     break;
                 }
-                if change > last_change {
+                if residual > last {
                     damping = (damping * 0.5).max(1e-3);
+                } else {
+                    rate = residual / last;
                 }
-                last_change = change;
+                last = residual;
             }
             let jump = ws.behav[..self.profile_len]
                 .iter()
                 .zip(&ws.prev)
                 .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
             if jump > MAX_RUNG_JUMP {
+                return false;
+            }
+            // A slowly contracting iteration stops far from the fixed point (the error is
+            // about residual / (1 - rate)): finish the last rung with Newton.
+            if r == rungs && rate > 0.5 && !path::polish(self, ws, pay, lam) {
                 return false;
             }
         }

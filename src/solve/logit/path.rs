@@ -320,6 +320,33 @@ fn finish_at(
         ws.path.u[k] = ws.path.x[k] + w * (ws.path.u[k] - ws.path.x[k]);
     }
     ws.path.u[m] = target;
+    if newton_at(game, ws, pay) {
+        Ok(())
+    } else {
+        Err(failed(ws, m, "singular Jacobian at the target lambda"))
+    }
+}
+
+/// Refines the profile in `ws.behav` to a QRE at `lambda` by Newton's method at fixed λ;
+/// `false` (profile unchanged) when the Jacobian is singular or Newton does not converge.
+pub(crate) fn polish(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64], lambda: f64) -> bool {
+    let m = game.profile_len;
+    if ws.path.x.len() != m + 1 {
+        return false;
+    }
+    for k in 0..m {
+        ws.path.u[k] = ws.behav[k].ln();
+    }
+    ws.path.u[m] = lambda;
+    newton_at(game, ws, pay)
+}
+
+/// Newton at the fixed λ in `ws.path.u[m]` from `ws.path.u`; leaves the normalised profile
+/// in `ws.behav`. `false` on a singular Jacobian or without convergence in 50 steps.
+fn newton_at(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64]) -> bool {
+    let m = game.profile_len;
+    let n = m + 1;
+    let mut converged = false;
     for _ in 0..50 {
         jacobian(game, ws, pay);
         augment(ws, m, Last::Lambda);
@@ -328,18 +355,24 @@ fn finish_at(
         }
         ws.path.rhs[m] = 0.0;
         if !solve_linear(&mut ws.path.a, &mut ws.path.rhs, n) {
-            return Err(failed(ws, m, "singular Jacobian at the target lambda"));
+            return false;
         }
         let dist = ws.path.rhs.iter().fold(0.0_f64, |d, v| d.max(v.abs()));
+        if !dist.is_finite() {
+            return false;
+        }
         for k in 0..m {
             ws.path.u[k] += ws.path.rhs[k];
         }
         if dist < FINAL_TOL * ws.path.u[..m].iter().fold(1.0_f64, |a, v| a.max(v.abs())) {
+            converged = true;
             break;
         }
     }
-    set_probs(game, ws, true);
-    Ok(())
+    if converged {
+        set_probs(game, ws, true);
+    }
+    converged
 }
 
 /// Solves `a z = b` in place (`a` row-major `n × n`, destroyed; `z` into `b`) by Gaussian
