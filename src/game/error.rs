@@ -149,7 +149,11 @@ impl fmt::Display for ParseError {
                 self.column,
                 self.message
             ),
-            None => write!(f, "line {}, column {}: {}", self.line, self.column, self.message),
+            None => write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.message
+            ),
         }
     }
 }

@@ -181,9 +181,7 @@ impl Game {
 
     /// Who moves at a node; `None` at a terminal.
     pub fn mover(&self, node: NodeId) -> Option<Mover> {
-        self.nodes[node.0]
-            .infoset
-            .map(|i| self.infosets[i.0].mover)
+        self.nodes[node.0].infoset.map(|i| self.infosets[i.0].mover)
     }
 
     /// Ids of the terminal nodes, in index order.
@@ -197,7 +195,11 @@ impl Game {
 
     /// Chance probabilities of an information set as `f64` (empty for strategic sets).
     pub fn chance_probs(&self, id: InfosetId) -> Vec<f64> {
-        self.infosets[id.0].probs.iter().map(Number::to_f64).collect()
+        self.infosets[id.0]
+            .probs
+            .iter()
+            .map(Number::to_f64)
+            .collect()
     }
 
     /// Payoffs accumulated along the path to every node, as `f64`: entry `[n][p]` is the sum
