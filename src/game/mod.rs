@@ -30,13 +30,14 @@ mod builder;
 pub mod dot;
 pub mod efg;
 mod error;
+pub mod load;
 pub mod nfg;
 mod number;
 mod profile;
 mod query;
 
 pub use builder::GameBuilder;
-pub use error::{GameError, ParseError};
+pub use error::{GameError, LoadError, NormalFormError, ParseError};
 pub use number::Number;
 pub use profile::{BehaviorProfile, ProfileLayout};
 
