@@ -245,3 +245,25 @@ fn fudenberg_tirole_private_values_uniform() {
     let t = private_value_stopping_time(0.5, |_| 1.0, |x| x, 2000);
     assert!((t - 0.1931).abs() < 1e-4);
 }
+
+#[test]
+fn qre_with_information_sets_matches_the_solve_module() {
+    // The ladder's own solver (root chance probabilities per draw) against the crate's
+    // path-following `logit_solve_lambda` (checked against Gambit) on the exported game.
+    let c = CompiledLadder::new(&Ladder::default()).unwrap();
+    for (lambda, pc, pt) in [(1.0, 0.5, 0.5), (3.0, 0.3, 0.6), (6.0, 0.7, 0.2)] {
+        let mut p = base_params(0);
+        p.set(params::LAMBDA, lambda);
+        p.set(params::PRIOR_CHALLENGER_RESOLUTE, pc);
+        p.set(params::PRIOR_TARGET_RESOLUTE, pt);
+        p.set(params::BELIEF_TARGET_ABOUT_CHALLENGER, pc);
+        p.set(params::BELIEF_CHALLENGER_ABOUT_TARGET, pt);
+        let mut ws = c.workspace();
+        let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
+        let game = c.game_at(&p).unwrap();
+        let reference = escalation::solve::logit::logit_solve_lambda(&game, lambda).unwrap();
+        for (x, y) in b.iter().zip(reference.profile.flat()) {
+            assert!((x - y).abs() < 1e-6, "lambda {lambda}: {x} vs {y}");
+        }
+    }
+}
