@@ -7,4 +7,5 @@
 
 pub mod game;
 pub mod model;
+pub mod scenario;
 pub mod solve;
