@@ -5,7 +5,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod calibrate;
 pub mod game;
 pub mod model;
 pub mod scenario;
 pub mod solve;
+pub mod report;
+pub mod whatif;
