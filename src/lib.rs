@@ -5,5 +5,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod calibrate;
 pub mod game;
 pub mod sim;
+pub mod solve;
+pub mod report;
+pub mod whatif;

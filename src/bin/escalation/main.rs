@@ -3,6 +3,9 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod convert;
+mod solve;
+
 /// Two-player escalation standoffs as games: solve, simulate, calibrate, counterfactuals.
 #[derive(Parser)]
 #[command(name = "escalation", version, about)]
@@ -12,11 +15,20 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Convert a game file between Gambit .efg, .nfg and Graphviz DOT.
+    Convert(convert::ConvertArgs),
+    /// Equilibria of a game file: subgame-perfect, pure agent Nash, logit QRE, or all
+    /// extreme equilibria of a bimatrix game.
+    Solve(solve::SolveArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), Box<dyn std::error::Error>> = match cli.command {};
+    let result: Result<(), Box<dyn std::error::Error>> = match cli.command {
+        Command::Convert(args) => convert::run(&args),
+        Command::Solve(args) => solve::run(&args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
