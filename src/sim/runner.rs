@@ -1,0 +1,270 @@
+//! The parallel, reproducible runner: chunks of runs on a local rayon pool, reduced in order.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::episode::{Episode, RunRecord};
+use super::observer::{Observer, Progress};
+use super::rows::RunSink;
+use super::shard::Shard;
+use super::summary::Summary;
+use super::tally::{RecordFault, Tally};
+use super::SimError;
+
+/// Runs per chunk: the unit of parallel work, of progress reports and of shard boundaries.
+pub const CHUNK_RUNS: u64 = 1024;
+
+/// Chunks handed to the pool at once per thread, between progress reports.
+const CHUNKS_PER_THREAD_PER_BATCH: u64 = 16;
+
+/// The random stream of run `run` of a simulation with seed `seed`:
+/// `ChaCha8Rng::seed_from_u64(seed)` with `set_stream(run)`.
+///
+/// Every run has its own stream of the same key, so a run's numbers do not depend on which
+/// thread or shard plays it, nor on how many numbers other runs draw.
+///
+/// # Examples
+/// ```
+/// use escalation::sim::run_rng;
+/// use rand::Rng;
+/// let a = run_rng(7, 3).next_u64();
+/// let b = run_rng(7, 3).next_u64();
+/// assert_eq!(a, b);
+/// assert_ne!(a, run_rng(7, 4).next_u64());
+/// ```
+pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run);
+    rng
+}
+
+/// A Monte Carlo simulation of an [`Episode`]: `runs` runs with seed `seed`, possibly one shard
+/// of them, on `threads` threads, with optional progress observer and per-run sink.
+///
+/// Results depend only on the episode, the seed and the number of runs: the thread count and
+/// the shard split change nothing (see [`crate::sim`] for why).
+///
+/// # Examples
+/// ```
+/// use escalation::sim::{Episode, Layout, MetricSpec, RunRecord, Simulation};
+/// use rand::RngExt;
+/// use rand_chacha::ChaCha8Rng;
+///
+/// /// A coin that lands heads with probability 0.3, and a uniform draw.
+/// struct Coin(Layout);
+/// impl Episode for Coin {
+///     type Scratch = ();
+///     type Error = std::convert::Infallible;
+///     fn layout(&self) -> &Layout { &self.0 }
+///     fn scratch(&self) {}
+///     fn play(&self, _run: u64, rng: &mut ChaCha8Rng, _: &mut (), out: &mut RunRecord)
+///         -> Result<(), Self::Error> {
+///         out.class = usize::from(rng.random::<f64>() >= 0.3);
+///         out.metrics[0] = rng.random::<f64>();
+///         Ok(())
+///     }
+/// }
+///
+/// let coin = Coin(Layout::new("coin", "v1", &["heads", "tails"],
+///     vec![MetricSpec::new("u", "", 0.0, 1.0, 100)])?);
+/// let summary = Simulation::new(&coin, 42, 10_000).threads(2).run()?;
+/// let report = summary.report();
+/// assert!((report.frequencies[0] - 0.3).abs() < 0.02);
+/// assert!((report.means[0] - 0.5).abs() < 0.01);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Simulation<'a, E: Episode> {
+    episode: &'a E,
+    seed: u64,
+    runs: u64,
+    threads: usize,
+    shard: Shard,
+    observer: Option<&'a mut dyn Observer>,
+    sink: Option<&'a mut dyn RunSink>,
+}
+
+impl<'a, E: Episode> Simulation<'a, E> {
+    /// `runs` runs of `episode` with seed `seed`, on one thread, unsharded.
+    pub fn new(episode: &'a E, seed: u64, runs: u64) -> Self {
+        Self {
+            episode,
+            seed,
+            runs,
+            threads: 1,
+            shard: Shard::WHOLE,
+            observer: None,
+            sink: None,
+        }
+    }
+
+    /// Number of worker threads (a local pool; the global rayon pool is not used).
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// Plays only this shard's runs (see [`Shard::range`]).
+    pub fn shard(mut self, shard: Shard) -> Self {
+        self.shard = shard;
+        self
+    }
+
+    /// Reports progress to `observer` after each batch of chunks, from the calling thread.
+    pub fn observe(mut self, observer: &'a mut dyn Observer) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Streams every run's record, in run order, to `sink`.
+    pub fn per_run(mut self, sink: &'a mut dyn RunSink) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+
+    /// Plays the runs and returns their summary.
+    ///
+    /// # Errors
+    /// [`SimError`] if the thread count is zero or the pool cannot start, the layout is
+    /// invalid, the episode fails on a run or records a class out of range or a non-finite
+    /// metric (the first such run in run order is reported), or the sink fails.
+    pub fn run(self) -> Result<Summary, SimError> {
+        let Simulation {
+            episode,
+            seed,
+            runs,
+            threads,
+            shard,
+            mut observer,
+            mut sink,
+        } = self;
+        let layout = episode.layout();
+        layout.check().map_err(SimError::Layout)?;
+        if threads == 0 {
+            return Err(SimError::Threads(0));
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| SimError::Pool(e.to_string()))?;
+        let range = shard.range(runs, CHUNK_RUNS)?;
+        let first_chunk = range.start / CHUNK_RUNS;
+        let end_chunk = range.end.div_ceil(CHUNK_RUNS);
+        let base = ChaCha8Rng::seed_from_u64(seed);
+        let keep_rows = sink.is_some();
+        let mut tally = Tally::new(layout);
+        let batch = threads as u64 * CHUNKS_PER_THREAD_PER_BATCH;
+        let mut batch_start = first_chunk;
+        while batch_start < end_chunk {
+            let batch_end = (batch_start + batch).min(end_chunk);
+            let parts: Vec<Result<ChunkResult, SimError>> = pool.install(|| {
+                (batch_start..batch_end)
+                    .into_par_iter()
+                    .map_init(
+                        || (episode.scratch(), RunRecord::new(layout)),
+                        |(scratch, record), chunk| {
+                            let runs = (chunk * CHUNK_RUNS).max(range.start)
+                                ..((chunk + 1) * CHUNK_RUNS).min(range.end);
+                            play_chunk(episode, &base, runs, scratch, record, keep_rows)
+                        },
+                    )
+                    .collect()
+            });
+            // Reduce in chunk order; the first failing run in run order is reported.
+            for part in parts {
+                let part = part?;
+                tally.merge(&part.tally);
+                if let Some(sink) = sink.as_deref_mut() {
+                    let width = layout.metrics.len();
+                    let mut record = RunRecord::new(layout);
+                    for (i, &class) in part.classes.iter().enumerate() {
+                        record.class = class;
+                        let row = part.metrics.get(i * width..(i + 1) * width).unwrap_or(&[]);
+                        record.metrics.copy_from_slice(row);
+                        sink.record(part.first_run + i as u64, &record)
+                            .map_err(SimError::Sink)?;
+                    }
+                }
+            }
+            if let Some(obs) = observer.as_deref_mut() {
+                obs.observe(Progress {
+                    done: tally.runs,
+                    total: range.end - range.start,
+                });
+            }
+            batch_start = batch_end;
+        }
+        if let Some(sink) = sink {
+            sink.finish().map_err(SimError::Sink)?;
+        }
+        Ok(Summary {
+            layout: layout.clone(),
+            seed,
+            runs,
+            range,
+            chunk_runs: CHUNK_RUNS,
+            tally,
+        })
+    }
+}
+
+/// What one chunk produced: its tally, and its records if a sink wants them.
+struct ChunkResult {
+    tally: Tally,
+    first_run: u64,
+    classes: Vec<usize>,
+    metrics: Vec<f64>,
+}
+
+fn play_chunk<E: Episode>(
+    episode: &E,
+    base: &ChaCha8Rng,
+    runs: std::ops::Range<u64>,
+    scratch: &mut E::Scratch,
+    record: &mut RunRecord,
+    keep_rows: bool,
+) -> Result<ChunkResult, SimError> {
+    let layout = episode.layout();
+    let mut tally = Tally::new(layout);
+    let n = if keep_rows {
+        (runs.end - runs.start) as usize
+    } else {
+        0
+    };
+    let mut classes = Vec::with_capacity(n);
+    let mut metrics = Vec::with_capacity(n * layout.metrics.len());
+    let first_run = runs.start;
+    for run in runs {
+        let mut rng = base.clone();
+        rng.set_stream(run);
+        record.reset();
+        episode
+            .play(run, &mut rng, scratch, record)
+            .map_err(|e| SimError::Episode {
+                run,
+                source: Box::new(e),
+            })?;
+        tally.add(layout, record).map_err(|fault| match fault {
+            RecordFault::Class(class) => SimError::ClassOutOfRange {
+                run,
+                class,
+                classes: layout.classes.len(),
+            },
+            RecordFault::NonFinite(m, value) => SimError::NonFiniteMetric {
+                run,
+                metric: layout.metrics[m].name.clone(),
+                value,
+            },
+        })?;
+        if keep_rows {
+            classes.push(record.class);
+            metrics.extend_from_slice(&record.metrics);
+        }
+    }
+    Ok(ChunkResult {
+        tally,
+        first_run,
+        classes,
+        metrics,
+    })
+}

@@ -1,0 +1,120 @@
+//! Interval estimates and histogram quantiles used by the summaries.
+
+/// The standard normal quantile for a two-sided 95% interval, Φ⁻¹(0.975).
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// The quantile levels every summary reports.
+pub const QUANTILE_LEVELS: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
+
+/// Wilson score interval for a binomial proportion: `k` successes in `n` trials at normal
+/// quantile `z` (Wilson 1927; method 3 of Newcombe 1998, without continuity correction).
+/// `None` when `n == 0` or `k > n`.
+///
+/// # Examples
+/// ```
+/// use escalation::sim::stats::{wilson, Z95};
+/// // Newcombe (1998), Table I: 81 of 263 gives 0.2553 to 0.3662.
+/// let (lo, hi) = wilson(81, 263, Z95).unwrap();
+/// assert!((lo - 0.2553).abs() < 5e-5 && (hi - 0.3662).abs() < 5e-5);
+/// ```
+pub fn wilson(k: u64, n: u64, z: f64) -> Option<(f64, f64)> {
+    if n == 0 || k > n {
+        return None;
+    }
+    let n = n as f64;
+    let p = k as f64 / n;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+}
+
+/// Quantile `q` of the values counted in a histogram, interpolating linearly inside the bin
+/// where the cumulative count reaches `q * n`.
+///
+/// `slots` is `[underflow, bin 1, ..., bin b, overflow]` over `[lo, hi]`; the underflow slot
+/// spans `[min, lo]` and the overflow slot `[hi, max]`, where `min` and `max` are the exact
+/// extremes. The result lies within one bin width of the true sample quantile when it falls in
+/// a regular bin, and is clamped to `[min, max]`. `None` for an empty histogram.
+pub fn histogram_quantile(
+    slots: &[u64],
+    lo: f64,
+    hi: f64,
+    min: f64,
+    max: f64,
+    q: f64,
+) -> Option<f64> {
+    let n: u64 = slots.iter().sum();
+    if n == 0 || slots.len() < 3 {
+        return None;
+    }
+    let bins = slots.len() - 2;
+    let width = (hi - lo) / bins as f64;
+    let target = q.clamp(0.0, 1.0) * n as f64;
+    let mut before = 0u64;
+    for (s, &c) in slots.iter().enumerate() {
+        if c == 0 {
+            continue;
+        }
+        if (before + c) as f64 >= target {
+            let (left, right) = if s == 0 {
+                (min, lo.min(max))
+            } else if s == bins + 1 {
+                (hi.max(min), max)
+            } else {
+                let left = lo + (s - 1) as f64 * width;
+                (left, left + width)
+            };
+            let frac = ((target - before as f64) / c as f64).clamp(0.0, 1.0);
+            let x = left + frac * (right - left);
+            return Some(x.clamp(min, max));
+        }
+        before += c;
+    }
+    Some(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion:
+    /// comparison of seven methods. Statistics in Medicine 17, 857–872, Table I, method 3
+    /// (Wilson score interval without continuity correction), to 4 decimals.
+    #[test]
+    fn wilson_matches_newcombe_1998_table_1() {
+        let cases = [
+            (81, 263, 0.2553, 0.3662),
+            (15, 148, 0.0624, 0.1605),
+            (0, 20, 0.0000, 0.1611),
+            (1, 29, 0.0061, 0.1718),
+        ];
+        for (k, n, lo, hi) in cases {
+            let (l, h) = wilson(k, n, Z95).unwrap();
+            assert!((l - lo).abs() < 5e-5, "{k}/{n}: lower {l} vs {lo}");
+            assert!((h - hi).abs() < 5e-5, "{k}/{n}: upper {h} vs {hi}");
+        }
+        assert_eq!(wilson(0, 0, Z95), None);
+        assert_eq!(wilson(3, 2, Z95), None);
+    }
+
+    #[test]
+    fn quantiles_of_uniform_bins() {
+        // 100 values, one per bin of width 0.01 over [0, 1]: quantile q is q itself.
+        let mut slots = vec![1u64; 102];
+        slots[0] = 0;
+        slots[101] = 0;
+        for q in QUANTILE_LEVELS {
+            let x = histogram_quantile(&slots, 0.0, 1.0, 0.0, 1.0, q).unwrap();
+            assert!((x - q).abs() < 1e-12, "{q}: {x}");
+        }
+        assert_eq!(
+            histogram_quantile(&[0, 0, 0], 0.0, 1.0, 0.0, 1.0, 0.5),
+            None
+        );
+        // All mass in underflow: between the exact min and lo.
+        let x = histogram_quantile(&[4, 0, 0], 0.0, 1.0, -2.0, -1.0, 0.5).unwrap();
+        assert!((-2.0..=-1.0).contains(&x));
+    }
+}
