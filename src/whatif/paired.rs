@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 /// Purpose tag of the what-if random streams (see [`stream_rng`]).
 const PURPOSE_WHATIF: u64 = 0x0057_4841_5449_4621;
 
+/// Per draw: each arm's metric means over replicates, and each intervention's mean paired
+/// differences.
+type DrawMeans = (Vec<f64>, Vec<f64>);
+
 /// Settings of [`compare`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairedConfig {
@@ -141,7 +145,7 @@ pub fn compare(
 
     // Per draw: for each arm, the mean of each metric over replicates; for each
     // intervention, the mean paired difference. Layout [arm][metric] then [int][metric].
-    let per_draw = |j: usize| -> Result<(Vec<f64>, Vec<f64>), WhatifError> {
+    let per_draw = |j: usize| -> Result<DrawMeans, WhatifError> {
         let theta = &draws[j];
         let mut sums = vec![0.0; (k + 1) * m];
         let mut diffs = vec![0.0; k * m];
@@ -177,7 +181,7 @@ pub fn compare(
         diffs.iter_mut().for_each(|s| *s *= inv);
         Ok((sums, diffs))
     };
-    let run_all = || -> Result<Vec<(Vec<f64>, Vec<f64>)>, WhatifError> {
+    let run_all = || -> Result<Vec<DrawMeans>, WhatifError> {
         (0..draws.len()).into_par_iter().map(per_draw).collect()
     };
     let results = match config.threads {
@@ -199,7 +203,7 @@ pub fn compare(
     };
 
     let column =
-        |f: &dyn Fn(&(Vec<f64>, Vec<f64>)) -> f64| -> Vec<f64> { results.iter().map(f).collect() };
+        |f: &dyn Fn(&DrawMeans) -> f64| -> Vec<f64> { results.iter().map(f).collect() };
     let arm_summary = |a: usize| ArmSummary {
         name: arms[a].0.to_string(),
         metrics: (0..m)
