@@ -7,5 +7,7 @@
 
 pub mod calibrate;
 pub mod game;
+pub mod model;
+pub mod solve;
 pub mod report;
 pub mod whatif;

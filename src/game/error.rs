@@ -149,7 +149,99 @@ impl fmt::Display for ParseError {
                 self.column,
                 self.message
             ),
-            None => write!(f, "line {}, column {}: {}", self.line, self.column, self.message),
+            None => write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.message
+            ),
         }
     }
+}
+
+/// What is wrong with a strategic-form game being built or derived.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NormalFormError {
+    /// A strategic-form game needs at least one player.
+    #[error("a strategic-form game needs at least one player")]
+    NoPlayers,
+    /// The strategy label lists do not match the players.
+    #[error("{players} players but {lists} strategy lists")]
+    StrategyLists {
+        /// Number of players.
+        players: usize,
+        /// Number of strategy lists.
+        lists: usize,
+    },
+    /// A player without strategies.
+    #[error("player {player:?} has no strategies")]
+    NoStrategies {
+        /// The player's name.
+        player: String,
+    },
+    /// The payoff table has the wrong number of pure profiles.
+    #[error("the payoff table has {got} profiles but the strategies make {expected}")]
+    ProfileCount {
+        /// Profiles implied by the strategy counts.
+        expected: usize,
+        /// Profiles given.
+        got: usize,
+    },
+    /// A profile's payoff vector has the wrong length.
+    #[error("profile {profile} has {got} payoffs but the game has {players} players")]
+    PayoffCount {
+        /// Index of the profile (Gambit order, 0-based).
+        profile: usize,
+        /// Payoffs given.
+        got: usize,
+        /// Number of players.
+        players: usize,
+    },
+    /// A payoff that is NaN or infinite.
+    #[error("profile {profile} has a payoff that is not finite")]
+    NonFinitePayoff {
+        /// Index of the profile (Gambit order, 0-based).
+        profile: usize,
+    },
+    /// The strategic form would have more pure profiles than the cap.
+    #[error(
+        "the strategic form has {profiles} pure strategy profiles, more than the limit of {cap}"
+    )]
+    TooManyProfiles {
+        /// Number of profiles (as a decimal string: it may not fit in an integer).
+        profiles: String,
+        /// The limit.
+        cap: usize,
+    },
+    /// An operation for two-player games applied to another number of players.
+    #[error("this needs a two-player game; the game has {players} players")]
+    NotTwoPlayers {
+        /// Number of players.
+        players: usize,
+    },
+}
+
+/// Why a game file could not be loaded. Every message names the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// A syntax or consistency error at a line and column (the error names the file).
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// The file parses but does not describe a valid game.
+    #[error("{}: invalid game: {source}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with the game.
+        source: GameError,
+    },
 }

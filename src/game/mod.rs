@@ -30,13 +30,14 @@ mod builder;
 pub mod dot;
 pub mod efg;
 mod error;
+pub mod load;
 pub mod nfg;
 mod number;
 mod profile;
 mod query;
 
 pub use builder::GameBuilder;
-pub use error::{GameError, ParseError};
+pub use error::{GameError, LoadError, NormalFormError, ParseError};
 pub use number::Number;
 pub use profile::{BehaviorProfile, ProfileLayout};
 
@@ -181,9 +182,7 @@ impl Game {
 
     /// Who moves at a node; `None` at a terminal.
     pub fn mover(&self, node: NodeId) -> Option<Mover> {
-        self.nodes[node.0]
-            .infoset
-            .map(|i| self.infosets[i.0].mover)
+        self.nodes[node.0].infoset.map(|i| self.infosets[i.0].mover)
     }
 
     /// Ids of the terminal nodes, in index order.
@@ -197,7 +196,11 @@ impl Game {
 
     /// Chance probabilities of an information set as `f64` (empty for strategic sets).
     pub fn chance_probs(&self, id: InfosetId) -> Vec<f64> {
-        self.infosets[id.0].probs.iter().map(Number::to_f64).collect()
+        self.infosets[id.0]
+            .probs
+            .iter()
+            .map(Number::to_f64)
+            .collect()
     }
 
     /// Payoffs accumulated along the path to every node, as `f64`: entry `[n][p]` is the sum

@@ -236,8 +236,7 @@ impl Game {
                 }
             }
             is_root[i] = !self.nodes[i].is_terminal()
-                && m.iter()
-                    .all(|(s, c)| *c == self.infosets[*s].members.len());
+                && m.iter().all(|(s, c)| *c == self.infosets[*s].members.len());
             inside[i] = m;
         }
         (0..n).filter(|&i| is_root[i]).map(NodeId).collect()
@@ -249,7 +248,8 @@ impl Game {
         self.infosets
             .iter()
             .filter(|i| i.mover == Mover::Player(player))
-            .fold(BigUint::one(), |acc, i| acc * BigUint::from(i.actions.len()))
+            .fold(BigUint::one(), |acc, i| {
+                acc * BigUint::from(i.actions.len())
+            })
     }
 }
-

@@ -3,6 +3,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod convert;
+
 /// Two-player escalation standoffs as games: solve, simulate, calibrate, counterfactuals.
 #[derive(Parser)]
 #[command(name = "escalation", version, about)]
@@ -12,11 +14,16 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Convert a game file between Gambit .efg, .nfg and Graphviz DOT.
+    Convert(convert::ConvertArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), Box<dyn std::error::Error>> = match cli.command {};
+    let result: Result<(), Box<dyn std::error::Error>> = match cli.command {
+        Command::Convert(args) => convert::run(&args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

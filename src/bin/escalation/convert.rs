@@ -1,0 +1,68 @@
+//! `escalation convert`: translate a game file between Gambit `.efg`, `.nfg` and Graphviz DOT.
+
+use clap::{Args, ValueEnum};
+use escalation::game::load::{read_game_file, write_file_atomic, LoadedGame};
+use escalation::game::{dot, efg, nfg};
+use std::error::Error;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Output formats of `convert`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Gambit extensive form (`EFG 2 R`).
+    Efg,
+    /// Gambit strategic form (`NFG 1 R`, payoff list); an extensive game's full strategic form.
+    Nfg,
+    /// Graphviz DOT drawing of the game tree.
+    Dot,
+}
+
+/// Arguments of `escalation convert`.
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    /// The game file (`.efg` or `.nfg`; the header decides).
+    pub file: PathBuf,
+    /// The format to write.
+    #[arg(long = "to", value_enum)]
+    pub to: Format,
+    /// Write here (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+}
+
+/// Reads the input game. Other input kinds (such as scenario `.toml` files) get their own
+/// branch here, each producing a [`LoadedGame`].
+fn load_input(path: &Path) -> Result<LoadedGame, Box<dyn Error>> {
+    Ok(read_game_file(path)?)
+}
+
+/// Runs `convert`.
+pub fn run(args: &ConvertArgs) -> Result<(), Box<dyn Error>> {
+    let input = load_input(&args.file)?;
+    let text = match args.to {
+        Format::Efg => efg::write(&input.to_game()),
+        Format::Dot => dot::to_dot(&input.to_game(), None),
+        Format::Nfg => {
+            let nf = input.to_normal_form().map_err(|e| {
+                format!(
+                    "{}: cannot make the strategic form: {e}",
+                    args.file.display()
+                )
+            })?;
+            nfg::write(&nf)
+        }
+    };
+    match &args.output {
+        Some(path) => write_file_atomic(path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| format!("cannot write to standard output: {e}"))?;
+        }
+    }
+    Ok(())
+}

@@ -1,1 +1,0 @@
-//! Gambit `.efg` files (placeholder, being written).

@@ -1,1 +1,0 @@
-//! Gambit `.nfg` files (placeholder, being written).

@@ -1,0 +1,553 @@
+//! The structure of the escalation ladder: moves, tariff schedule, levers, types, horizon,
+//! and the public tree of histories it unfolds into.
+
+use super::ModelError;
+
+/// Most tariff steps a schedule may have (keeps per-draw scratch space on the stack).
+pub const MAX_STEPS: usize = 8;
+/// Longest horizon (rounds of threat and response); the tree grows geometrically with it.
+pub const MAX_HORIZON: usize = 4;
+
+/// The two sides of the standoff.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// The side making demands and threats (player 0), e.g. the US.
+    Challenger,
+    /// The side asked to comply (player 1), e.g. Colombia.
+    Target,
+}
+
+impl Side {
+    /// Player index in the compiled game (challenger 0, target 1).
+    pub fn index(self) -> usize {
+        match self {
+            Side::Challenger => 0,
+            Side::Target => 1,
+        }
+    }
+}
+
+/// A move of the ladder. Labels ([`Action::label`]) are the action names in the game and in
+/// documented paths and interventions.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Target complies with the demand at the outset (e.g. accepts the flights).
+    Accept,
+    /// Target publicly refuses.
+    Refuse,
+    /// Challenger lets the refusal stand without threatening.
+    Acquiesce,
+    /// Challenger publicly threatens the tariff schedule and levers.
+    Threaten,
+    /// Target concedes outright.
+    Concede,
+    /// Target concedes with a face-saving variant (e.g. flies the deportees on its own planes).
+    ConcedeFaceSaving,
+    /// Target announces its counter-tariff.
+    Retaliate,
+    /// The mover neither concedes nor escalates this round.
+    Hold,
+    /// Challenger withdraws its threat.
+    BackDown,
+    /// Challenger levies the announced tariff step.
+    Impose,
+    /// Challenger moves one step up the schedule and levies it.
+    Escalate,
+}
+
+impl Action {
+    /// Every action, in label order of the docs.
+    pub const ALL: [Action; 11] = [
+        Action::Accept,
+        Action::Refuse,
+        Action::Acquiesce,
+        Action::Threaten,
+        Action::Concede,
+        Action::ConcedeFaceSaving,
+        Action::Retaliate,
+        Action::Hold,
+        Action::BackDown,
+        Action::Impose,
+        Action::Escalate,
+    ];
+
+    /// The action's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Accept => "Accept",
+            Action::Refuse => "Refuse",
+            Action::Acquiesce => "Acquiesce",
+            Action::Threaten => "Threaten",
+            Action::Concede => "Concede",
+            Action::ConcedeFaceSaving => "ConcedeFaceSaving",
+            Action::Retaliate => "Retaliate",
+            Action::Hold => "Hold",
+            Action::BackDown => "BackDown",
+            Action::Impose => "Impose",
+            Action::Escalate => "Escalate",
+        }
+    }
+
+    /// The action with this label.
+    pub fn from_label(label: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.label() == label)
+    }
+}
+
+/// One step of the tariff schedule: the ad-valorem rate and the day (counted from the threat)
+/// from which the challenger may levy it.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct TariffStep {
+    /// Rate as a fraction (0.25 = 25%).
+    pub rate: f64,
+    /// Earliest day, from the threat, at which this step can be levied.
+    pub day: f64,
+}
+
+/// When a non-tariff lever starts to bite.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LeverStart {
+    /// From the public threat on (e.g. visa revocations ordered with the threat).
+    Threat,
+    /// Only once tariffs are levied.
+    Imposition,
+}
+
+/// A non-tariff lever of the challenger (visa sanctions, customs inspections, financial
+/// sanctions...). Its annual costs to each side are parameters
+/// ([`lever_cost_challenger`](super::params::lever_cost_challenger)).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lever {
+    /// Name, e.g. `visa_sanctions`.
+    pub name: String,
+    /// Whether the lever is part of the threat.
+    pub enabled: bool,
+    /// When it starts to bite.
+    pub from: LeverStart,
+}
+
+/// A structural intervention on the moves: forcing or forbidding actions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Restriction {
+    /// At the decision reached by exactly this public history (action labels from the root),
+    /// only `action` is available.
+    Force {
+        /// The public history, e.g. `["Refuse", "Threaten"]`; empty for the first move.
+        at: Vec<String>,
+        /// The only action left.
+        action: String,
+    },
+    /// At every decision of `side` whose history starts with `after`, these actions are
+    /// removed.
+    Forbid {
+        /// The side whose actions are removed.
+        side: Side,
+        /// History prefix (empty: everywhere).
+        after: Vec<String>,
+        /// Labels of the removed actions.
+        actions: Vec<String>,
+    },
+}
+
+/// The ladder's structure: everything that shapes the game tree (parameters that only move
+/// payoffs live in [`Params`](super::Params)).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ladder {
+    /// Player names: challenger then target.
+    pub players: [String; 2],
+    /// Tariff schedule, steps in increasing order of day; step 0 is announced with the threat.
+    pub schedule: Vec<TariffStep>,
+    /// Length in days of each round of (target response, challenger move) after the threat;
+    /// their number is the horizon, after which the war-of-attrition tail starts. A levied
+    /// tariff or an active lever costs for the whole round in which it is chosen.
+    pub rounds: Vec<f64>,
+    /// Whether the target has the face-saving concession.
+    pub face_saving: bool,
+    /// Non-tariff levers (disabled ones keep their parameter slots).
+    pub levers: Vec<Lever>,
+    /// Number of resolve types of the challenger (1 or 2: irresolute, resolute).
+    pub challenger_types: usize,
+    /// Number of resolve types of the target (1 or 2).
+    pub target_types: usize,
+    /// Forced or forbidden actions (interventions).
+    pub restrictions: Vec<Restriction>,
+}
+
+impl Default for Ladder {
+    /// The default ladder: 25% then 50% after 7 days, two rounds (the first day, then a
+    /// week), face saving, two types each, no levers.
+    fn default() -> Self {
+        Ladder {
+            players: ["Challenger".into(), "Target".into()],
+            schedule: vec![
+                TariffStep {
+                    rate: 0.25,
+                    day: 0.0,
+                },
+                TariffStep {
+                    rate: 0.5,
+                    day: 7.0,
+                },
+            ],
+            rounds: vec![1.0, 7.0],
+            face_saving: true,
+            levers: Vec::new(),
+            challenger_types: 2,
+            target_types: 2,
+            restrictions: Vec::new(),
+        }
+    }
+}
+
+/// How a public history ends.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum End {
+    /// The target complied at the outset.
+    Accepted,
+    /// The challenger let the refusal stand.
+    Acquiesced,
+    /// The target conceded after the threat.
+    Conceded {
+        /// With the face-saving variant.
+        face_saving: bool,
+    },
+    /// The challenger backed down after its threat.
+    BackedDown,
+    /// Nobody yielded within the horizon: war-of-attrition tail.
+    Attrition,
+}
+
+/// Cost-relevant state after a round: announced step, whether levied, whether the target
+/// retaliated.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub struct RoundState {
+    /// Announced step of the schedule.
+    pub step: usize,
+    /// Whether the challenger's tariff is levied.
+    pub imposed: bool,
+    /// Whether the target announced its counter-tariff.
+    pub retaliated: bool,
+}
+
+impl RoundState {
+    /// Dense index of the state, `< 4 * MAX_STEPS`.
+    pub fn id(self) -> usize {
+        (self.step * 2 + usize::from(self.imposed)) * 2 + usize::from(self.retaliated)
+    }
+}
+
+/// A node of the public tree (histories of observed moves, types not included).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicNode {
+    /// Parent and the index of the action leading here.
+    pub parent: Option<(usize, usize)>,
+    /// Actions taken from the root to here.
+    pub history: Vec<Action>,
+    /// The side to move; `None` at a terminal.
+    pub mover: Option<Side>,
+    /// Available actions (after restrictions).
+    pub actions: Vec<Action>,
+    /// Children, one per action.
+    pub children: Vec<usize>,
+    /// Round of threat and response (0 from the threat); rounds completed at a terminal.
+    pub round: usize,
+    /// Escalation level: 1 from the refusal, +1 per retaliation, imposition or escalation.
+    pub level: u32,
+    /// Whether the challenger has threatened.
+    pub threatened: bool,
+    /// Current state of tariffs.
+    pub state: RoundState,
+    /// Highest rate levied so far (0 if none).
+    pub peak_imposed: f64,
+    /// State during each completed round.
+    pub rounds: Vec<RoundState>,
+    /// How the history ends, at a terminal.
+    pub end: Option<End>,
+}
+
+impl PublicNode {
+    /// The history as labels joined by `/` (`""` at the root).
+    pub fn history_label(&self) -> String {
+        self.history
+            .iter()
+            .map(|a| a.label())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+impl Ladder {
+    /// Checks the structure.
+    ///
+    /// # Errors
+    /// [`ModelError::Structure`] naming the offending field.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let bad = |field: &str, msg: String| {
+            Err(ModelError::Structure {
+                field: field.to_string(),
+                message: msg,
+            })
+        };
+        if self.schedule.is_empty() || self.schedule.len() > MAX_STEPS {
+            return bad(
+                "schedule",
+                format!("needs 1 to {MAX_STEPS} steps, has {}", self.schedule.len()),
+            );
+        }
+        for (k, s) in self.schedule.iter().enumerate() {
+            if !(s.rate.is_finite() && s.rate > 0.0 && s.rate <= 10.0) {
+                return bad(
+                    &format!("schedule[{k}].rate"),
+                    format!("{} is not in (0, 10]", s.rate),
+                );
+            }
+            if !(s.day.is_finite() && s.day >= 0.0) {
+                return bad(
+                    &format!("schedule[{k}].day"),
+                    format!("{} is not a day >= 0", s.day),
+                );
+            }
+            if k > 0 && s.day < self.schedule[k - 1].day {
+                return bad(
+                    &format!("schedule[{k}].day"),
+                    "steps must be in increasing order of day".into(),
+                );
+            }
+        }
+        if self.rounds.is_empty() || self.rounds.len() > MAX_HORIZON {
+            return bad(
+                "rounds",
+                format!("needs 1 to {MAX_HORIZON} rounds, has {}", self.rounds.len()),
+            );
+        }
+        for (r, d) in self.rounds.iter().enumerate() {
+            if !(d.is_finite() && *d > 0.0) {
+                return bad(
+                    &format!("rounds[{r}]"),
+                    format!("{d} is not a duration > 0 days"),
+                );
+            }
+        }
+        for (name, n) in [
+            ("challenger_types", self.challenger_types),
+            ("target_types", self.target_types),
+        ] {
+            if !(1..=2).contains(&n) {
+                return bad(name, format!("{n} is not 1 or 2"));
+            }
+        }
+        if self.players[0] == self.players[1] || self.players.iter().any(String::is_empty) {
+            return bad("players", "need two distinct non-empty names".into());
+        }
+        Ok(())
+    }
+
+    /// Number of rounds before the war-of-attrition tail.
+    pub fn horizon(&self) -> usize {
+        self.rounds.len()
+    }
+
+    /// Start day (from the threat) of round `r` (for `r = horizon`, the tail's start).
+    pub fn round_start(&self, r: usize) -> f64 {
+        self.rounds.iter().take(r).sum()
+    }
+
+    /// The public tree: nodes in parent-before-child order, the root first.
+    ///
+    /// # Errors
+    /// [`ModelError::Structure`] for an invalid structure, [`ModelError::Restriction`] when
+    /// a restriction names an action that is not available or removes every action.
+    pub fn public_tree(&self) -> Result<Vec<PublicNode>, ModelError> {
+        self.validate()?;
+        let root = PublicNode {
+            parent: None,
+            history: Vec::new(),
+            mover: Some(Side::Target),
+            actions: Vec::new(),
+            children: Vec::new(),
+            round: 0,
+            level: 0,
+            threatened: false,
+            state: RoundState::default(),
+            peak_imposed: 0.0,
+            rounds: Vec::new(),
+            end: None,
+        };
+        let mut nodes = vec![root];
+        let mut used = vec![false; self.restrictions.len()];
+        let mut i = 0;
+        while i < nodes.len() {
+            if nodes[i].mover.is_some() {
+                let actions = self.restricted(&nodes[i], &mut used)?;
+                let mut children = Vec::with_capacity(actions.len());
+                for (a, &act) in actions.iter().enumerate() {
+                    let child = self.step(&nodes[i], i, a, act);
+                    children.push(nodes.len());
+                    nodes.push(child);
+                }
+                nodes[i].actions = actions;
+                nodes[i].children = children;
+            }
+            i += 1;
+        }
+        for (k, u) in used.iter().enumerate() {
+            if !u {
+                return Err(ModelError::Restriction {
+                    index: k,
+                    message: "matches no decision of the ladder".into(),
+                });
+            }
+        }
+        Ok(nodes)
+    }
+
+    fn available(&self, n: &PublicNode) -> Vec<Action> {
+        use Action::*;
+        match (n.mover, n.history.len()) {
+            (Some(Side::Target), 0) => vec![Accept, Refuse],
+            (Some(Side::Challenger), 1) => vec![Acquiesce, Threaten],
+            (Some(Side::Target), _) => {
+                let mut v = vec![Concede];
+                if self.face_saving {
+                    v.push(ConcedeFaceSaving);
+                }
+                v.push(Hold);
+                if !n.state.retaliated {
+                    v.push(Retaliate);
+                }
+                v
+            }
+            (Some(Side::Challenger), _) => {
+                let mut v = vec![BackDown, Hold];
+                if !n.state.imposed {
+                    v.push(Impose);
+                }
+                // A step may be levied in the round during which it falls due.
+                let end = self.round_start(n.round + 1);
+                if let Some(next) = self.schedule.get(n.state.step + 1) {
+                    if next.day <= end {
+                        v.push(Escalate);
+                    }
+                }
+                v
+            }
+            (None, _) => Vec::new(),
+        }
+    }
+
+    fn restricted(&self, n: &PublicNode, used: &mut [bool]) -> Result<Vec<Action>, ModelError> {
+        let mut actions = self.available(n);
+        let hist: Vec<&str> = n.history.iter().map(|a| a.label()).collect();
+        for (k, r) in self.restrictions.iter().enumerate() {
+            match r {
+                Restriction::Force { at, action } => {
+                    if at.iter().map(String::as_str).eq(hist.iter().copied()) {
+                        used[k] = true;
+                        match actions.iter().find(|a| a.label() == action) {
+                            Some(&a) => actions = vec![a],
+                            None => return Err(ModelError::Restriction {
+                                index: k,
+                                message: format!(
+                                    "action {action:?} is not available after {:?} (available: {})",
+                                    at.join("/"),
+                                    labels(&actions)
+                                ),
+                            }),
+                        }
+                    }
+                }
+                Restriction::Forbid {
+                    side,
+                    after,
+                    actions: removed,
+                } => {
+                    let prefix = after.len() <= hist.len()
+                        && after
+                            .iter()
+                            .map(String::as_str)
+                            .eq(hist[..after.len()].iter().copied());
+                    if Some(*side) == n.mover && prefix {
+                        let before = actions.len();
+                        actions.retain(|a| !removed.iter().any(|r| r == a.label()));
+                        if actions.len() < before {
+                            used[k] = true;
+                        }
+                        if actions.is_empty() {
+                            return Err(ModelError::Restriction {
+                                index: k,
+                                message: format!(
+                                    "removes every action after {:?}",
+                                    n.history_label()
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(actions)
+    }
+
+    fn step(&self, n: &PublicNode, id: usize, a: usize, act: Action) -> PublicNode {
+        let mut c = n.clone();
+        c.parent = Some((id, a));
+        c.history.push(act);
+        c.actions = Vec::new();
+        c.children = Vec::new();
+        c.mover = None;
+        use Action::*;
+        match act {
+            Accept => c.end = Some(End::Accepted),
+            Refuse => {
+                c.level = 1;
+                c.mover = Some(Side::Challenger);
+            }
+            Acquiesce => c.end = Some(End::Acquiesced),
+            Threaten => {
+                c.threatened = true;
+                c.mover = Some(Side::Target);
+            }
+            Concede => c.end = Some(End::Conceded { face_saving: false }),
+            ConcedeFaceSaving => c.end = Some(End::Conceded { face_saving: true }),
+            BackDown => c.end = Some(End::BackedDown),
+            Retaliate | Hold if n.mover == Some(Side::Target) => {
+                if act == Retaliate {
+                    c.state.retaliated = true;
+                    c.level += 1;
+                }
+                c.mover = Some(Side::Challenger);
+            }
+            Hold | Impose | Escalate | Retaliate => {
+                if act == Impose {
+                    c.state.imposed = true;
+                    c.level += 1;
+                }
+                if act == Escalate {
+                    c.state.step += 1;
+                    c.state.imposed = true;
+                    c.level += 1;
+                }
+                if c.state.imposed {
+                    let rate = self.schedule[c.state.step].rate;
+                    c.peak_imposed = c.peak_imposed.max(rate);
+                }
+                c.rounds.push(c.state);
+                c.round += 1;
+                if c.round >= self.horizon() {
+                    c.end = Some(End::Attrition);
+                } else {
+                    c.mover = Some(Side::Target);
+                }
+            }
+        }
+        c
+    }
+}
+
+pub(crate) fn labels(actions: &[Action]) -> String {
+    actions
+        .iter()
+        .map(|a| a.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,112 @@
+//! The escalation ladder: named parameters → an extensive-form game (DESIGN.md §2).
+//!
+//! A [`Ladder`] fixes the structure (tariff schedule, levers, horizon, resolve types,
+//! interventions on moves); [`Params`] holds the numbers (stakes, audience costs, trade,
+//! elasticity, priors, lambda...) as a flat vector with named indices ([`params`]).
+//! [`CompiledLadder::new`] unfolds the ladder once into a [`Game`](crate::game::Game) with
+//! per-terminal features; then per draw [`CompiledLadder::payoffs_into`] and
+//! [`CompiledLadder::behaviour`] (logit agent QRE) do the numeric work.
+//!
+//! # The moves
+//! 1. Target: `Accept` or `Refuse` (public).
+//! 2. Challenger: `Acquiesce` or `Threaten` (tariff schedule step 0 and the enabled levers).
+//! 3. Each round r (lengths `rounds[r]` in days, default 1 then 7): the target `Concede`s,
+//!    `ConcedeFaceSaving` (if enabled), `Hold`s or `Retaliate`s (counter-tariff, once); then
+//!    the challenger `BackDown`s, `Hold`s (threat in reserve), `Impose`s the announced step or
+//!    `Escalate`s one step (when the step falls due by the round's end).
+//! 4. After the last round, a war-of-attrition tail ([`attrition`]).
+//!
+//! # Types and misperception
+//! Each side has one or two resolve types (irresolute, resolute: stake times the resolve
+//! factor), drawn by a root chance node with the true priors; a side sees its own type only.
+//! Misperception: each side plays the QRE of the game whose prior about the *other* side is
+//! its own belief, taking that view as common knowledge (see [`CompiledLadder::behaviour`]).
+//!
+//! # Payoff scale
+//! $bn-equivalents discounted to the threat: trade flows are $bn a year, so one day of a 25%
+//! tariff on $14bn of exports costs about $0.006bn; stakes and audience costs are of order
+//! $0.1–10bn, so lambda of order 1–10 separates choices whose values differ by $0.1–1bn.
+//!
+//! # Examples
+//! ```
+//! use escalation::model::{params, Action, CompiledLadder, Ladder, Params};
+//! let ladder = Ladder::default();
+//! let compiled = CompiledLadder::new(&ladder)?;
+//! let mut p = Params::new(0);
+//! p.set(params::STAKE_CHALLENGER, 2.0);
+//! p.set(params::EXPORTS_TARGET, 14.0);
+//! let mut ws = compiled.workspace();
+//! let b = compiled.behaviour(&mut ws, &p)?.to_vec();
+//! let ll = compiled.path_log_likelihood(&b, &p, &[Action::Refuse, Action::Threaten])?;
+//! assert!(ll < 0.0);
+//! # Ok::<(), escalation::model::ModelError>(())
+//! ```
+
+pub mod attrition;
+mod compiled;
+mod ladder;
+mod outcome;
+pub mod params;
+mod qre;
+mod report;
+
+pub use compiled::{export_loss, CompiledLadder, LadderWorkspace, FROZEN_REPORT_DAYS};
+pub use ladder::{
+    Action, End, Ladder, Lever, LeverStart, PublicNode, Restriction, RoundState, Side, TariffStep,
+    MAX_HORIZON, MAX_STEPS,
+};
+pub use outcome::{Outcome, OutcomeClass};
+pub use params::{ParamError, Params};
+pub use report::{report_equilibrium, EquilibriumReport};
+
+use crate::game::GameError;
+
+/// What went wrong building or using a ladder.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A structural field is invalid.
+    #[error("ladder field {field}: {message}")]
+    Structure {
+        /// The field, e.g. `schedule[1].day`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An intervention on the moves cannot be applied.
+    #[error("restriction #{index}: {message}")]
+    Restriction {
+        /// Index in [`Ladder::restrictions`].
+        index: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A parameter out of range.
+    #[error(transparent)]
+    Params(#[from] ParamError),
+    /// A parameter vector of the wrong length for the ladder.
+    #[error("parameter vector has {got} entries, the ladder needs {expected}")]
+    ParamCount {
+        /// Entries given.
+        got: usize,
+        /// Entries needed.
+        expected: usize,
+    },
+    /// A documented path that leaves the ladder.
+    #[error("documented path, move #{index}: {message}")]
+    Path {
+        /// Index of the move in the path.
+        index: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A terminal index out of range.
+    #[error("no terminal with index {0}")]
+    NoSuchTerminal(usize),
+    /// The game failed validation.
+    #[error(transparent)]
+    Game(#[from] GameError),
+    /// The QRE solver failed.
+    #[error("solver: {0}")]
+    Solve(String),
+}

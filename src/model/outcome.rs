@@ -1,0 +1,103 @@
+//! What a terminal of the ladder means: who yielded, when, at what tariffs and cost.
+
+use super::ladder::Side;
+use std::fmt;
+
+/// Class of an outcome, for frequency tables.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OutcomeClass {
+    /// The target complied at the outset (e.g. accepted the flights).
+    Accepted,
+    /// The challenger let the refusal stand without a threat.
+    Acquiesced,
+    /// The target conceded after the threat.
+    Conceded,
+    /// The target conceded with the face-saving variant.
+    ConcededFaceSaving,
+    /// The challenger backed down after threatening.
+    BackedDown,
+    /// Nobody yielded within the horizon: a tariff war of attrition.
+    Attrition,
+}
+
+impl OutcomeClass {
+    /// Every class, in table order.
+    pub const ALL: [OutcomeClass; 6] = [
+        OutcomeClass::Accepted,
+        OutcomeClass::Acquiesced,
+        OutcomeClass::Conceded,
+        OutcomeClass::ConcededFaceSaving,
+        OutcomeClass::BackedDown,
+        OutcomeClass::Attrition,
+    ];
+
+    /// Dense index in [`OutcomeClass::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Short snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutcomeClass::Accepted => "accepted",
+            OutcomeClass::Acquiesced => "acquiesced",
+            OutcomeClass::Conceded => "conceded",
+            OutcomeClass::ConcededFaceSaving => "conceded_face_saving",
+            OutcomeClass::BackedDown => "backed_down",
+            OutcomeClass::Attrition => "attrition",
+        }
+    }
+
+    /// Which side yielded (for attrition: nobody within the horizon).
+    pub fn yielded(self) -> Option<Side> {
+        match self {
+            OutcomeClass::Accepted | OutcomeClass::Conceded | OutcomeClass::ConcededFaceSaving => {
+                Some(Side::Target)
+            }
+            OutcomeClass::Acquiesced | OutcomeClass::BackedDown => Some(Side::Challenger),
+            OutcomeClass::Attrition => None,
+        }
+    }
+}
+
+impl fmt::Display for OutcomeClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Everything a terminal of the ladder means, at given parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// The class.
+    pub class: OutcomeClass,
+    /// Who yielded (`None` in the attrition tail, where either may, see
+    /// [`Outcome::tail_target_concedes_prob`]).
+    pub conceded: Option<Side>,
+    /// Index of the yielding move on the path (0 = the first move); for attrition the number
+    /// of moves before the tail.
+    pub move_index: usize,
+    /// Day, counted from the threat, at which the standoff ended (for attrition: the tail's
+    /// start plus its expected duration, infinite if frozen).
+    pub day: f64,
+    /// Highest tariff rate announced (0 if no threat).
+    pub peak_tariff_announced: f64,
+    /// Highest tariff rate actually levied (0 if never).
+    pub peak_tariff_imposed: f64,
+    /// Whether tariffs were ever levied.
+    pub tariffs_imposed: bool,
+    /// Whether the target announced its counter-tariff.
+    pub counter_tariff_announced: bool,
+    /// Challenger's undiscounted economic cost, $bn (tariffs and levers; the attrition tail
+    /// at its expected duration).
+    pub cost_challenger_bn: f64,
+    /// Target's undiscounted economic cost, $bn.
+    pub cost_target_bn: f64,
+    /// Duration in days from the threat (0 when no threat; infinite for a frozen tail).
+    pub duration_days: f64,
+    /// In the attrition tail, the probability that the target is the one to concede.
+    pub tail_target_concedes_prob: f64,
+    /// The public history, action labels joined by `/`.
+    pub history: String,
+}

@@ -1,0 +1,483 @@
+//! A game compiled to flat arrays, and the allocation-free logit solver on it.
+
+use super::path;
+use crate::game::{Game, Mover, NodeId};
+use crate::solve::SolveError;
+
+const NONE: u32 = u32::MAX;
+
+/// A game compiled to flat arrays for repeated logit solves with changing payoffs.
+///
+/// Nodes keep the game's indices, in which a parent precedes its children, so iterating them
+/// backwards is a reverse topological order. Each node's children are a range of
+/// `children`; the actions of every strategic information set are contiguous, at the set's
+/// offset in the flat behaviour profile (Gambit's order), and chance actions follow them.
+///
+/// # Examples
+/// ```
+/// use escalation::game::GameBuilder;
+/// use escalation::solve::logit::CompiledGame;
+///
+/// let mut b = GameBuilder::new(["Entrant", "Incumbent"]);
+/// let root = b.root();
+/// let entry = b.decision(root, 0, "entry", &["Out", "In"])?;
+/// let resp = b.decision(entry[1], 1, "response", &["Fight", "Accommodate"])?;
+/// let game = b.build()?;
+/// let compiled = CompiledGame::new(&game);
+/// let mut ws = compiled.workspace();
+/// // Terminals in order: Out, Fight, Accommodate; one row of payoffs each.
+/// assert_eq!(compiled.terminals().len(), 3);
+/// let payoffs = [0.0, 2.0, -1.0, -1.0, 1.0, 1.0];
+/// let profile = compiled.solve(&mut ws, &payoffs, 0.0)?;
+/// assert_eq!(profile, &[0.5, 0.5, 0.5, 0.5]);
+/// let profile = compiled.solve(&mut ws, &payoffs, 2.0)?;
+/// // The incumbent accommodates with probability e^2 / (e^-2 + e^2).
+/// let acc = 1.0 / (1.0 + (-4.0f64).exp());
+/// assert!((profile[3] - acc).abs() < 1e-15);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct CompiledGame {
+    pub(super) num_players: usize,
+    pub(super) child_start: Vec<u32>,
+    pub(super) children: Vec<u32>,
+    /// Compiled information set of each node, `NONE` at terminals.
+    pub(super) node_set: Vec<u32>,
+    /// Terminal row of each node, `NONE` at decision and chance nodes.
+    pub(super) node_terminal: Vec<u32>,
+    /// Mover of each compiled set: a player index, or `NONE` for chance.
+    pub(super) set_player: Vec<u32>,
+    /// Offset of each set's first action in the behaviour array.
+    pub(super) set_action: Vec<u32>,
+    pub(super) set_num_actions: Vec<u32>,
+    pub(super) member_start: Vec<u32>,
+    pub(super) members: Vec<u32>,
+    /// Strategic sets in profile order.
+    pub(super) strategic: Vec<u32>,
+    /// Length of the flat behaviour profile (strategic actions).
+    pub(super) profile_len: usize,
+    /// Chance probabilities, at offsets `profile_len..` of the behaviour array.
+    pub(super) chance_probs: Vec<f64>,
+    pub(super) terminals: Vec<NodeId>,
+    pub(super) perfect_information: bool,
+}
+
+/// Scratch space for [`CompiledGame::solve`], sized once by [`CompiledGame::workspace`].
+#[derive(Clone, Debug)]
+pub struct LogitWorkspace {
+    /// Behaviour probabilities: strategic actions in profile order, then chance actions.
+    pub(super) behav: Vec<f64>,
+    pub(super) next: Vec<f64>,
+    /// The previous rung's solution on the continuation ladder.
+    pub(super) prev: Vec<f64>,
+    pub(super) reach: Vec<f64>,
+    /// Continuation value of every node for every player (`node * players + player`).
+    pub(super) value: Vec<f64>,
+    /// Conditional value of every strategic action to its mover.
+    pub(super) action_value: Vec<f64>,
+    pub(super) exp_count: u64,
+    pub(super) path: path::PathWorkspace,
+}
+
+/// Sweeps of the damped fixed-point iteration before falling back to path following.
+const MAX_SWEEPS: usize = 20_000;
+/// Convergence tolerance of the fixed-point iteration (largest probability change).
+pub const FIXED_POINT_TOLERANCE: f64 = 1e-10;
+/// Largest λ increase per rung of the continuation ladder, in units of 1 / payoff range.
+const LADDER_STEP: f64 = 0.5;
+/// Largest probability jump allowed between rungs before the ladder is deemed to have left
+/// the principal branch.
+const MAX_RUNG_JUMP: f64 = 0.25;
+
+impl CompiledGame {
+    /// Compiles `game`.
+    pub fn new(game: &Game) -> CompiledGame {
+        let layout = game.profile_layout();
+        let n = game.nodes().len();
+        let mut child_start = Vec::with_capacity(n + 1);
+        let mut children = Vec::new();
+        let mut node_set = vec![NONE; n];
+        let mut node_terminal = vec![NONE; n];
+        let mut terminals = Vec::new();
+        for (i, node) in game.nodes().iter().enumerate() {
+            child_start.push(children.len() as u32);
+            children.extend(node.children.iter().map(|c| c.0 as u32));
+            match node.infoset {
+                Some(s) => node_set[i] = s.0 as u32,
+                None => {
+                    node_terminal[i] = terminals.len() as u32;
+                    terminals.push(NodeId(i));
+                }
+            }
+        }
+        child_start.push(children.len() as u32);
+        let sets = game.infosets();
+        let mut set_player = Vec::with_capacity(sets.len());
+        let mut set_action = Vec::with_capacity(sets.len());
+        let mut set_num_actions = Vec::with_capacity(sets.len());
+        let mut member_start = Vec::with_capacity(sets.len() + 1);
+        let mut members = Vec::new();
+        let mut chance_probs = Vec::new();
+        for (k, set) in sets.iter().enumerate() {
+            set_num_actions.push(set.num_actions() as u32);
+            member_start.push(members.len() as u32);
+            members.extend(set.members.iter().map(|m| m.0 as u32));
+            match set.mover {
+                Mover::Player(p) => {
+                    set_player.push(p as u32);
+                    set_action.push(layout.offset[k].unwrap_or(0) as u32);
+                }
+                Mover::Chance => {
+                    set_player.push(NONE);
+                    set_action.push((layout.len + chance_probs.len()) as u32);
+                    chance_probs.extend(set.probs.iter().map(|p| p.to_f64()));
+                }
+            }
+        }
+        member_start.push(members.len() as u32);
+        CompiledGame {
+            num_players: game.num_players(),
+            child_start,
+            children,
+            node_set,
+            node_terminal,
+            set_player,
+            set_action,
+            set_num_actions,
+            member_start,
+            members,
+            strategic: layout.order.iter().map(|s| s.0 as u32).collect(),
+            profile_len: layout.len,
+            chance_probs,
+            terminals,
+            perfect_information: game.is_perfect_information(),
+        }
+    }
+
+    /// The terminal nodes, in the order of the rows of `terminal_payoffs`.
+    pub fn terminals(&self) -> &[NodeId] {
+        &self.terminals
+    }
+
+    /// Number of players.
+    pub fn num_players(&self) -> usize {
+        self.num_players
+    }
+
+    /// Length of the flat behaviour profile that [`CompiledGame::solve`] returns.
+    pub fn profile_len(&self) -> usize {
+        self.profile_len
+    }
+
+    /// The terminal payoffs of `game` (which must be the game this was compiled from), as
+    /// the flat row-major array [`CompiledGame::solve`] takes.
+    pub fn game_payoffs(&self, game: &Game) -> Vec<f64> {
+        let acc = game.accumulated_payoffs();
+        self.terminals
+            .iter()
+            .flat_map(|t| acc.get(t.0).cloned().unwrap_or_default())
+            .collect()
+    }
+
+    /// A workspace sized for this game.
+    pub fn workspace(&self) -> LogitWorkspace {
+        let n = self.node_set.len();
+        let mut behav = vec![0.0; self.profile_len + self.chance_probs.len()];
+        behav[self.profile_len..].copy_from_slice(&self.chance_probs);
+        LogitWorkspace {
+            behav,
+            next: vec![0.0; self.profile_len],
+            prev: vec![0.0; self.profile_len],
+            reach: vec![0.0; n],
+            value: vec![0.0; n * self.num_players],
+            action_value: vec![0.0; self.profile_len],
+            exp_count: 0,
+            path: if self.perfect_information {
+                path::PathWorkspace::default()
+            } else {
+                path::PathWorkspace::new(self.profile_len)
+            },
+        }
+    }
+
+    /// How many `exp` evaluations the last [`CompiledGame::solve`] with `ws` used.
+    pub fn exp_count(&self, ws: &LogitWorkspace) -> u64 {
+        ws.exp_count
+    }
+
+    /// The logit agent QRE at precision `lambda` for these terminal payoffs (row-major:
+    /// terminal `t`, player `p` at `t * num_players + p`; the game's own outcomes are
+    /// ignored), as a flat behaviour profile in Gambit's order.
+    ///
+    /// Perfect information: one exact backward sweep. With information sets: a ladder of λ
+    /// values from 0 to `lambda` (rungs at most 0.5 / payoff range apart), at each rung a
+    /// damped fixed-point iteration (forward sweep: reach probabilities and Bayes beliefs;
+    /// backward sweep: conditional action values and the logit response) warm-started from
+    /// the previous rung, to a largest probability change of [`FIXED_POINT_TOLERANCE`]. Every
+    /// call starts from the uniform profile at λ = 0, so the result does not depend on what
+    /// the workspace held. If a rung does not converge, or the profile jumps between rungs
+    /// (a sign that the principal branch turned back), the arc-length path follower of
+    /// [`super::logit_solve_lambda`] solves the same problem in the same workspace.
+    ///
+    /// Nothing is allocated.
+    ///
+    /// # Errors
+    /// [`SolveError::PayoffLength`], [`SolveError::NonFinitePayoff`], [`SolveError::BadLambda`],
+    /// or [`SolveError::PathFailed`] when even path following fails.
+    pub fn solve<'w>(
+        &self,
+        ws: &'w mut LogitWorkspace,
+        terminal_payoffs: &[f64],
+        lambda: f64,
+    ) -> Result<&'w [f64], SolveError> {
+        let expected = self.terminals.len() * self.num_players;
+        if terminal_payoffs.len() != expected {
+            return Err(SolveError::PayoffLength {
+                expected,
+                got: terminal_payoffs.len(),
+            });
+        }
+        if let Some((index, &value)) = terminal_payoffs
+            .iter()
+            .enumerate()
+            .find(|(_, x)| !x.is_finite())
+        {
+            return Err(SolveError::NonFinitePayoff { index, value });
+        }
+        if !(lambda.is_finite() && lambda >= 0.0) {
+            return Err(SolveError::BadLambda(lambda));
+        }
+        ws.exp_count = 0;
+        if self.perfect_information {
+            self.backward_logit(ws, terminal_payoffs, lambda);
+        } else if !self.ladder(ws, terminal_payoffs, lambda) {
+            path::trace_to(self, ws, terminal_payoffs, lambda)?;
+        }
+        Ok(&ws.behav[..self.profile_len])
+    }
+
+    fn ladder(&self, ws: &mut LogitWorkspace, pay: &[f64], lambda: f64) -> bool {
+        self.set_uniform(ws);
+        if lambda == 0.0 {
+            return true;
+        }
+        let range = payoff_range(pay);
+        let rungs = ((lambda * range / LADDER_STEP).ceil() as usize).max(1);
+        let mut sweeps = 0;
+        for r in 1..=rungs {
+            let lam = lambda * r as f64 / rungs as f64;
+            ws.prev.copy_from_slice(&ws.behav[..self.profile_len]);
+            let mut damping = 1.0;
+            let mut last_change = f64::INFINITY;
+            loop {
+                sweeps += 1;
+                if sweeps > MAX_SWEEPS {
+                    return false;
+                }
+                let change = self.damped_sweep(ws, pay, lam, damping);
+                if change <= FIXED_POINT_TOLERANCE {
+                    break;
+                }
+                if change > last_change {
+                    damping = (damping * 0.5).max(1e-3);
+                }
+                last_change = change;
+            }
+            let jump = ws.behav[..self.profile_len]
+                .iter()
+                .zip(&ws.prev)
+                .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
+            if jump > MAX_RUNG_JUMP {
+                return false;
+            }
+        }
+        true
+    }
+
+    pub(super) fn set_uniform(&self, ws: &mut LogitWorkspace) {
+        for &s in &self.strategic {
+            let s = s as usize;
+            let off = self.set_action[s] as usize;
+            let k = self.set_num_actions[s] as usize;
+            ws.behav[off..off + k].fill(1.0 / k as f64);
+        }
+    }
+
+    /// One damped fixed-point step; returns the largest probability change.
+    fn damped_sweep(&self, ws: &mut LogitWorkspace, pay: &[f64], lambda: f64, damping: f64) -> f64 {
+        self.evaluate(ws, pay);
+        let mut change = 0.0_f64;
+        for &s in &self.strategic {
+            let s = s as usize;
+            let off = self.set_action[s] as usize;
+            let k = self.set_num_actions[s] as usize;
+            let vals = &ws.action_value[off..off + k];
+            let top = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let mut total = 0.0;
+            for (w, &v) in ws.next[off..off + k].iter_mut().zip(vals) {
+                *w = (lambda * (v - top)).exp();
+                total += *w;
+            }
+            ws.exp_count += k as u64;
+            for (p, w) in ws.behav[off..off + k]
+                .iter_mut()
+                .zip(&ws.next[off..off + k])
+            {
+                let target = w / total;
+                let new = *p + damping * (target - *p);
+                change = change.max((new - *p).abs());
+                *p = new;
+            }
+        }
+        change
+    }
+
+    /// Forward sweep (reach probabilities), backward sweep (continuation values) and the
+    /// conditional value of every strategic action under Bayes beliefs.
+    pub(super) fn evaluate(&self, ws: &mut LogitWorkspace, pay: &[f64]) {
+        let np = self.num_players;
+        let n = self.node_set.len();
+        ws.reach[0] = 1.0;
+        for i in 0..n {
+            let s = self.node_set[i];
+            if s == NONE {
+                continue;
+            }
+            let off = self.set_action[s as usize] as usize;
+            let r = ws.reach[i];
+            let (a0, a1) = (
+                self.child_start[i] as usize,
+                self.child_start[i + 1] as usize,
+            );
+            for (a, &c) in self.children[a0..a1].iter().enumerate() {
+                ws.reach[c as usize] = r * ws.behav[off + a];
+            }
+        }
+        for i in (0..n).rev() {
+            let s = self.node_set[i];
+            if s == NONE {
+                let t = self.node_terminal[i] as usize;
+                ws.value[i * np..(i + 1) * np].copy_from_slice(&pay[t * np..(t + 1) * np]);
+                continue;
+            }
+            let off = self.set_action[s as usize] as usize;
+            let (a0, a1) = (
+                self.child_start[i] as usize,
+                self.child_start[i + 1] as usize,
+            );
+            for p in 0..np {
+                let mut v = 0.0;
+                for (a, &c) in self.children[a0..a1].iter().enumerate() {
+                    v += ws.behav[off + a] * ws.value[c as usize * np + p];
+                }
+                ws.value[i * np + p] = v;
+            }
+        }
+        for &s in &self.strategic {
+            let s = s as usize;
+            let off = self.set_action[s] as usize;
+            let k = self.set_num_actions[s] as usize;
+            let p = self.set_player[s] as usize;
+            let mem =
+                &self.members[self.member_start[s] as usize..self.member_start[s + 1] as usize];
+            let total: f64 = mem.iter().map(|&h| ws.reach[h as usize]).sum();
+            let uniform = 1.0 / mem.len() as f64;
+            ws.action_value[off..off + k].fill(0.0);
+            for &h in mem {
+                let h = h as usize;
+                let belief = if total > 0.0 {
+                    ws.reach[h] / total
+                } else {
+                    uniform
+                };
+                let c0 = self.child_start[h] as usize;
+                for a in 0..k {
+                    let c = self.children[c0 + a] as usize;
+                    ws.action_value[off + a] += belief * ws.value[c * np + p];
+                }
+            }
+        }
+    }
+
+    /// The exact logit QRE of a perfect-information game: one backward sweep.
+    fn backward_logit(&self, ws: &mut LogitWorkspace, pay: &[f64], lambda: f64) {
+        let np = self.num_players;
+        for i in (0..self.node_set.len()).rev() {
+            let s = self.node_set[i];
+            if s == NONE {
+                let t = self.node_terminal[i] as usize;
+                ws.value[i * np..(i + 1) * np].copy_from_slice(&pay[t * np..(t + 1) * np]);
+                continue;
+            }
+            let s = s as usize;
+            let off = self.set_action[s] as usize;
+            let (a0, a1) = (
+                self.child_start[i] as usize,
+                self.child_start[i + 1] as usize,
+            );
+            let player = self.set_player[s];
+            if player != NONE {
+                let p = player as usize;
+                let kids = &self.children[a0..a1];
+                let top = kids
+                    .iter()
+                    .map(|&c| ws.value[c as usize * np + p])
+                    .fold(f64::NEG_INFINITY, f64::max);
+                let mut total = 0.0;
+                for (a, &c) in kids.iter().enumerate() {
+                    let w = (lambda * (ws.value[c as usize * np + p] - top)).exp();
+                    ws.behav[off + a] = w;
+                    total += w;
+                }
+                ws.exp_count += kids.len() as u64;
+                for w in &mut ws.behav[off..off + kids.len()] {
+                    *w /= total;
+                }
+            }
+            for p in 0..np {
+                let mut v = 0.0;
+                for (a, &c) in self.children[a0..a1].iter().enumerate() {
+                    v += ws.behav[off + a] * ws.value[c as usize * np + p];
+                }
+                ws.value[i * np + p] = v;
+            }
+        }
+    }
+
+    /// Largest conditional regret over strategic sets of the profile in `ws` (Gambit's
+    /// `agent_max_regret`): best action value minus the set's value. Call after
+    /// [`CompiledGame::evaluate`].
+    pub(super) fn agent_max_regret(&self, ws: &LogitWorkspace) -> f64 {
+        let mut worst = 0.0_f64;
+        for &s in &self.strategic {
+            let s = s as usize;
+            let off = self.set_action[s] as usize;
+            let k = self.set_num_actions[s] as usize;
+            let mem =
+                &self.members[self.member_start[s] as usize..self.member_start[s + 1] as usize];
+            if mem.iter().all(|&h| ws.reach[h as usize] == 0.0) {
+                continue;
+            }
+            let vals = &ws.action_value[off..off + k];
+            let probs = &ws.behav[off..off + k];
+            let best = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let mean: f64 = vals.iter().zip(probs).map(|(v, p)| v * p).sum();
+            worst = worst.max(best - mean);
+        }
+        worst
+    }
+}
+
+/// Largest minus smallest terminal payoff (1 when all are equal).
+pub(super) fn payoff_range(pay: &[f64]) -> f64 {
+    let (lo, hi) = pay
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
+            (l.min(x), h.max(x))
+        });
+    if hi > lo {
+        hi - lo
+    } else {
+        1.0
+    }
+}

@@ -1,0 +1,144 @@
+//! The logit agent quantal response equilibrium (McKelvey & Palfrey 1998, "Quantal response
+//! equilibria for extensive form games", Experimental Economics 1).
+//!
+//! At every strategic information set the mover plays action `a` with probability
+//! proportional to `exp(λ v(a))`, where `v(a)` is the mover's expected payoff from `a`
+//! conditional on reaching the set (beliefs over its nodes by Bayes' rule). λ = 0 is uniform
+//! play; λ → ∞ approaches a Nash equilibrium (sequential in perfect-information games).
+//!
+//! - [`logit_solve_lambda`]: the QRE at one λ on the principal branch (the branch through the
+//!   uniform profile at λ = 0), with the semantics of pygambit's `qre.logit_solve_lambda`.
+//!   Perfect information: exact backward induction (one sweep; the QRE is unique). Otherwise:
+//!   arc-length path following from λ = 0, stopping where λ first reaches the target.
+//! - [`logit_solve`]: the limit λ → ∞ (pygambit's `nash.logit_solve`).
+//! - [`CompiledGame`]: the allocation-free solver for Monte Carlo loops.
+
+mod compiled;
+mod path;
+
+pub use compiled::{CompiledGame, LogitWorkspace, FIXED_POINT_TOLERANCE};
+
+use super::{Equilibrium, SolveError};
+use crate::game::{BehaviorProfile, Game};
+
+/// The limit is reached when the largest conditional regret at any information set is below
+/// this times the payoff range (pygambit's default `maxregret`).
+pub const LIMIT_MAX_REGRET: f64 = 1e-8;
+
+/// The logit agent QRE at precision `lambda` on the principal branch.
+///
+/// # Errors
+/// [`SolveError::BadLambda`] for a negative or non-finite λ; [`SolveError::PathFailed`] when
+/// the continuation fails (step size underflow or a singular Jacobian).
+///
+/// # Examples
+/// ```
+/// use escalation::game::GameBuilder;
+/// use escalation::solve::logit::logit_solve_lambda;
+///
+/// // Matching pennies: the QRE is uniform at every λ.
+/// let mut b = GameBuilder::new(["P1", "P2"]);
+/// let root = b.root();
+/// let h = b.decision(root, 0, "p1", &["H", "T"])?;
+/// let i2 = b.new_infoset(1, "p2", &["h", "t"])?;
+/// for (k, &n) in h.iter().enumerate() {
+///     for (j, &leaf) in b.attach(n, i2)?.iter().enumerate() {
+///         let u = if k == j { 1.0 } else { -1.0 };
+///         b.set_payoffs(leaf, &[u, -u]);
+///     }
+/// }
+/// let game = b.build()?;
+/// let qre = logit_solve_lambda(&game, 3.0)?;
+/// for p in qre.profile.flat() {
+///     assert!((p - 0.5).abs() < 1e-12);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn logit_solve_lambda(game: &Game, lambda: f64) -> Result<Equilibrium, SolveError> {
+    if !(lambda.is_finite() && lambda >= 0.0) {
+        return Err(SolveError::BadLambda(lambda));
+    }
+    let compiled = CompiledGame::new(game);
+    let mut ws = compiled.workspace();
+    let pay = compiled.game_payoffs(game);
+    if game.is_perfect_information() {
+        compiled.solve(&mut ws, &pay, lambda)?;
+    } else {
+        path::trace_to(&compiled, &mut ws, &pay, lambda)?;
+    }
+    Ok(equilibrium(game, &compiled, &ws, Some(lambda)))
+}
+
+/// The logit agent QRE at each of several precisions (each on the principal branch).
+///
+/// # Errors
+/// As [`logit_solve_lambda`], for the first λ that fails.
+pub fn logit_solve_lambdas(game: &Game, lambdas: &[f64]) -> Result<Vec<Equilibrium>, SolveError> {
+    lambdas
+        .iter()
+        .map(|&l| logit_solve_lambda(game, l))
+        .collect()
+}
+
+/// The limit of the principal branch as λ → ∞: traced until the largest conditional regret
+/// at any information set is below [`LIMIT_MAX_REGRET`] times the payoff range (Gambit's stop
+/// criterion). Perfect-information games are solved exactly at λ = 1, 2, 4, … until the
+/// criterion holds. The returned [`Equilibrium::lambda`] is the λ where tracing stopped.
+///
+/// # Errors
+/// [`SolveError::PathFailed`] when the continuation fails.
+///
+/// # Examples
+/// ```
+/// use escalation::game::GameBuilder;
+/// use escalation::solve::logit::logit_solve;
+///
+/// let mut b = GameBuilder::new(["Entrant", "Incumbent"]);
+/// let root = b.root();
+/// let entry = b.decision(root, 0, "entry", &["Out", "In"])?;
+/// b.set_payoffs(entry[0], &[0.0, 2.0]);
+/// let resp = b.decision(entry[1], 1, "response", &["Fight", "Accommodate"])?;
+/// b.set_payoffs(resp[0], &[-1.0, -1.0]);
+/// b.set_payoffs(resp[1], &[1.0, 1.0]);
+/// let game = b.build()?;
+/// let eq = logit_solve(&game)?;
+/// assert!((eq.profile.flat()[1] - 1.0).abs() < 1e-6); // In
+/// assert!((eq.profile.flat()[3] - 1.0).abs() < 1e-6); // Accommodate
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn logit_solve(game: &Game) -> Result<Equilibrium, SolveError> {
+    let compiled = CompiledGame::new(game);
+    let mut ws = compiled.workspace();
+    let pay = compiled.game_payoffs(game);
+    let tol = LIMIT_MAX_REGRET * compiled::payoff_range(&pay);
+    if game.is_perfect_information() {
+        let mut lambda = 1.0;
+        loop {
+            compiled.solve(&mut ws, &pay, lambda)?;
+            compiled.evaluate(&mut ws, &pay);
+            if compiled.agent_max_regret(&ws) < tol || lambda >= 1e15 {
+                return Ok(equilibrium(game, &compiled, &ws, Some(lambda)));
+            }
+            lambda *= 2.0;
+        }
+    }
+    let lambda = path::trace(
+        &compiled,
+        &mut ws,
+        &pay,
+        path::Goal::Regret(LIMIT_MAX_REGRET),
+    )?;
+    Ok(equilibrium(game, &compiled, &ws, Some(lambda)))
+}
+
+fn equilibrium(
+    game: &Game,
+    compiled: &CompiledGame,
+    ws: &LogitWorkspace,
+    lambda: Option<f64>,
+) -> Equilibrium {
+    let flat = ws.behav[..compiled.profile_len()].to_vec();
+    let profile =
+        BehaviorProfile::from_flat(game, flat).unwrap_or_else(|| BehaviorProfile::uniform(game));
+    Equilibrium::new(game, profile, lambda)
+}

@@ -1,0 +1,386 @@
+//! Arc-length path following of the logit QRE correspondence from λ = 0.
+//!
+//! The unknowns are the log-probabilities of all strategic actions and λ (Turocy 2005,
+//! "A dynamic homotopy interpretation of the logistic quantal response equilibrium
+//! correspondence", GEB 51; the parameterisation of Gambit's `efglogit`). For every strategic
+//! information set the equations are
+//!
+//! - `Σ_a exp(y_a) − 1 = 0`, and
+//! - for every action `a` but the first (`r`): `y_a − y_r − λ (v_a − v_r) = 0`,
+//!
+//! where `v_a` is the mover's expected payoff from taking `a`, conditional on reaching the set,
+//! with beliefs over its nodes by Bayes' rule. Starting from the uniform profile at λ = 0 the
+//! tracer takes Euler predictor steps along the unit tangent and corrects with chord-Newton
+//! iterations orthogonal to it (Allgower & Georg 1990, "Numerical Continuation Methods",
+//! ch. 2), so it passes turning points where λ decreases. The Jacobian is by forward
+//! differences. When λ first crosses the target, a Newton solve at the fixed target λ
+//! refines the point to machine precision.
+
+use super::compiled::{payoff_range, CompiledGame, LogitWorkspace};
+use crate::solve::SolveError;
+
+/// First arc-length step (Gambit's default `first_step`).
+const FIRST_STEP: f64 = 0.03;
+/// Growth factor of the step after an easy corrector.
+const STEP_GROWTH: f64 = 1.5;
+const MIN_STEP: f64 = 1e-10;
+const MAX_STEPS: usize = 200_000;
+const CORRECTOR_ITER: usize = 10;
+const CORRECTOR_TOL: f64 = 1e-10;
+const FINAL_TOL: f64 = 1e-14;
+
+/// Buffers of the path follower, sized for a profile of `m` actions.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PathWorkspace {
+    x: Vec<f64>,
+    u: Vec<f64>,
+    t: Vec<f64>,
+    f0: Vec<f64>,
+    f1: Vec<f64>,
+    jac: Vec<f64>,
+    a: Vec<f64>,
+    rhs: Vec<f64>,
+}
+
+impl PathWorkspace {
+    pub(crate) fn new(m: usize) -> Self {
+        let n = m + 1;
+        PathWorkspace {
+            x: vec![0.0; n],
+            u: vec![0.0; n],
+            t: vec![0.0; n],
+            f0: vec![0.0; m],
+            f1: vec![0.0; m],
+            jac: vec![0.0; m * n],
+            a: vec![0.0; n * n],
+            rhs: vec![0.0; n],
+        }
+    }
+}
+
+/// What to trace to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Goal {
+    /// The first point of the branch with this λ.
+    Lambda(f64),
+    /// The first point whose agent max regret is below this, relative to the payoff range.
+    Regret(f64),
+}
+
+/// Traces the principal branch to λ = `lambda`; the profile is left in `ws.behav`.
+pub(crate) fn trace_to(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    lambda: f64,
+) -> Result<(), SolveError> {
+    trace(game, ws, pay, Goal::Lambda(lambda)).map(|_| ())
+}
+
+/// Traces the principal branch to the goal; returns the final λ. The profile is left in
+/// `ws.behav` (normalised per information set).
+pub(crate) fn trace(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    goal: Goal,
+) -> Result<f64, SolveError> {
+    let m = game.profile_len;
+    if ws.path.x.len() != m + 1 {
+        // Only a workspace built for a perfect-information game lacks the buffers, and
+        // perfect-information games never come here from `solve`.
+        ws.path = PathWorkspace::new(m);
+    }
+    game.set_uniform(ws);
+    for k in 0..m {
+        ws.path.x[k] = ws.behav[k].ln();
+    }
+    ws.path.x[m] = 0.0;
+    if let Goal::Lambda(l) = goal {
+        if l == 0.0 || m == 0 {
+            return Ok(0.0);
+        }
+    }
+    let range = payoff_range(pay);
+    // Initial orientation: increasing λ.
+    ws.path.t.fill(0.0);
+    ws.path.t[m] = 1.0;
+    tangent(game, ws, pay, true)?;
+    let mut h = FIRST_STEP;
+    for _ in 0..MAX_STEPS {
+        if h < MIN_STEP {
+            return Err(failed(ws, m, "step size fell below 1e-10"));
+        }
+        // Predictor.
+        for k in 0..=m {
+            ws.path.u[k] = ws.path.x[k] + h * ws.path.t[k];
+        }
+        if !corrector(game, ws, pay)? {
+            h /= 2.0;
+            continue;
+        }
+        let (lam_old, lam_new) = (ws.path.x[m], ws.path.u[m]);
+        if lam_new < 0.0 {
+            return Err(failed(ws, m, "the branch returned to lambda < 0"));
+        }
+        match goal {
+            Goal::Lambda(target) if lam_new >= target => {
+                finish_at(game, ws, pay, target, lam_old, lam_new)?;
+                return Ok(target);
+            }
+            Goal::Regret(tol) => {
+                set_probs(game, ws, true);
+                game.evaluate(ws, pay);
+                if game.agent_max_regret(ws) < tol * range {
+                    return Ok(lam_new);
+                }
+            }
+            Goal::Lambda(_) => {}
+        }
+        ws.path.x.copy_from_slice(&ws.path.u);
+        tangent(game, ws, pay, false)?;
+        h *= STEP_GROWTH;
+    }
+    Err(failed(ws, m, "too many steps"))
+}
+
+fn failed(ws: &LogitWorkspace, m: usize, reason: &'static str) -> SolveError {
+    SolveError::PathFailed {
+        lambda: ws.path.x.get(m).copied().unwrap_or(0.0),
+        reason,
+    }
+}
+
+/// Writes `exp(y)` of the point `u` (or `x`) into the behaviour probabilities, optionally
+/// normalised per information set.
+fn set_probs(game: &CompiledGame, ws: &mut LogitWorkspace, normalise: bool) {
+    let m = game.profile_len;
+    for k in 0..m {
+        ws.behav[k] = ws.path.u[k].exp();
+    }
+    ws.exp_count += m as u64;
+    if normalise {
+        for &s in &game.strategic {
+            let s = s as usize;
+            let off = game.set_action[s] as usize;
+            let k = game.set_num_actions[s] as usize;
+            let total: f64 = ws.behav[off..off + k].iter().sum();
+            for p in &mut ws.behav[off..off + k] {
+                *p /= total;
+            }
+        }
+    }
+}
+
+/// The equations at the point in `ws.path.u`, into `out` (`f0` or `f1`).
+fn equations(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64], into_f1: bool) {
+    let m = game.profile_len;
+    set_probs(game, ws, false);
+    game.evaluate(ws, pay);
+    let lam = ws.path.u[m];
+    let out = if into_f1 {
+        &mut ws.path.f1
+    } else {
+        &mut ws.path.f0
+    };
+    for &s in &game.strategic {
+        let s = s as usize;
+        let off = game.set_action[s] as usize;
+        let k = game.set_num_actions[s] as usize;
+        out[off] = ws.behav[off..off + k].iter().sum::<f64>() - 1.0;
+        for a in 1..k {
+            out[off + a] = ws.path.u[off + a]
+                - ws.path.u[off]
+                - lam * (ws.action_value[off + a] - ws.action_value[off]);
+        }
+    }
+}
+
+/// Forward-difference Jacobian at `ws.path.u` (row-major `m × (m+1)`); leaves `F(u)` in `f0`.
+fn jacobian(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64]) {
+    let m = game.profile_len;
+    let n = m + 1;
+    equations(game, ws, pay, false);
+    for j in 0..n {
+        let orig = ws.path.u[j];
+        let step = 1e-7 * orig.abs().max(1.0);
+        ws.path.u[j] = orig + step;
+        let step = ws.path.u[j] - orig;
+        equations(game, ws, pay, true);
+        ws.path.u[j] = orig;
+        for i in 0..m {
+            ws.path.jac[i * n + j] = (ws.path.f1[i] - ws.path.f0[i]) / step;
+        }
+    }
+}
+
+/// Copies the Jacobian into the augmented matrix with `last` as its final row.
+fn augment(ws: &mut LogitWorkspace, m: usize, last: Last) {
+    let n = m + 1;
+    ws.path.a[..m * n].copy_from_slice(&ws.path.jac);
+    for j in 0..n {
+        ws.path.a[m * n + j] = match last {
+            Last::Tangent => ws.path.t[j],
+            Last::Lambda => f64::from(u8::from(j == m)),
+        };
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Last {
+    Tangent,
+    Lambda,
+}
+
+/// The unit tangent at `ws.path.u` (or at `x` when `at_x`), oriented along the previous
+/// tangent in `ws.path.t`, which it replaces.
+fn tangent(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    at_x: bool,
+) -> Result<(), SolveError> {
+    let m = game.profile_len;
+    if at_x {
+        ws.path.u.copy_from_slice(&ws.path.x);
+    }
+    jacobian(game, ws, pay);
+    augment(ws, m, Last::Tangent);
+    ws.path.rhs.fill(0.0);
+    ws.path.rhs[m] = 1.0;
+    if !solve_linear(&mut ws.path.a, &mut ws.path.rhs, m + 1) {
+        return Err(failed(ws, m, "singular Jacobian"));
+    }
+    let norm = ws.path.rhs.iter().map(|v| v * v).sum::<f64>().sqrt();
+    let dot: f64 = ws.path.rhs.iter().zip(&ws.path.t).map(|(a, b)| a * b).sum();
+    let sign = if dot < 0.0 { -1.0 } else { 1.0 };
+    for k in 0..=m {
+        ws.path.t[k] = sign * ws.path.rhs[k] / norm;
+    }
+    Ok(())
+}
+
+/// Chord-Newton corrector from the predicted point in `ws.path.u`, orthogonal to the tangent.
+/// `Ok(false)` when it does not contract (the caller halves the step).
+fn corrector(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+) -> Result<bool, SolveError> {
+    let m = game.profile_len;
+    let n = m + 1;
+    jacobian(game, ws, pay);
+    augment(ws, m, Last::Tangent);
+    // Factorisation is redone per solve; the chord matrix is kept in `jac`/`t`.
+    let mut last = f64::INFINITY;
+    for it in 0..CORRECTOR_ITER {
+        if it > 0 {
+            equations(game, ws, pay, false);
+            augment(ws, m, Last::Tangent);
+        }
+        for i in 0..m {
+            ws.path.rhs[i] = -ws.path.f0[i];
+        }
+        ws.path.rhs[m] = 0.0;
+        if !solve_linear(&mut ws.path.a, &mut ws.path.rhs, n) {
+            return Ok(false);
+        }
+        let dist = ws.path.rhs.iter().fold(0.0_f64, |d, v| d.max(v.abs()));
+        if !dist.is_finite() || dist > 0.5 || (it > 0 && dist > 0.5 * last) {
+            return Ok(false);
+        }
+        for k in 0..n {
+            ws.path.u[k] += ws.path.rhs[k];
+        }
+        if dist < CORRECTOR_TOL {
+            return Ok(true);
+        }
+        last = dist;
+    }
+    Ok(false)
+}
+
+/// Newton at the fixed λ = `target`, from the secant between `x` (λ below) and `u` (above).
+fn finish_at(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    target: f64,
+    lam_old: f64,
+    lam_new: f64,
+) -> Result<(), SolveError> {
+    let m = game.profile_len;
+    let n = m + 1;
+    let w = if lam_new > lam_old {
+        (target - lam_old) / (lam_new - lam_old)
+    } else {
+        1.0
+    };
+    for k in 0..n {
+        ws.path.u[k] = ws.path.x[k] + w * (ws.path.u[k] - ws.path.x[k]);
+    }
+    ws.path.u[m] = target;
+    for _ in 0..50 {
+        jacobian(game, ws, pay);
+        augment(ws, m, Last::Lambda);
+        for i in 0..m {
+            ws.path.rhs[i] = -ws.path.f0[i];
+        }
+        ws.path.rhs[m] = 0.0;
+        if !solve_linear(&mut ws.path.a, &mut ws.path.rhs, n) {
+            return Err(failed(ws, m, "singular Jacobian at the target lambda"));
+        }
+        let dist = ws.path.rhs.iter().fold(0.0_f64, |d, v| d.max(v.abs()));
+        for k in 0..m {
+            ws.path.u[k] += ws.path.rhs[k];
+        }
+        if dist < FINAL_TOL * ws.path.u[..m].iter().fold(1.0_f64, |a, v| a.max(v.abs())) {
+            break;
+        }
+    }
+    set_probs(game, ws, true);
+    Ok(())
+}
+
+/// Solves `a z = b` in place (`a` row-major `n × n`, destroyed; `z` into `b`) by Gaussian
+/// elimination with partial pivoting; `false` when `a` is singular.
+fn solve_linear(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
+    for col in 0..n {
+        let mut piv = col;
+        let mut best = a[col * n + col].abs();
+        for r in col + 1..n {
+            let v = a[r * n + col].abs();
+            if v > best {
+                best = v;
+                piv = r;
+            }
+        }
+        if !(best > 1e-300) {
+            return false;
+        }
+        if piv != col {
+            for j in 0..n {
+                a.swap(col * n + j, piv * n + j);
+            }
+            b.swap(col, piv);
+        }
+        let d = a[col * n + col];
+        for r in col + 1..n {
+            let f = a[r * n + col] / d;
+            if f != 0.0 {
+                for j in col..n {
+                    a[r * n + j] -= f * a[col * n + j];
+                }
+                b[r] -= f * b[col];
+            }
+        }
+    }
+    for col in (0..n).rev() {
+        let mut s = b[col];
+        for j in col + 1..n {
+            s -= a[col * n + j] * b[j];
+        }
+        b[col] = s / a[col * n + col];
+    }
+    true
+}

@@ -1,0 +1,175 @@
+//! Equilibrium solvers on the game core.
+//!
+//! - [`spe`]: every pure subgame-perfect equilibrium of a perfect-information game, by
+//!   backward induction with ties enumerated.
+//! - [`pure`]: every pure agent Nash equilibrium of any game (Gambit's
+//!   `enumpure_solve(use_strategic=False)`).
+//! - [`logit`]: the logit agent quantal response equilibrium at a given precision λ, traced
+//!   along the principal branch, its limit as λ → ∞, and a compiled allocation-free solver for
+//!   Monte Carlo loops.
+//!
+//! Every solver takes a [`Game`] and returns [`Equilibrium`] values whose behaviour profiles
+//! are flat in Gambit's order ([`crate::game::ProfileLayout`]). Lists of equilibria are in the
+//! order Gambit's `enumpure` lists them (see [`gambit_infoset_order`]).
+//!
+//! # Examples
+//! ```
+//! use escalation::game::GameBuilder;
+//! use escalation::solve::{spe, logit};
+//!
+//! // Entry deterrence: the entrant stays out (0, 2) or enters; the incumbent fights (-1, -1)
+//! // or accommodates (1, 1).
+//! let mut b = GameBuilder::new(["Entrant", "Incumbent"]);
+//! let root = b.root();
+//! let entry = b.decision(root, 0, "entry", &["Out", "In"])?;
+//! b.set_payoffs(entry[0], &[0.0, 2.0]);
+//! let resp = b.decision(entry[1], 1, "response", &["Fight", "Accommodate"])?;
+//! b.set_payoffs(resp[0], &[-1.0, -1.0]);
+//! b.set_payoffs(resp[1], &[1.0, 1.0]);
+//! let game = b.build()?;
+//!
+//! let eq = spe::solve(&game)?;
+//! assert_eq!(eq.len(), 1);
+//! assert_eq!(eq[0].profile.flat(), &[0.0, 1.0, 0.0, 1.0]);
+//! assert_eq!(eq[0].payoffs, vec![1.0, 1.0]);
+//!
+//! let qre = logit::logit_solve_lambda(&game, 1.0)?;
+//! assert!(qre.profile.flat()[3] > 0.5);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod logit;
+pub mod pure;
+pub mod spe;
+
+use crate::game::{BehaviorProfile, Game, GameError, InfosetId, Mover};
+
+/// An equilibrium (or quantal response equilibrium) of a game.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Equilibrium {
+    /// The behaviour profile, flat in Gambit's order.
+    pub profile: BehaviorProfile,
+    /// Each player's expected payoff under the profile.
+    pub payoffs: Vec<f64>,
+    /// The logit precision λ for a quantal response equilibrium; `None` for a Nash
+    /// equilibrium (including the λ → ∞ limit of [`logit::logit_solve`]).
+    pub lambda: Option<f64>,
+}
+
+impl Equilibrium {
+    /// An equilibrium from a profile, computing the expected payoffs.
+    pub fn new(game: &Game, profile: BehaviorProfile, lambda: Option<f64>) -> Self {
+        let payoffs = profile.expected_payoffs(game);
+        Equilibrium {
+            profile,
+            payoffs,
+            lambda,
+        }
+    }
+}
+
+/// Why a solver could not produce its answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SolveError {
+    /// The game does not suit the solver (for example, [`GameError::NotPerfectInformation`]).
+    #[error(transparent)]
+    Game(#[from] GameError),
+    /// More equilibria (or candidate profiles) than the configured cap.
+    #[error("{what}: more than {cap} (raise the cap to enumerate them all)")]
+    TooMany {
+        /// What was counted ("pure subgame-perfect equilibria", "pure behaviour profiles").
+        what: &'static str,
+        /// The cap that was exceeded.
+        cap: usize,
+    },
+    /// The logit precision is negative or not finite.
+    #[error("lambda must be a finite number >= 0, got {0}")]
+    BadLambda(f64),
+    /// A payoff array of the wrong length for a compiled game.
+    #[error("terminal payoffs: expected {expected} numbers (terminals x players), got {got}")]
+    PayoffLength {
+        /// Terminals times players.
+        expected: usize,
+        /// Length given.
+        got: usize,
+    },
+    /// A terminal payoff that is NaN or infinite.
+    #[error("terminal payoffs: entry {index} is not finite ({value})")]
+    NonFinitePayoff {
+        /// Index into the flat payoff array.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// The numerical continuation failed (step size underflow, singular Jacobian, or the
+    /// branch returned to λ < 0).
+    #[error("logit path following failed at lambda = {lambda}: {reason}")]
+    PathFailed {
+        /// The last λ reached.
+        lambda: f64,
+        /// What went wrong.
+        reason: &'static str,
+    },
+}
+
+/// Each player's strategic information sets in Gambit's internal order: sorted by the
+/// depth-first preorder position of their first member node (Gambit 16 renumbers sets this
+/// way when it reads a file). Gambit's `enumpure` varies the last set of the last player
+/// fastest in this order; [`spe`] and [`pure`] list equilibria the same way.
+pub fn gambit_infoset_order(game: &Game) -> Vec<Vec<InfosetId>> {
+    let n = game.nodes().len();
+    let mut pre = vec![usize::MAX; n];
+    let mut stack = vec![game.root()];
+    let mut k = 0;
+    while let Some(v) = stack.pop() {
+        pre[v.0] = k;
+        k += 1;
+        // Push children in reverse so the first action is visited first.
+        stack.extend(game.node(v).children.iter().rev());
+    }
+    (0..game.num_players())
+        .map(|p| {
+            let mut sets: Vec<InfosetId> = (0..game.infosets().len())
+                .map(InfosetId)
+                .filter(|&s| game.infoset(s).mover == Mover::Player(p))
+                .collect();
+            sets.sort_by_key(|&s| {
+                game.infoset(s)
+                    .members
+                    .iter()
+                    .map(|m| pre[m.0])
+                    .min()
+                    .unwrap_or(usize::MAX)
+            });
+            sets
+        })
+        .collect()
+}
+
+/// A pure behaviour profile (one action index per strategic information set, indexed by
+/// [`InfosetId`]; chance sets ignored) as a flat [`BehaviorProfile`].
+pub(crate) fn pure_profile(game: &Game, choice: &[usize]) -> BehaviorProfile {
+    let layout = game.profile_layout();
+    let mut flat = vec![0.0; layout.len];
+    for &s in &layout.order {
+        if let (Some(off), Some(&a)) = (layout.offset[s.0], choice.get(s.0)) {
+            flat[off + a] = 1.0;
+        }
+    }
+    BehaviorProfile::from_flat(game, flat).unwrap_or_else(|| BehaviorProfile::uniform(game))
+}
+
+/// The sort key that puts pure profiles in Gambit's `enumpure` order.
+pub(crate) fn gambit_key(order: &[Vec<InfosetId>], choice: &[usize]) -> Vec<usize> {
+    order
+        .iter()
+        .flatten()
+        .map(|s| choice.get(s.0).copied().unwrap_or(0))
+        .collect()
+}
+
+/// Largest absolute terminal payoff (at least 1), the scale of payoff tolerances.
+pub(crate) fn payoff_scale(acc: &[Vec<f64>]) -> f64 {
+    acc.iter().flatten().fold(1.0_f64, |m, x| m.max(x.abs()))
+}

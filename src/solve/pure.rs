@@ -1,0 +1,266 @@
+//! All pure agent Nash equilibria of a game (Gambit's `enumpure_solve(use_strategic=False)`).
+//!
+//! A pure behaviour profile is an agent Nash equilibrium when no single information set's
+//! action can be changed to raise its owner's expected payoff from the root. Reaching the set
+//! is not required: at a set reached with probability zero every action is a best response.
+//! A deviation counts only if it gains more than [`GAIN_TOLERANCE`] times the game's payoff
+//! scale (the largest absolute terminal payoff, at least 1); Gambit compares exact rationals.
+//!
+//! The enumeration visits every pure behaviour profile in Gambit's order (an odometer over
+//! [`super::gambit_infoset_order`], the last set fastest) and tests each in time linear in the
+//! tree: one forward pass for reach probabilities, one backward pass for continuation values,
+//! and each deviation's gain read off as the reach-weighted change of continuation value at the
+//! set's nodes. Only when a set is absent-minded (a path meets it twice) is a deviation
+//! re-evaluated from the root.
+
+use super::spe::advance;
+use super::{gambit_infoset_order, payoff_scale, pure_profile, Equilibrium, SolveError};
+use crate::game::{Game, InfosetId, Mover, NodeId};
+
+/// Relative gain a deviation needs to break an equilibrium.
+pub const GAIN_TOLERANCE: f64 = 1e-12;
+
+/// Default cap on the number of pure behaviour profiles [`solve`] examines.
+pub const DEFAULT_MAX_PROFILES: u64 = 10_000_000;
+
+/// Default cap on the number of equilibria returned.
+pub const DEFAULT_CAP: usize = 10_000;
+
+/// All pure agent Nash equilibria, in Gambit's order, with the default caps.
+///
+/// # Errors
+/// [`SolveError::TooMany`] when the game has more than [`DEFAULT_MAX_PROFILES`] pure
+/// behaviour profiles or more than [`DEFAULT_CAP`] equilibria.
+///
+/// # Examples
+/// ```
+/// use escalation::game::GameBuilder;
+/// use escalation::solve::pure;
+///
+/// // Entry deterrence: (In, Accommodate) is subgame perfect; (Out, Fight) is an agent Nash
+/// // equilibrium too, because the incumbent's threat is never tested.
+/// let mut b = GameBuilder::new(["Entrant", "Incumbent"]);
+/// let root = b.root();
+/// let entry = b.decision(root, 0, "entry", &["Out", "In"])?;
+/// b.set_payoffs(entry[0], &[0.0, 2.0]);
+/// let resp = b.decision(entry[1], 1, "response", &["Fight", "Accommodate"])?;
+/// b.set_payoffs(resp[0], &[-1.0, -1.0]);
+/// b.set_payoffs(resp[1], &[1.0, 1.0]);
+/// let game = b.build()?;
+/// let eqs = pure::solve(&game)?;
+/// assert_eq!(eqs.len(), 2);
+/// assert_eq!(eqs[0].profile.flat(), &[1.0, 0.0, 1.0, 0.0]);
+/// assert_eq!(eqs[1].profile.flat(), &[0.0, 1.0, 0.0, 1.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn solve(game: &Game) -> Result<Vec<Equilibrium>, SolveError> {
+    solve_with_caps(game, DEFAULT_MAX_PROFILES, DEFAULT_CAP)
+}
+
+/// As [`solve`], with explicit caps on the profiles examined and the equilibria returned.
+///
+/// # Errors
+/// As [`solve`], with these caps.
+pub fn solve_with_caps(
+    game: &Game,
+    max_profiles: u64,
+    cap: usize,
+) -> Result<Vec<Equilibrium>, SolveError> {
+    let order: Vec<InfosetId> = gambit_infoset_order(game).into_iter().flatten().collect();
+    let lens: Vec<usize> = order
+        .iter()
+        .map(|&s| game.infoset(s).num_actions())
+        .collect();
+    let total = lens
+        .iter()
+        .try_fold(1u64, |n, &k| n.checked_mul(k as u64))
+        .filter(|&n| n <= max_profiles);
+    if total.is_none() {
+        return Err(SolveError::TooMany {
+            what: "pure behaviour profiles to examine",
+            cap: usize::try_from(max_profiles).unwrap_or(usize::MAX),
+        });
+    }
+    let eval = Evaluator::new(game);
+    let mut state = eval.state();
+    let mut choice = vec![0usize; game.infosets().len()];
+    let mut idx = vec![0usize; order.len()];
+    let mut out = Vec::new();
+    loop {
+        for (&s, &a) in order.iter().zip(&idx) {
+            choice[s.0] = a;
+        }
+        if eval.is_agent_nash(&choice, &mut state) {
+            if out.len() == cap {
+                return Err(SolveError::TooMany {
+                    what: "pure agent Nash equilibria",
+                    cap,
+                });
+            }
+            let profile = pure_profile(game, &choice);
+            out.push(Equilibrium {
+                payoffs: state.value[0].clone(),
+                profile,
+                lambda: None,
+            });
+        }
+        if !advance(&mut idx, &lens) {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a pure profile (one action per information set, by [`InfosetId`]; chance entries
+/// ignored) is an agent Nash equilibrium, with the tolerance of [`solve`].
+pub fn is_agent_nash(game: &Game, choice: &[usize]) -> bool {
+    let eval = Evaluator::new(game);
+    let mut state = eval.state();
+    choice.len() == game.infosets().len()
+        && choice
+            .iter()
+            .zip(game.infosets())
+            .all(|(&a, s)| a < s.num_actions())
+        && eval.is_agent_nash(choice, &mut state)
+}
+
+/// Reach probabilities and continuation values of pure profiles, with reusable buffers.
+struct Evaluator<'g> {
+    game: &'g Game,
+    acc: Vec<Vec<f64>>,
+    chance: Vec<Vec<f64>>,
+    absent_minded: Vec<bool>,
+    tol: f64,
+}
+
+struct State {
+    reach: Vec<f64>,
+    value: Vec<Vec<f64>>,
+    scratch: Vec<usize>,
+}
+
+impl<'g> Evaluator<'g> {
+    fn new(game: &'g Game) -> Self {
+        let acc = game.accumulated_payoffs();
+        let tol = GAIN_TOLERANCE * payoff_scale(&acc);
+        let chance = (0..game.infosets().len())
+            .map(|s| game.chance_probs(InfosetId(s)))
+            .collect();
+        let absent_minded = game
+            .infosets()
+            .iter()
+            .enumerate()
+            .map(|(k, set)| {
+                set.members.iter().any(|&m| {
+                    let mut cur = m;
+                    while let Some((p, _)) = game.node(cur).parent {
+                        if game.node(p).infoset == Some(InfosetId(k)) {
+                            return true;
+                        }
+                        cur = p;
+                    }
+                    false
+                })
+            })
+            .collect();
+        Evaluator {
+            game,
+            acc,
+            chance,
+            absent_minded,
+            tol,
+        }
+    }
+
+    fn state(&self) -> State {
+        let n = self.game.nodes().len();
+        State {
+            reach: vec![0.0; n],
+            value: vec![vec![0.0; self.game.num_players()]; n],
+            scratch: Vec::new(),
+        }
+    }
+
+    fn prob(&self, set: InfosetId, choice: &[usize], a: usize) -> f64 {
+        match self.game.infoset(set).mover {
+            Mover::Chance => self.chance[set.0][a],
+            Mover::Player(_) => f64::from(u8::from(choice[set.0] == a)),
+        }
+    }
+
+    fn evaluate(&self, choice: &[usize], st: &mut State) {
+        let nodes = self.game.nodes();
+        st.reach[0] = 1.0;
+        for (i, node) in nodes.iter().enumerate() {
+            if let Some(s) = node.infoset {
+                for (a, c) in node.children.iter().enumerate() {
+                    st.reach[c.0] = st.reach[i] * self.prob(s, choice, a);
+                }
+            }
+        }
+        for i in (0..nodes.len()).rev() {
+            let node = &nodes[i];
+            match node.infoset {
+                None => st.value[i].clone_from(&self.acc[i]),
+                Some(s) => {
+                    let mut v = std::mem::take(&mut st.value[i]);
+                    v.fill(0.0);
+                    for (a, c) in node.children.iter().enumerate() {
+                        let p = self.prob(s, choice, a);
+                        if p != 0.0 {
+                            for (x, y) in v.iter_mut().zip(&st.value[c.0]) {
+                                *x += p * y;
+                            }
+                        }
+                    }
+                    st.value[i] = v;
+                }
+            }
+        }
+    }
+
+    fn is_agent_nash(&self, choice: &[usize], st: &mut State) -> bool {
+        self.evaluate(choice, st);
+        let base = st.value[0].clone();
+        for (k, set) in self.game.infosets().iter().enumerate() {
+            let Mover::Player(p) = set.mover else {
+                continue;
+            };
+            let chosen = choice[k];
+            for a in 0..set.num_actions() {
+                if a == chosen {
+                    continue;
+                }
+                let gain = if self.absent_minded[k] {
+                    let mut dev = std::mem::take(&mut st.scratch);
+                    dev.clear();
+                    dev.extend_from_slice(choice);
+                    dev[k] = a;
+                    self.evaluate(&dev, st);
+                    let g = st.value[0][p] - base[p];
+                    st.scratch = dev;
+                    self.evaluate(choice, st);
+                    g
+                } else {
+                    set.members
+                        .iter()
+                        .map(|&h| {
+                            let node = self.game.node(h);
+                            let r = st.reach[h.0];
+                            if r == 0.0 {
+                                return 0.0;
+                            }
+                            let NodeId(to) = node.children[a];
+                            let NodeId(from) = node.children[chosen];
+                            r * (st.value[to][p] - st.value[from][p])
+                        })
+                        .sum()
+                };
+                if gain > self.tol {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}

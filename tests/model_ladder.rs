@@ -1,0 +1,269 @@
+//! The compiled ladder: structure, probabilities, exactness of the QRE on perfect-information
+//! ladders, export loss and the war-of-attrition closed forms.
+
+use escalation::game::{Game, Mover};
+use escalation::model::attrition::{private_value_stopping_time, tail, tail_process, TailKind};
+use escalation::model::{
+    export_loss, params, Action, CompiledLadder, Ladder, OutcomeClass, Params, Restriction, Side,
+};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn base_params(levers: usize) -> Params {
+    let mut p = Params::new(levers);
+    p.set(params::STAKE_CHALLENGER, 2.0);
+    p.set(params::STAKE_TARGET, 1.0);
+    p.set(params::AUDIENCE_CHALLENGER, 1.0);
+    p.set(params::AUDIENCE_TARGET, 0.5);
+    p.set(params::AUDIENCE_GROWTH, 0.5);
+    p.set(params::EXPORTS_TARGET, 14.0);
+    p.set(params::EXPORTS_CHALLENGER, 17.0);
+    p.set(params::IMPORTER_BURDEN, 0.3);
+    p.set(params::COUNTER_TARIFF, 0.25);
+    p.set(params::FACE_SAVING_DISCOUNT, 0.5);
+    p.set(params::LAMBDA, 3.0);
+    p.set(params::RESOLVE_FACTOR_CHALLENGER, 2.0);
+    p.set(params::RESOLVE_FACTOR_TARGET, 3.0);
+    p
+}
+
+#[test]
+fn default_ladder_is_a_small_perfect_recall_game() {
+    let c = CompiledLadder::new(&Ladder::default()).unwrap();
+    let g = c.game();
+    assert!(g.is_perfect_recall());
+    assert!(!g.is_perfect_information());
+    assert!(g.nodes().len() < 1000, "{} nodes", g.nodes().len());
+    // Root chance over 4 type combinations; every strategic set pairs the 2 types of the other.
+    assert_eq!(
+        g.infoset(g.node(g.root()).infoset.unwrap()).mover,
+        Mover::Chance
+    );
+    for s in g.infosets() {
+        if let Mover::Player(_) = s.mover {
+            assert_eq!(s.members.len(), 2, "{}", s.label);
+        }
+    }
+}
+
+#[test]
+fn export_loss_matches_design_figures() {
+    // 1 - 1.25^-0.76 and 1 - 1.5^-0.76, computed by hand: 0.15599, 0.26516.
+    assert!((export_loss(0.25, 0.76) - 0.15599).abs() < 1e-4);
+    assert!((export_loss(0.5, 0.76) - 0.26516).abs() < 1e-4);
+    assert_eq!(export_loss(0.0, 0.76), 0.0);
+}
+
+#[test]
+fn behaviour_and_terminal_probabilities_are_distributions() {
+    let c = CompiledLadder::new(&Ladder::default()).unwrap();
+    let p = base_params(0);
+    let mut ws = c.workspace();
+    let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
+    let g = c.game();
+    let layout = g.profile_layout();
+    for &s in &layout.order {
+        let off = layout.offset[s.0].unwrap();
+        let k = g.infoset(s).num_actions();
+        let sum: f64 = b[off..off + k].iter().sum();
+        assert!((sum - 1.0).abs() < 1e-9);
+    }
+    let mut t = vec![0.0; c.num_terminals()];
+    c.terminal_probs(&b, &p, &mut t);
+    assert!((t.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+}
+
+/// Logit QRE of a perfect-information game by backward induction, written independently of
+/// the crate's solver: at each node, `exp(lambda u_a)` over the children's values.
+fn logit_backward_induction(game: &Game, lambda: f64) -> Vec<f64> {
+    let acc = game.accumulated_payoffs();
+    let n = game.nodes().len();
+    let mut value = vec![[0.0f64; 2]; n];
+    let layout = game.profile_layout();
+    let mut profile = vec![0.0; layout.len];
+    for i in (0..n).rev() {
+        let node = &game.nodes()[i];
+        if node.is_terminal() {
+            value[i] = [acc[i][0], acc[i][1]];
+            continue;
+        }
+        let s = node.infoset.unwrap();
+        let probs: Vec<f64> = match game.infoset(s).mover {
+            Mover::Chance => game.chance_probs(s),
+            Mover::Player(p) => {
+                let u: Vec<f64> = node.children.iter().map(|c| value[c.0][p]).collect();
+                let m = u.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let e: Vec<f64> = u.iter().map(|x| (lambda * (x - m)).exp()).collect();
+                let z: f64 = e.iter().sum();
+                let pr: Vec<f64> = e.iter().map(|x| x / z).collect();
+                let off = layout.offset[s.0].unwrap();
+                profile[off..off + pr.len()].copy_from_slice(&pr);
+                pr
+            }
+        };
+        let mut v = [0.0; 2];
+        for (c, pr) in node.children.iter().zip(&probs) {
+            v[0] += pr * value[c.0][0];
+            v[1] += pr * value[c.0][1];
+        }
+        value[i] = v;
+    }
+    profile
+}
+
+#[test]
+fn qre_is_exact_on_a_perfect_information_ladder() {
+    let ladder = Ladder {
+        challenger_types: 1,
+        target_types: 1,
+        ..Ladder::default()
+    };
+    let c = CompiledLadder::new(&ladder).unwrap();
+    assert!(c.game().is_perfect_information());
+    for lambda in [0.5, 2.0, 8.0] {
+        let mut p = base_params(0);
+        p.set(params::LAMBDA, lambda);
+        let mut ws = c.workspace();
+        let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
+        let reference = logit_backward_induction(&c.game_at(&p).unwrap(), lambda);
+        for (x, y) in b.iter().zip(&reference) {
+            assert!((x - y).abs() < 1e-8, "lambda {lambda}: {x} vs {y}");
+        }
+    }
+}
+
+#[test]
+fn outcomes_of_the_documented_path() {
+    let c = CompiledLadder::new(&Ladder::default()).unwrap();
+    let p = base_params(0);
+    let public = c.public_tree();
+    // Refuse, Threaten, Retaliate, Hold, ConcedeFaceSaving.
+    let path = [
+        Action::Refuse,
+        Action::Threaten,
+        Action::Retaliate,
+        Action::Hold,
+        Action::ConcedeFaceSaving,
+    ];
+    let mut node = 0;
+    for a in path {
+        let k = public[node].actions.iter().position(|x| *x == a).unwrap();
+        node = public[node].children[k];
+    }
+    let t = (0..c.num_terminals())
+        .find(|&t| c.public_terminal(t).unwrap().0 == node)
+        .unwrap();
+    let o = c.outcome(t, &p).unwrap();
+    assert_eq!(o.class, OutcomeClass::ConcededFaceSaving);
+    assert_eq!(o.conceded, Some(Side::Target));
+    assert_eq!(o.move_index, 4);
+    assert_eq!(o.day, 1.0);
+    assert_eq!(o.peak_tariff_announced, 0.25);
+    assert!(!o.tariffs_imposed);
+    assert!(o.counter_tariff_announced);
+    assert_eq!(o.cost_target_bn, 0.0);
+}
+
+#[test]
+fn restrictions_force_and_forbid() {
+    let ladder = Ladder {
+        restrictions: vec![
+            Restriction::Force {
+                at: vec![],
+                action: "Refuse".into(),
+            },
+            Restriction::Forbid {
+                side: Side::Target,
+                after: vec!["Refuse".into(), "Threaten".into()],
+                actions: vec!["Concede".into(), "ConcedeFaceSaving".into()],
+            },
+        ],
+        ..Ladder::default()
+    };
+    let c = CompiledLadder::new(&ladder).unwrap();
+    let public = c.public_tree();
+    assert_eq!(public[0].actions, vec![Action::Refuse]);
+    assert!(public
+        .iter()
+        .filter(|n| n.mover == Some(Side::Target))
+        .all(|n| !n.actions.contains(&Action::Concede)));
+    let bad = Ladder {
+        restrictions: vec![Restriction::Force {
+            at: vec!["Refuse".into()],
+            action: "Escalate".into(),
+        }],
+        ..Ladder::default()
+    };
+    assert!(CompiledLadder::new(&bad).is_err());
+}
+
+#[test]
+fn sampling_uses_only_the_callers_uniforms_and_follows_probabilities() {
+    let c = CompiledLadder::new(&Ladder::default()).unwrap();
+    let p = base_params(0);
+    let mut ws = c.workspace();
+    let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
+    let mut probs = vec![0.0; c.num_terminals()];
+    c.terminal_probs(&b, &p, &mut probs);
+    let mut counts = vec![0usize; c.num_terminals()];
+    let n = 40_000;
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut u = || rng.random::<f64>();
+    for _ in 0..n {
+        counts[c.sample_terminal(&b, &p, &mut u)] += 1;
+    }
+    for (cnt, pr) in counts.iter().zip(&probs) {
+        let f = *cnt as f64 / n as f64;
+        assert!((f - pr).abs() < 0.02, "{f} vs {pr}");
+    }
+}
+
+#[test]
+fn attrition_equilibrium_hazard_is_cost_over_prize() {
+    // Symmetric prize V, cost c per unit time: stopping hazard c / V (undiscounted).
+    for (v, cost) in [(1.0, 0.1), (4.0, 1.0), (2.5, 0.05)] {
+        let t = tail([v, v], [0.0, 0.0], [cost, cost], 0.0);
+        assert_eq!(t.kind, TailKind::Mixed);
+        assert!((t.hazards[0] - cost / v).abs() < 1e-12);
+        assert!((t.hazards[1] - cost / v).abs() < 1e-12);
+        // Full rent dissipation: each side's value is that of conceding at once.
+        assert_eq!(t.values, [0.0, 0.0]);
+        let p = tail_process([v, v], [0.0, 0.0], [cost, cost], 0.0, [true, true]);
+        assert!((p.hazards[0] - cost / v).abs() < 1e-12);
+        assert!((p.expected_duration() - v / (2.0 * cost)).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn fudenberg_tirole_private_values_uniform() {
+    // T(v) = -v - ln(1 - v); T(0.5) ≈ 0.1931.
+    for v in [0.1, 0.3, 0.5, 0.8] {
+        let t = private_value_stopping_time(v, |_| 1.0, |x| x, 2000);
+        let exact = -v - (1.0f64 - v).ln();
+        assert!((t - exact).abs() < 1e-8, "{v}: {t} vs {exact}");
+    }
+    let t = private_value_stopping_time(0.5, |_| 1.0, |x| x, 2000);
+    assert!((t - 0.1931).abs() < 1e-4);
+}
+
+#[test]
+fn qre_with_information_sets_matches_the_solve_module() {
+    // The ladder's own solver (root chance probabilities per draw) against the crate's
+    // path-following `logit_solve_lambda` (checked against Gambit) on the exported game.
+    let c = CompiledLadder::new(&Ladder::default()).unwrap();
+    for (lambda, pc, pt) in [(1.0, 0.5, 0.5), (3.0, 0.3, 0.6), (6.0, 0.7, 0.2)] {
+        let mut p = base_params(0);
+        p.set(params::LAMBDA, lambda);
+        p.set(params::PRIOR_CHALLENGER_RESOLUTE, pc);
+        p.set(params::PRIOR_TARGET_RESOLUTE, pt);
+        p.set(params::BELIEF_TARGET_ABOUT_CHALLENGER, pc);
+        p.set(params::BELIEF_CHALLENGER_ABOUT_TARGET, pt);
+        let mut ws = c.workspace();
+        let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
+        let game = c.game_at(&p).unwrap();
+        let reference = escalation::solve::logit::logit_solve_lambda(&game, lambda).unwrap();
+        for (x, y) in b.iter().zip(reference.profile.flat()) {
+            assert!((x - y).abs() < 1e-6, "lambda {lambda}: {x} vs {y}");
+        }
+    }
+}
