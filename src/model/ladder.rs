@@ -445,14 +445,16 @@ impl Ladder {
                         used[k] = true;
                         match actions.iter().find(|a| a.label() == action) {
                             Some(&a) => actions = vec![a],
-                            None => return Err(ModelError::Restriction {
-                                index: k,
-                                message: format!(
+                            None => {
+                                return Err(ModelError::Restriction {
+                                    index: k,
+                                    message: format!(
                                     "action {action:?} is not available after {:?} (available: {})",
                                     at.join("/"),
                                     labels(&actions)
                                 ),
-                            }),
+                                })
+                            }
                         }
                     }
                 }

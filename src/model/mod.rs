@@ -61,6 +61,11 @@ pub use report::{report_equilibrium, EquilibriumReport};
 
 use crate::game::GameError;
 
+/// Action labels joined by `, ` (for messages).
+pub fn ladder_labels(actions: &[Action]) -> String {
+    ladder::labels(actions)
+}
+
 /// What went wrong building or using a ladder.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]

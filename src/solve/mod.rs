@@ -4,6 +4,7 @@
 //!   backward induction with ties enumerated.
 //! - [`pure`]: every pure agent Nash equilibrium of any game (Gambit's
 //!   `enumpure_solve(use_strategic=False)`).
+//! - [`enumerate`]: all extreme Nash equilibria of a bimatrix game (Gambit's `enummixed`).
 //! - [`logit`]: the logit agent quantal response equilibrium at a given precision λ, traced
 //!   along the principal branch, its limit as λ → ∞, and a compiled allocation-free solver for
 //!   Monte Carlo loops.
@@ -38,6 +39,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod enumerate;
 pub mod logit;
 pub mod pure;
 pub mod spe;

@@ -111,6 +111,47 @@ pub fn solve_with_caps(
     Ok(out)
 }
 
+/// The order in which Gambit lists pure equilibria.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Order {
+    /// `enumpure_agent_solve` on an extensive game: information sets in
+    /// [`super::gambit_infoset_order`], the last one varying fastest.
+    #[default]
+    Agent,
+    /// `enumpure_solve` on a strategic-form (`.nfg`) game: the first player's strategy varies
+    /// fastest. Meant for games from [`crate::game::nfg::NormalForm::to_game`], where each
+    /// player has one information set.
+    Strategic,
+}
+
+/// All pure agent Nash equilibria, listed in `order`, with the default caps.
+///
+/// # Errors
+/// As [`solve`].
+pub fn solve_in_order(game: &Game, order: Order) -> Result<Vec<Equilibrium>, SolveError> {
+    let mut eqs = solve(game)?;
+    if order == Order::Strategic {
+        let sets: Vec<InfosetId> = gambit_infoset_order(game).into_iter().flatten().collect();
+        let layout = game.profile_layout();
+        // Stable sort by the choices read from the last set to the first.
+        eqs.sort_by_cached_key(|e| {
+            sets.iter()
+                .rev()
+                .map(|&s| {
+                    let off = layout.offset[s.0].unwrap_or(0);
+                    let k = game.infoset(s).num_actions();
+                    e.profile.flat()[off..off + k]
+                        .iter()
+                        .position(|&p| p == 1.0)
+                        .unwrap_or(0)
+                })
+                .collect::<Vec<usize>>()
+        });
+    }
+    Ok(eqs)
+}
+
 /// Whether a pure profile (one action per information set, by [`InfosetId`]; chance entries
 /// ignored) is an agent Nash equilibrium, with the tolerance of [`solve`].
 pub fn is_agent_nash(game: &Game, choice: &[usize]) -> bool {

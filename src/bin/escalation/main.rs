@@ -3,7 +3,9 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod check;
 mod convert;
+mod solve;
 
 /// Two-player escalation standoffs as games: solve, simulate, calibrate, counterfactuals.
 #[derive(Parser)]
@@ -15,14 +17,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Validate a scenario file (TOML) and print a summary.
+    Check(check::CheckArgs),
     /// Convert a game file between Gambit .efg, .nfg and Graphviz DOT.
     Convert(convert::ConvertArgs),
+    /// Equilibria of a game file: subgame-perfect, pure agent Nash, logit QRE, or all
+    /// extreme equilibria of a bimatrix game.
+    Solve(solve::SolveArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<(), Box<dyn std::error::Error>> = match cli.command {
+        Command::Check(args) => check::run(&args),
         Command::Convert(args) => convert::run(&args),
+        Command::Solve(args) => solve::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,231 @@
+//! `escalation solve`: equilibria of a game file.
+
+use clap::{Args, ValueEnum};
+use escalation::game::load::{read_game_file, LoadedGame};
+use escalation::game::{Game, Number};
+use escalation::solve::enumerate::enumerate_equilibria;
+use escalation::solve::logit::{logit_solve, logit_solve_lambda};
+use escalation::solve::{pure, spe, Equilibrium};
+use ndarray::Array2;
+use num_rational::BigRational;
+use serde_json::json;
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+/// Solution methods of `solve`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    /// All pure subgame-perfect equilibria (perfect-information games).
+    Spe,
+    /// All pure agent Nash equilibria.
+    Pure,
+    /// Logit agent QRE: at each `--lambda`, or its limit as lambda grows without one.
+    Logit,
+    /// All extreme Nash equilibria of a two-player strategic-form (`.nfg`) game.
+    Enum,
+}
+
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Spe => "spe",
+            Method::Pure => "pure",
+            Method::Logit => "logit",
+            Method::Enum => "enum",
+        }
+    }
+}
+
+/// Arguments of `escalation solve`.
+#[derive(Args, Debug)]
+pub struct SolveArgs {
+    /// The game file (`.efg` or `.nfg`; the header decides).
+    pub file: PathBuf,
+    /// The method. Default: `spe` for a perfect-information game, else `logit` (its limit,
+    /// which always exists, unlike a pure equilibrium).
+    #[arg(long, value_enum)]
+    pub method: Option<Method>,
+    /// Logit precision; repeat for several. Only with `--method logit`.
+    #[arg(long = "lambda")]
+    pub lambda: Vec<f64>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One reported equilibrium: a flat behaviour profile in Gambit's order (for `enum`, the
+/// players' mixed strategies), expected payoffs and, for a logit QRE, lambda.
+struct Row {
+    behavior: Vec<f64>,
+    payoffs: Vec<f64>,
+    lambda: Option<f64>,
+}
+
+impl From<Equilibrium> for Row {
+    fn from(e: Equilibrium) -> Self {
+        Row {
+            behavior: e.profile.flat().to_vec(),
+            payoffs: e.payoffs,
+            lambda: e.lambda,
+        }
+    }
+}
+
+/// Reads the input. Scenario `.toml` files get their own branch here (solved by the model).
+fn load_input(path: &Path) -> Result<LoadedGame, Box<dyn Error>> {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+        return Err(format!(
+            "{}: scenario files are not solved by `solve` yet; give a .efg or .nfg game",
+            path.display()
+        )
+        .into());
+    }
+    Ok(read_game_file(path)?)
+}
+
+/// Runs `solve`.
+///
+/// # Errors
+/// Unreadable files, a method that does not fit the game, `--lambda` without `--method
+/// logit`, and solver failures.
+pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
+    let loaded = load_input(&args.file)?;
+    let game = loaded.to_game();
+    let method = args.method.unwrap_or(if game.is_perfect_information() {
+        Method::Spe
+    } else {
+        Method::Logit
+    });
+    if !args.lambda.is_empty() && method != Method::Logit {
+        return Err("--lambda needs --method logit".into());
+    }
+    let rows: Vec<Row> = match method {
+        Method::Spe => spe::solve(&game)?.into_iter().map(Row::from).collect(),
+        Method::Pure => {
+            let order = match loaded {
+                LoadedGame::Strategic(_) => pure::Order::Strategic,
+                _ => pure::Order::Agent,
+            };
+            pure::solve_in_order(&game, order)?
+                .into_iter()
+                .map(Row::from)
+                .collect()
+        }
+        Method::Logit if args.lambda.is_empty() => vec![logit_solve(&game)?.into()],
+        Method::Logit => args
+            .lambda
+            .iter()
+            .map(|&l| logit_solve_lambda(&game, l).map(Row::from))
+            .collect::<Result<_, _>>()?,
+        Method::Enum => solve_enum(&loaded)?,
+    };
+    let show_lambda = method == Method::Logit && !args.lambda.is_empty();
+    if args.json {
+        print_json(&game, method, &rows, show_lambda)?;
+    } else {
+        print_table(&game, method, &rows, show_lambda);
+    }
+    Ok(())
+}
+
+/// `--method enum`: [`escalation::solve::enumerate`] on a two-player strategic form.
+fn solve_enum(loaded: &LoadedGame) -> Result<Vec<Row>, Box<dyn Error>> {
+    let LoadedGame::Strategic(nf) = loaded else {
+        return Err("--method enum needs a two-player strategic-form (.nfg) game".into());
+    };
+    if nf.num_players() != 2 {
+        return Err(format!(
+            "--method enum needs two players; this game has {}",
+            nf.num_players()
+        )
+        .into());
+    }
+    let (a, b) = nf.payoff_matrices()?;
+    let exact = |m: &Array2<Number>| -> Result<Array2<BigRational>, Box<dyn Error>> {
+        let mut out = Array2::from_elem(m.dim(), BigRational::default());
+        for (ix, x) in m.indexed_iter() {
+            out[ix] = match x {
+                Number::Exact(r) => r.clone(),
+                other => BigRational::from_float(other.to_f64())
+                    .ok_or_else(|| format!("payoff {other} is not finite"))?,
+            };
+        }
+        Ok(out)
+    };
+    let eqs = enumerate_equilibria(&exact(&a)?, &exact(&b)?)?;
+    Ok(eqs
+        .iter()
+        .map(|e| Row {
+            behavior: e.p1_f64().into_iter().chain(e.p2_f64()).collect(),
+            payoffs: e.payoffs_f64().to_vec(),
+            lambda: None,
+        })
+        .collect())
+}
+
+fn print_json(
+    game: &Game,
+    method: Method,
+    rows: &[Row],
+    show_lambda: bool,
+) -> Result<(), Box<dyn Error>> {
+    let equilibria: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            let mut v = json!({"behavior": r.behavior, "payoffs": r.payoffs});
+            if let (true, Some(l), Some(obj)) = (show_lambda, r.lambda, v.as_object_mut()) {
+                obj.insert("lambda".into(), json!(l));
+            }
+            v
+        })
+        .collect();
+    let out = json!({
+        "players": game.players(),
+        "method": method.name(),
+        "equilibria": equilibria,
+    });
+    println!("{}", serde_json::to_string(&out)?);
+    Ok(())
+}
+
+fn print_table(game: &Game, method: Method, rows: &[Row], show_lambda: bool) {
+    println!(
+        "{} equilibri{} ({})",
+        rows.len(),
+        if rows.len() == 1 { "um" } else { "a" },
+        method.name()
+    );
+    if rows.is_empty() {
+        return;
+    }
+    // Column labels: player:infoset:action in Gambit's order (strategies for `enum`).
+    let layout = game.profile_layout();
+    let mut labels: Vec<String> = Vec::new();
+    for &s in &layout.order {
+        let set = game.infoset(s);
+        let owner = match set.mover {
+            escalation::game::Mover::Player(p) => game.players()[p].as_str(),
+            escalation::game::Mover::Chance => "chance",
+        };
+        for a in &set.actions {
+            labels.push(format!("{owner}:{}:{a}", set.number));
+        }
+    }
+    for (k, r) in rows.iter().enumerate() {
+        match (show_lambda, r.lambda) {
+            (true, Some(l)) => println!("#{} lambda = {l}", k + 1),
+            _ => println!("#{}", k + 1),
+        }
+        for (i, p) in r.behavior.iter().enumerate() {
+            let label = labels.get(i).cloned().unwrap_or_else(|| format!("[{i}]"));
+            println!("  {label:<30} {p:.6}");
+        }
+        let pays: Vec<String> = game
+            .players()
+            .iter()
+            .zip(&r.payoffs)
+            .map(|(n, v)| format!("{n} = {v:.6}"))
+            .collect();
+        println!("  payoffs: {}", pays.join(", "));
+    }
+}

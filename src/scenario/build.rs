@@ -1,0 +1,466 @@
+//! From TOML text to a validated [`Scenario`].
+
+use super::schema::{FileSpec, LeverFrom, PriorSpec, StepSpec};
+use super::{
+    DocumentedPath, Intervention, ParamPrior, PathStep, Prior, Scenario, ScenarioError, Source,
+};
+use crate::model::params::{self, NAMES, NUM_FIXED};
+use crate::model::{Action, Ladder, Lever, LeverStart, Restriction, Side, TariffStep};
+use std::collections::BTreeSet;
+use std::ops::Range;
+use toml::Spanned;
+
+struct Ctx<'a> {
+    text: &'a str,
+    origin: &'a str,
+}
+
+impl Ctx<'_> {
+    fn pos(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+
+    fn invalid(
+        &self,
+        span: Range<usize>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> ScenarioError {
+        let (line, column) = self.pos(span.start);
+        ScenarioError::Invalid {
+            origin: self.origin.to_string(),
+            line,
+            column,
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+fn side_of(players: &[String; 2], name: &str) -> Option<Side> {
+    if name == players[0] {
+        Some(Side::Challenger)
+    } else if name == players[1] {
+        Some(Side::Target)
+    } else {
+        None
+    }
+}
+
+fn schedule(steps: &[StepSpec]) -> Vec<TariffStep> {
+    steps
+        .iter()
+        .map(|s| TariffStep {
+            rate: s.rate,
+            day: s.day,
+        })
+        .collect()
+}
+
+fn check_prior(
+    ctx: &Ctx<'_>,
+    spec: &Spanned<PriorSpec>,
+    field: &str,
+    range: (f64, f64),
+    sources: &BTreeSet<String>,
+) -> Result<(), ScenarioError> {
+    let p = &spec.get_ref().prior;
+    p.validate()
+        .map_err(|m| ctx.invalid(spec.span(), field, m))?;
+    let (lo, hi) = p.support();
+    if lo < range.0 || hi > range.1 {
+        return Err(ctx.invalid(
+            spec.span(),
+            field,
+            format!(
+                "the prior's support [{lo}, {hi}] leaves the admissible range [{}, {}]",
+                range.0, range.1
+            ),
+        ));
+    }
+    if let Some(s) = &spec.get_ref().source {
+        if !sources.contains(s) {
+            return Err(ctx.invalid(
+                spec.span(),
+                field,
+                format!("cites source {s:?}, which no [[sources]] entry defines"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    let ctx = Ctx { text, origin };
+    let spec: FileSpec = toml::from_str(text).map_err(|e| {
+        let (line, column) = ctx.pos(e.span().map_or(0, |s| s.start));
+        ScenarioError::Syntax {
+            origin: origin.to_string(),
+            line,
+            column,
+            message: e.message().to_string(),
+        }
+    })?;
+    let meta = &spec.scenario;
+    let players = [meta.challenger.clone(), meta.target.clone()];
+
+    // Sources.
+    let mut source_ids = BTreeSet::new();
+    let mut sources = Vec::new();
+    for s in &spec.sources {
+        let r = s.get_ref();
+        if !source_ids.insert(r.id.clone()) {
+            return Err(ctx.invalid(
+                s.span(),
+                "sources.id",
+                format!("duplicate source id {:?}", r.id),
+            ));
+        }
+        if !(r.url.starts_with("https://") || r.url.starts_with("http://")) {
+            return Err(ctx.invalid(
+                s.span(),
+                "sources.url",
+                format!("{:?} is not an http(s) URL", r.url),
+            ));
+        }
+        if r.date.date.is_none() {
+            return Err(ctx.invalid(
+                s.span(),
+                "sources.date",
+                "needs a calendar date (YYYY-MM-DD)",
+            ));
+        }
+        sources.push(Source {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            url: r.url.clone(),
+            date: r.date.to_string(),
+        });
+    }
+
+    // Levers.
+    let mut levers = Vec::new();
+    let mut lever_priors: Vec<ParamPrior> = Vec::new();
+    for l in &spec.levers {
+        let r = l.get_ref();
+        if r.name.is_empty() || levers.iter().any(|x: &Lever| x.name == r.name) {
+            return Err(ctx.invalid(
+                l.span(),
+                "levers.name",
+                format!("lever name {:?} is empty or repeated", r.name),
+            ));
+        }
+        let inf = (0.0, f64::INFINITY);
+        check_prior(
+            &ctx,
+            &r.cost_challenger,
+            &format!("levers.{}.cost_challenger", r.name),
+            inf,
+            &source_ids,
+        )?;
+        check_prior(
+            &ctx,
+            &r.cost_target,
+            &format!("levers.{}.cost_target", r.name),
+            inf,
+            &source_ids,
+        )?;
+        levers.push(Lever {
+            name: r.name.clone(),
+            enabled: r.enabled,
+            from: match r.from {
+                LeverFrom::Threat => LeverStart::Threat,
+                LeverFrom::Imposition => LeverStart::Imposition,
+            },
+        });
+        for (side, p) in [
+            ("cost_challenger", &r.cost_challenger),
+            ("cost_target", &r.cost_target),
+        ] {
+            lever_priors.push(ParamPrior {
+                name: format!("lever.{}.{side}", r.name),
+                prior: Some(p.get_ref().prior.clone()),
+                source: p.get_ref().source.clone(),
+            });
+        }
+    }
+
+    // Structure.
+    let st = spec.structure.get_ref();
+    let ladder = Ladder {
+        players: players.clone(),
+        schedule: schedule(&st.schedule),
+        rounds: st.rounds.clone(),
+        face_saving: st.face_saving,
+        levers,
+        challenger_types: st.challenger_types,
+        target_types: st.target_types,
+        restrictions: Vec::new(),
+    };
+    if let Err(e) = ladder.validate() {
+        let field = match &e {
+            crate::model::ModelError::Structure { field, .. } if field == "players" => {
+                "scenario.challenger/target".to_string()
+            }
+            crate::model::ModelError::Structure { field, .. } => format!("structure.{field}"),
+            _ => "structure".to_string(),
+        };
+        let span = if field.starts_with("scenario") {
+            0..0
+        } else {
+            spec.structure.span()
+        };
+        let message = match e {
+            crate::model::ModelError::Structure { message, .. } => message,
+            other => other.to_string(),
+        };
+        return Err(ctx.invalid(span, &field, message));
+    }
+
+    // Parameters.
+    let mut priors: Vec<ParamPrior> = NAMES
+        .iter()
+        .map(|n| ParamPrior {
+            name: (*n).to_string(),
+            prior: None,
+            source: None,
+        })
+        .collect();
+    for (key, value) in spec.params.get_ref() {
+        let name = key.get_ref();
+        let Some(i) = params::index_of(name) else {
+            return Err(ctx.invalid(
+                key.span(),
+                &format!("params.{name}"),
+                format!("unknown parameter (known: {})", NAMES.join(", ")),
+            ));
+        };
+        check_prior(
+            &ctx,
+            value,
+            &format!("params.{name}"),
+            params::range(i),
+            &source_ids,
+        )?;
+        priors[i].prior = Some(value.get_ref().prior.clone());
+        priors[i].source = value.get_ref().source.clone();
+    }
+    for (i, p) in priors.iter().enumerate().take(NUM_FIXED) {
+        let optional = i == params::BELIEF_CHALLENGER_ABOUT_TARGET
+            || i == params::BELIEF_TARGET_ABOUT_CHALLENGER;
+        if p.prior.is_none() && !optional {
+            return Err(ctx.invalid(
+                spec.params.span(),
+                &format!("params.{}", p.name),
+                "missing: every parameter needs a value or a prior",
+            ));
+        }
+    }
+    priors.extend(lever_priors);
+
+    // The documented path, checked against the ladder.
+    let public = ladder.public_tree().map_err(|e| ScenarioError::Model {
+        origin: origin.to_string(),
+        message: e.to_string(),
+    })?;
+    let mut steps = Vec::new();
+    let mut node = 0usize;
+    for (k, s) in spec.path.iter().enumerate() {
+        let r = s.get_ref();
+        let field = format!("path[{k}]");
+        let actor = side_of(&players, &r.actor).ok_or_else(|| {
+            ctx.invalid(
+                s.span(),
+                &format!("{field}.actor"),
+                format!(
+                    "{:?} is neither {:?} nor {:?}",
+                    r.actor, players[0], players[1]
+                ),
+            )
+        })?;
+        let action = Action::from_label(&r.action).ok_or_else(|| {
+            ctx.invalid(
+                s.span(),
+                &format!("{field}.action"),
+                format!("unknown action {:?}", r.action),
+            )
+        })?;
+        let pn = public
+            .get(node)
+            .ok_or_else(|| ctx.invalid(s.span(), &field, "the path continues after its end"))?;
+        match pn.mover {
+            None => {
+                return Err(ctx.invalid(
+                    s.span(),
+                    &field,
+                    "the path continues after the standoff ended",
+                ))
+            }
+            Some(m) if m != actor => {
+                return Err(ctx.invalid(
+                    s.span(),
+                    &format!("{field}.actor"),
+                    format!(
+                        "it is {}'s move here, not {}'s",
+                        players[m.index()],
+                        r.actor
+                    ),
+                ))
+            }
+            _ => {}
+        }
+        let a = pn
+            .actions
+            .iter()
+            .position(|x| *x == action)
+            .ok_or_else(|| {
+                ctx.invalid(
+                    s.span(),
+                    &format!("{field}.action"),
+                    format!(
+                        "{} is not available after {:?} (available: {})",
+                        r.action,
+                        pn.history_label(),
+                        crate::model::ladder_labels(&pn.actions)
+                    ),
+                )
+            })?;
+        node = pn.children[a];
+        if let Some(src) = &r.source {
+            if !source_ids.contains(src) {
+                return Err(ctx.invalid(
+                    s.span(),
+                    &format!("{field}.source"),
+                    format!("cites source {src:?}, which no [[sources]] entry defines"),
+                ));
+            }
+        }
+        steps.push(PathStep {
+            actor,
+            action,
+            time: r.time.to_string(),
+            source: r.source.clone(),
+            note: r.note.clone(),
+        });
+    }
+
+    let mut scenario = Scenario {
+        origin: origin.to_string(),
+        title: meta.title.clone(),
+        description: meta.description.clone(),
+        sources,
+        ladder,
+        priors,
+        path: DocumentedPath { steps },
+        interventions: Vec::new(),
+        applied: Vec::new(),
+    };
+
+    // Interventions.
+    let mut names = BTreeSet::new();
+    let mut interventions = Vec::new();
+    for iv in &spec.interventions {
+        let r = iv.get_ref();
+        let field = format!("interventions.{}", r.name);
+        if r.name.is_empty() || !names.insert(r.name.clone()) {
+            return Err(ctx.invalid(
+                iv.span(),
+                "interventions.name",
+                format!("intervention name {:?} is empty or repeated", r.name),
+            ));
+        }
+        let split = |h: &str| -> Vec<String> {
+            h.split('/')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let mut restrictions = Vec::new();
+        for f in &r.force {
+            restrictions.push(Restriction::Force {
+                at: split(&f.at),
+                action: f.action.clone(),
+            });
+        }
+        for f in &r.forbid {
+            let side = side_of(&scenario.ladder.players, &f.actor).ok_or_else(|| {
+                ctx.invalid(
+                    iv.span(),
+                    &format!("{field}.forbid.actor"),
+                    format!("{:?} is not a player", f.actor),
+                )
+            })?;
+            restrictions.push(Restriction::Forbid {
+                side,
+                after: split(&f.after),
+                actions: f.actions.clone(),
+            });
+        }
+        let mut set = Vec::new();
+        for (name, value) in &r.set {
+            let i = params::index_of(name)
+                .or_else(|| scenario.priors.iter().position(|p| &p.name == name))
+                .ok_or_else(|| {
+                    ctx.invalid(
+                        value.span(),
+                        &format!("{field}.set.{name}"),
+                        "unknown parameter",
+                    )
+                })?;
+            let range = if i < NUM_FIXED {
+                params::range(i)
+            } else {
+                (0.0, f64::INFINITY)
+            };
+            check_prior(
+                &ctx,
+                value,
+                &format!("{field}.set.{name}"),
+                range,
+                &source_ids,
+            )?;
+            set.push((i, value.get_ref().prior.clone()));
+        }
+        let mut levers = Vec::new();
+        for (name, on) in &r.levers {
+            let k = scenario
+                .ladder
+                .levers
+                .iter()
+                .position(|l| &l.name == name)
+                .ok_or_else(|| {
+                    ctx.invalid(
+                        iv.span(),
+                        &format!("{field}.levers.{name}"),
+                        "no lever of that name",
+                    )
+                })?;
+            levers.push((k, *on));
+        }
+        interventions.push(Intervention {
+            name: r.name.clone(),
+            description: r.description.clone(),
+            restrictions,
+            set,
+            schedule: r.schedule.as_deref().map(schedule),
+            levers,
+        });
+    }
+    scenario.interventions = interventions;
+    for (iv, spanned) in scenario.interventions.iter().zip(&spec.interventions) {
+        scenario.with_intervention(&iv.name).map_err(|e| {
+            let msg = match e {
+                ScenarioError::Model { message, .. } => message,
+                other => other.to_string(),
+            };
+            ctx.invalid(spanned.span(), &format!("interventions.{}", iv.name), msg)
+        })?;
+    }
+    // The base ladder must compile.
+    scenario.compile()?;
+    let _ = Prior::Fixed(0.0);
+    Ok(scenario)
+}

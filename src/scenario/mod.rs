@@ -1,0 +1,385 @@
+//! Scenario files: the ladder's structure, every parameter fixed or with a prior, the
+//! sources of calibrated numbers, the documented path and named interventions, in TOML.
+//! The format is documented in `docs/scenario-format.md`.
+//!
+//! # Examples
+//! ```
+//! use escalation::scenario::{At, Scenario};
+//! let s = Scenario::from_path("scenarios/colombia_2025.toml")?;
+//! let compiled = s.compile()?;
+//! let params = s.point(At::Mean);
+//! let report = escalation::model::report_equilibrium(&compiled, &params)?;
+//! assert!(!report.path.is_empty());
+//! let what_if = s.with_intervention("no_ramp")?;
+//! assert_eq!(what_if.ladder().schedule.len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod build;
+mod error;
+pub mod prior;
+mod schema;
+
+pub use error::ScenarioError;
+pub use prior::Prior;
+
+use crate::model::{params, Action, CompiledLadder, Ladder, Params, Restriction, Side, TariffStep};
+use rand::Rng;
+use std::path::Path;
+
+/// Where to evaluate the priors for a point estimate.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum At {
+    /// Each prior's mean.
+    Mean,
+    /// Each prior's median.
+    Median,
+}
+
+/// A cited source of calibrated numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    /// Short id that parameters cite.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// URL.
+    pub url: String,
+    /// Publication date (TOML date).
+    pub date: String,
+}
+
+/// A parameter's prior and the source it cites.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamPrior {
+    /// Parameter name (see [`crate::model::params::NAMES`]; levers: `lever.NAME.cost_challenger`).
+    pub name: String,
+    /// The prior; `None` for a belief that equals the true prior (no misperception).
+    pub prior: Option<Prior>,
+    /// The cited source id, if any.
+    pub source: Option<String>,
+}
+
+/// One move of the documented path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathStep {
+    /// Who moved.
+    pub actor: Side,
+    /// What they did.
+    pub action: Action,
+    /// When (TOML datetime as written).
+    pub time: String,
+    /// Cited source id.
+    pub source: Option<String>,
+    /// Free text.
+    pub note: String,
+}
+
+/// The actions as they happened, with timestamps.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DocumentedPath {
+    /// The moves, from the first.
+    pub steps: Vec<PathStep>,
+}
+
+impl DocumentedPath {
+    /// The actions, in order (for [`CompiledLadder::path_log_likelihood`]).
+    pub fn actions(&self) -> Vec<Action> {
+        self.steps.iter().map(|s| s.action).collect()
+    }
+}
+
+/// A named intervention: forced or forbidden moves, re-set parameters, a new tariff
+/// schedule, levers switched on or off.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Intervention {
+    /// Name.
+    pub name: String,
+    /// What it represents.
+    pub description: String,
+    /// Forced and forbidden moves.
+    pub restrictions: Vec<Restriction>,
+    /// Parameters set or re-priored: (index, prior).
+    pub set: Vec<(usize, Prior)>,
+    /// A replacement tariff schedule.
+    pub schedule: Option<Vec<TariffStep>>,
+    /// Levers switched: (lever index, enabled).
+    pub levers: Vec<(usize, bool)>,
+}
+
+/// A validated scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// Where it was read from (a path or a name).
+    pub origin: String,
+    /// Title.
+    pub title: String,
+    /// Free-text description.
+    pub description: String,
+    sources: Vec<Source>,
+    ladder: Ladder,
+    priors: Vec<ParamPrior>,
+    path: DocumentedPath,
+    interventions: Vec<Intervention>,
+    applied: Vec<String>,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Io`] if the file cannot be read; otherwise as [`Scenario::from_str`].
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, ScenarioError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::from_str(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates scenario text; `origin` names it in errors.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Syntax`] for TOML or schema errors (unknown fields, wrong types),
+    /// [`ScenarioError::Invalid`] for values that break a rule; both name the field and
+    /// the line and column.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str, origin: &str) -> Result<Self, ScenarioError> {
+        build::build(text, origin)
+    }
+
+    /// The ladder's structure.
+    pub fn ladder(&self) -> &Ladder {
+        &self.ladder
+    }
+
+    /// Player names: challenger, target.
+    pub fn players(&self) -> &[String; 2] {
+        &self.ladder.players
+    }
+
+    /// The cited sources.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// Every parameter slot's prior, in [`Params`] index order.
+    pub fn priors(&self) -> &[ParamPrior] {
+        &self.priors
+    }
+
+    /// The documented path.
+    pub fn documented_path(&self) -> &DocumentedPath {
+        &self.path
+    }
+
+    /// The named interventions.
+    pub fn interventions(&self) -> &[Intervention] {
+        &self.interventions
+    }
+
+    /// Names of the interventions applied to this scenario so far.
+    pub fn applied_interventions(&self) -> &[String] {
+        &self.applied
+    }
+
+    /// A parameter vector of the right length (filled with defaults).
+    pub fn new_params(&self) -> Params {
+        Params::new(self.ladder.levers.len())
+    }
+
+    /// Draws every prior into `params`, in index order, consuming exactly one uniform
+    /// (`f64` from `rng`) per parameter slot — fixed ones and beliefs included — so a run
+    /// draws the same uniforms under every intervention (common random numbers). Beliefs
+    /// without their own prior then copy the drawn true prior.
+    ///
+    /// # Panics
+    /// Never; `params` is resized if it has the wrong length.
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R, params: &mut Params) {
+        if params.len() != self.priors.len() {
+            *params = self.new_params();
+        }
+        for (i, p) in self.priors.iter().enumerate() {
+            let v = match &p.prior {
+                Some(prior) => prior.sample(rng),
+                None => {
+                    let _ = Prior::Fixed(0.0).sample(rng);
+                    0.0
+                }
+            };
+            params.set(i, v);
+        }
+        self.copy_beliefs(params);
+    }
+
+    fn copy_beliefs(&self, params: &mut Params) {
+        if self.priors[params::BELIEF_CHALLENGER_ABOUT_TARGET]
+            .prior
+            .is_none()
+        {
+            params.set(
+                params::BELIEF_CHALLENGER_ABOUT_TARGET,
+                params.get(params::PRIOR_TARGET_RESOLUTE),
+            );
+        }
+        if self.priors[params::BELIEF_TARGET_ABOUT_CHALLENGER]
+            .prior
+            .is_none()
+        {
+            params.set(
+                params::BELIEF_TARGET_ABOUT_CHALLENGER,
+                params.get(params::PRIOR_CHALLENGER_RESOLUTE),
+            );
+        }
+    }
+
+    /// Every parameter at its prior's mean or median.
+    pub fn point(&self, at: At) -> Params {
+        let mut params = self.new_params();
+        for (i, p) in self.priors.iter().enumerate() {
+            if let Some(prior) = &p.prior {
+                params.set(
+                    i,
+                    match at {
+                        At::Mean => prior.mean(),
+                        At::Median => prior.median(),
+                    },
+                );
+            }
+        }
+        self.copy_beliefs(&mut params);
+        params
+    }
+
+    /// Log prior density of a parameter vector (sum over slots with a non-fixed prior).
+    pub fn ln_prior(&self, params: &Params) -> f64 {
+        self.priors
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| match &p.prior {
+                Some(Prior::Fixed(_)) | None => None,
+                Some(prior) => Some(prior.ln_pdf(params.get(i))),
+            })
+            .sum()
+    }
+
+    /// Compiles the ladder.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Model`] if the structure or an applied intervention is inconsistent.
+    pub fn compile(&self) -> Result<CompiledLadder, ScenarioError> {
+        CompiledLadder::new(&self.ladder).map_err(|e| ScenarioError::Model {
+            origin: self.origin.clone(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The scenario with the named intervention applied (moves restricted, parameters set,
+    /// schedule replaced, levers switched).
+    ///
+    /// # Errors
+    /// [`ScenarioError::UnknownIntervention`] listing the known names; [`ScenarioError::Model`]
+    /// if the result does not compile.
+    pub fn with_intervention(&self, name: &str) -> Result<Scenario, ScenarioError> {
+        let iv = self
+            .interventions
+            .iter()
+            .find(|i| i.name == name)
+            .ok_or_else(|| ScenarioError::UnknownIntervention {
+                origin: self.origin.clone(),
+                name: name.to_string(),
+                known: self
+                    .interventions
+                    .iter()
+                    .map(|i| i.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+        let mut s = self.clone();
+        s.ladder
+            .restrictions
+            .extend(iv.restrictions.iter().cloned());
+        for (i, prior) in &iv.set {
+            if let Some(slot) = s.priors.get_mut(*i) {
+                slot.prior = Some(prior.clone());
+                slot.source = None;
+            }
+        }
+        if let Some(schedule) = &iv.schedule {
+            s.ladder.schedule = schedule.clone();
+        }
+        for &(k, on) in &iv.levers {
+            if let Some(l) = s.ladder.levers.get_mut(k) {
+                l.enabled = on;
+            }
+        }
+        s.applied.push(name.to_string());
+        s.compile()?;
+        Ok(s)
+    }
+
+    /// A short human-readable summary (what `escalation check` prints).
+    pub fn summary(&self) -> Result<String, ScenarioError> {
+        use std::fmt::Write;
+        let c = self.compile()?;
+        let g = c.game();
+        let mut out = String::new();
+        let l = &self.ladder;
+        let _ = writeln!(out, "{} ({})", self.title, self.origin);
+        let _ = writeln!(
+            out,
+            "  players: {} (challenger) vs {} (target)",
+            l.players[0], l.players[1]
+        );
+        let steps: Vec<String> = l
+            .schedule
+            .iter()
+            .map(|s| format!("{:.0}% from day {}", 100.0 * s.rate, s.day))
+            .collect();
+        let _ = writeln!(out, "  tariff schedule: {}", steps.join(" → "));
+        let _ = writeln!(
+            out,
+            "  rounds (days): {:?}; types: {} × {}",
+            l.rounds, l.challenger_types, l.target_types
+        );
+        let levers: Vec<String> = l
+            .levers
+            .iter()
+            .map(|v| format!("{}{}", v.name, if v.enabled { "" } else { " (off)" }))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  levers: {}",
+            if levers.is_empty() {
+                "none".into()
+            } else {
+                levers.join(", ")
+            }
+        );
+        let _ = writeln!(
+            out,
+            "  game: {} nodes, {} terminals, {} information sets",
+            g.nodes().len(),
+            c.num_terminals(),
+            g.infosets().len()
+        );
+        let uncertain = self
+            .priors
+            .iter()
+            .filter(|p| matches!(&p.prior, Some(x) if !matches!(x, Prior::Fixed(_))))
+            .count();
+        let _ = writeln!(
+            out,
+            "  parameters: {} ({} with priors), {} sources",
+            self.priors.len(),
+            uncertain,
+            self.sources.len()
+        );
+        let path: Vec<&str> = self.path.steps.iter().map(|s| s.action.label()).collect();
+        let _ = writeln!(out, "  documented path: {}", path.join(" → "));
+        let names: Vec<&str> = self.interventions.iter().map(|i| i.name.as_str()).collect();
+        let _ = writeln!(out, "  interventions: {}", names.join(", "));
+        Ok(out)
+    }
+}

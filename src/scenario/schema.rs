@@ -1,0 +1,293 @@
+//! The TOML schema, as serde types (unknown fields are rejected everywhere).
+
+use super::prior::Prior;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::fmt;
+use toml::Spanned;
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileSpec {
+    pub scenario: MetaSpec,
+    #[serde(default)]
+    pub sources: Vec<Spanned<SourceSpec>>,
+    pub structure: Spanned<StructureSpec>,
+    pub params: Spanned<BTreeMap<Spanned<String>, Spanned<PriorSpec>>>,
+    #[serde(default)]
+    pub levers: Vec<Spanned<LeverSpec>>,
+    #[serde(default)]
+    pub path: Vec<Spanned<PathStepSpec>>,
+    #[serde(default)]
+    pub interventions: Vec<Spanned<InterventionSpec>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MetaSpec {
+    pub title: String,
+    pub challenger: String,
+    pub target: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourceSpec {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub date: toml::value::Datetime,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StepSpec {
+    pub rate: f64,
+    pub day: f64,
+}
+
+fn default_rounds() -> Vec<f64> {
+    vec![1.0, 7.0]
+}
+fn default_true() -> bool {
+    true
+}
+fn default_two() -> usize {
+    2
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StructureSpec {
+    pub schedule: Vec<StepSpec>,
+    #[serde(default = "default_rounds")]
+    pub rounds: Vec<f64>,
+    #[serde(default = "default_true")]
+    pub face_saving: bool,
+    #[serde(default = "default_two")]
+    pub challenger_types: usize,
+    #[serde(default = "default_two")]
+    pub target_types: usize,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum LeverFrom {
+    Threat,
+    Imposition,
+}
+
+fn default_from() -> LeverFrom {
+    LeverFrom::Threat
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LeverSpec {
+    pub name: String,
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    #[serde(default = "default_from")]
+    pub from: LeverFrom,
+    pub cost_challenger: Spanned<PriorSpec>,
+    pub cost_target: Spanned<PriorSpec>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub note: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PathStepSpec {
+    pub actor: String,
+    pub action: String,
+    pub time: toml::value::Datetime,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ForceSpec {
+    pub at: String,
+    pub action: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ForbidSpec {
+    pub actor: String,
+    #[serde(default)]
+    pub after: String,
+    pub actions: Vec<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InterventionSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub force: Vec<ForceSpec>,
+    #[serde(default)]
+    pub forbid: Vec<ForbidSpec>,
+    #[serde(default)]
+    pub set: BTreeMap<String, Spanned<PriorSpec>>,
+    #[serde(default)]
+    pub schedule: Option<Vec<StepSpec>>,
+    #[serde(default)]
+    pub levers: BTreeMap<String, bool>,
+}
+
+/// A parameter's value or prior with its source reference.
+#[derive(Debug, Clone)]
+pub(crate) struct PriorSpec {
+    pub prior: Prior,
+    pub source: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(tag = "dist", rename_all = "snake_case")]
+enum PriorTable {
+    Fixed(FixedT),
+    Uniform(UniformT),
+    Normal(NormalT),
+    TruncatedNormal(TruncT),
+    Beta(BetaT),
+    Lognormal(LogNormalT),
+    Triangular(TriT),
+    Discrete(DiscreteT),
+}
+
+macro_rules! table {
+    ($name:ident { $($f:ident : $t:ty),* }) => {
+        #[derive(Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        struct $name {
+            $($f: $t,)*
+            #[serde(default)]
+            source: Option<String>,
+            #[serde(default)]
+            #[allow(dead_code)]
+            note: String,
+        }
+    };
+}
+table!(FixedT { value: f64 });
+table!(UniformT { min: f64, max: f64 });
+table!(NormalT { mean: f64, sd: f64 });
+table!(TruncT {
+    mean: f64,
+    sd: f64,
+    min: f64,
+    max: f64
+});
+table!(BetaT {
+    alpha: f64,
+    beta: f64
+});
+table!(LogNormalT {
+    mu: f64,
+    sigma: f64
+});
+table!(TriT {
+    min: f64,
+    mode: f64,
+    max: f64
+});
+table!(DiscreteT { values: Vec<f64>, weights: Vec<f64> });
+
+impl From<PriorTable> for PriorSpec {
+    fn from(t: PriorTable) -> Self {
+        let (prior, source) = match t {
+            PriorTable::Fixed(x) => (Prior::Fixed(x.value), x.source),
+            PriorTable::Uniform(x) => (
+                Prior::Uniform {
+                    min: x.min,
+                    max: x.max,
+                },
+                x.source,
+            ),
+            PriorTable::Normal(x) => (
+                Prior::Normal {
+                    mean: x.mean,
+                    sd: x.sd,
+                },
+                x.source,
+            ),
+            PriorTable::TruncatedNormal(x) => (
+                Prior::TruncatedNormal {
+                    mean: x.mean,
+                    sd: x.sd,
+                    min: x.min,
+                    max: x.max,
+                },
+                x.source,
+            ),
+            PriorTable::Beta(x) => (
+                Prior::Beta {
+                    alpha: x.alpha,
+                    beta: x.beta,
+                },
+                x.source,
+            ),
+            PriorTable::Lognormal(x) => (
+                Prior::LogNormal {
+                    mu: x.mu,
+                    sigma: x.sigma,
+                },
+                x.source,
+            ),
+            PriorTable::Triangular(x) => (
+                Prior::Triangular {
+                    min: x.min,
+                    mode: x.mode,
+                    max: x.max,
+                },
+                x.source,
+            ),
+            PriorTable::Discrete(x) => (
+                Prior::Discrete {
+                    values: x.values,
+                    weights: x.weights,
+                },
+                x.source,
+            ),
+        };
+        PriorSpec { prior, source }
+    }
+}
+
+impl<'de> Deserialize<'de> for PriorSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PriorSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a table with `dist = \"uniform\" | \"normal\" | \"truncated_normal\" | \"beta\" | \"lognormal\" | \"triangular\" | \"discrete\" | \"fixed\"`")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<PriorSpec, E> {
+                Ok(PriorSpec {
+                    prior: Prior::Fixed(v),
+                    source: None,
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<PriorSpec, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PriorSpec, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<PriorSpec, M::Error> {
+                PriorTable::deserialize(de::value::MapAccessDeserializer::new(map)).map(Into::into)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
