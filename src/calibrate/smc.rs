@@ -119,6 +119,10 @@ const PURPOSE_STRIDE: u64 = 1 << 20;
 const PURPOSE_RESAMPLE: u64 = 1;
 const PURPOSE_MOVE: u64 = 2; // + sweep number
 
+/// A particle after a stage: parameters, log prior, log-likelihood, whether it moved.
+type Moved = (Vec<f64>, f64, f64, bool);
+type StageResult = Result<Vec<Moved>, CalibrateError>;
+
 struct Particles {
     dim: usize,
     theta: Vec<f64>,
@@ -191,8 +195,7 @@ impl Smc {
             ),
             None => None,
         };
-        let install = |f: &(dyn Fn() -> Result<Vec<(Vec<f64>, f64, f64, bool)>, CalibrateError>
-                             + Sync)| match &pool {
+        let install = |f: &(dyn Fn() -> StageResult + Sync)| match &pool {
             Some(p) => p.install(f),
             None => f(),
         };

@@ -38,15 +38,36 @@ pub use paired::{
 };
 
 use rand::Rng;
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 /// One way of running the standoff (the baseline, or the scenario under an intervention).
 ///
 /// `run` must be a pure function of `theta` and the random numbers it draws from `rng`, so
-/// that two arms given the same stream are paired run by run.
+/// that two arms given the same stream are paired run by run. Arms with per-draw set-up
+/// (solving an equilibrium once for all replicates) override [`Arm::run_draw`].
 pub trait Arm: Sync {
     /// Run once at parameters `theta`, writing one value per metric into `out`.
     fn run(&self, theta: &[f64], rng: &mut dyn Rng, out: &mut [f64]);
+
+    /// Run every replicate of one draw: replicate `r` must draw only from `rngs[r]` and
+    /// write its metrics to `out[r * m..(r + 1) * m]` (`m = out.len() / rngs.len()`). The
+    /// default calls [`Arm::run`] for each replicate.
+    ///
+    /// # Errors
+    /// A message saying why the draw could not be run (e.g. the equilibrium solver failed).
+    fn run_draw(
+        &self,
+        theta: &[f64],
+        rngs: &mut [ChaCha8Rng],
+        out: &mut [f64],
+    ) -> Result<(), String> {
+        let m = out.len() / rngs.len().max(1);
+        for (rng, chunk) in rngs.iter_mut().zip(out.chunks_mut(m.max(1))) {
+            self.run(theta, rng, chunk);
+        }
+        Ok(())
+    }
 }
 
 impl<F> Arm for F
@@ -121,6 +142,16 @@ pub enum WhatifError {
         replicate: usize,
         /// The value.
         value: f64,
+    },
+    /// An arm could not run a draw.
+    #[error("arm `{arm}` failed at draw {draw}: {message}")]
+    Arm {
+        /// The arm ("baseline" or the intervention's name).
+        arm: String,
+        /// The draw index.
+        draw: usize,
+        /// What the arm said.
+        message: String,
     },
     /// The local thread pool could not be built.
     #[error("cannot build a thread pool with {threads} threads: {reason}")]

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 /// Purpose tag of the what-if random streams (see [`stream_rng`]).
 const PURPOSE_WHATIF: u64 = 0x0057_4841_5449_4621;
 
+/// Per draw: each arm's metric means over replicates, and each intervention's mean paired
+/// differences.
+type DrawMeans = (Vec<f64>, Vec<f64>);
+
 /// Settings of [`compare`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairedConfig {
@@ -141,34 +145,46 @@ pub fn compare(
 
     // Per draw: for each arm, the mean of each metric over replicates; for each
     // intervention, the mean paired difference. Layout [arm][metric] then [int][metric].
-    let per_draw = |j: usize| -> Result<(Vec<f64>, Vec<f64>), WhatifError> {
+    let per_draw = |j: usize| -> Result<DrawMeans, WhatifError> {
         let theta = &draws[j];
         let mut sums = vec![0.0; (k + 1) * m];
         let mut diffs = vec![0.0; k * m];
-        let mut outs = vec![0.0; (k + 1) * m];
-        for r in 0..reps {
-            let base_rng = stream_rng(config.seed, PURPOSE_WHATIF, (j * reps + r) as u64);
-            for (a, (name, arm)) in arms.iter().enumerate() {
-                let mut rng = base_rng.clone();
-                let out = &mut outs[a * m..(a + 1) * m];
-                out.iter_mut().for_each(|v| *v = 0.0);
-                arm.run(theta, &mut rng, out);
-                if let Some((i, &v)) = out.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-                    return Err(WhatifError::NonFiniteMetric {
-                        arm: name.to_string(),
-                        metric: metrics[i].name.clone(),
-                        draw: j,
-                        replicate: r,
-                        value: v,
-                    });
+        let mut outs = vec![0.0; (k + 1) * reps * m];
+        let streams: Vec<_> = (0..reps)
+            .map(|r| stream_rng(config.seed, PURPOSE_WHATIF, (j * reps + r) as u64))
+            .collect();
+        for (a, (name, arm)) in arms.iter().enumerate() {
+            // Every arm gets fresh copies of the same streams: common random numbers.
+            let mut rngs = streams.clone();
+            let out = &mut outs[a * reps * m..(a + 1) * reps * m];
+            arm.run_draw(theta, &mut rngs, out)
+                .map_err(|message| WhatifError::Arm {
+                    arm: name.to_string(),
+                    draw: j,
+                    message,
+                })?;
+            if let Some((i, &v)) = out.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+                return Err(WhatifError::NonFiniteMetric {
+                    arm: name.to_string(),
+                    metric: metrics[i % m].name.clone(),
+                    draw: j,
+                    replicate: i / m,
+                    value: v,
+                });
+            }
+        }
+        // Sums in replicate order, the same for every thread count.
+        for a in 0..=k {
+            for r in 0..reps {
+                for q in 0..m {
+                    sums[a * m + q] += outs[(a * reps + r) * m + q];
                 }
             }
-            for (s, o) in sums.iter_mut().zip(&outs) {
-                *s += o;
-            }
-            for i in 0..k {
+        }
+        for i in 0..k {
+            for r in 0..reps {
                 for q in 0..m {
-                    diffs[i * m + q] += outs[(i + 1) * m + q] - outs[q];
+                    diffs[i * m + q] += outs[((i + 1) * reps + r) * m + q] - outs[r * m + q];
                 }
             }
         }
@@ -177,7 +193,7 @@ pub fn compare(
         diffs.iter_mut().for_each(|s| *s *= inv);
         Ok((sums, diffs))
     };
-    let run_all = || -> Result<Vec<(Vec<f64>, Vec<f64>)>, WhatifError> {
+    let run_all = || -> Result<Vec<DrawMeans>, WhatifError> {
         (0..draws.len()).into_par_iter().map(per_draw).collect()
     };
     let results = match config.threads {
@@ -198,8 +214,7 @@ pub fn compare(
         None => run_all()?,
     };
 
-    let column =
-        |f: &dyn Fn(&(Vec<f64>, Vec<f64>)) -> f64| -> Vec<f64> { results.iter().map(f).collect() };
+    let column = |f: &dyn Fn(&DrawMeans) -> f64| -> Vec<f64> { results.iter().map(f).collect() };
     let arm_summary = |a: usize| ArmSummary {
         name: arms[a].0.to_string(),
         metrics: (0..m)
