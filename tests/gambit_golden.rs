@@ -1,6 +1,6 @@
 //! Golden tests: `escalation solve --json` against Gambit (pygambit 16.7.0).
 //!
-//! Every `tests/fixtures/gambit/reference/*.json` was written by
+//! Every `tests/fixtures/gambit/{reference,bench_reference}/*.json` was written by
 //! `tests/fixtures/gambit/generate.py` (see the README there). For each reference and
 //! method we run the real binary, `escalation solve GAME --method M [--lambda L]... --json`,
 //! and compare its single JSON object with Gambit's answer: behaviour profiles and
@@ -38,15 +38,21 @@ fn fixture_dir() -> PathBuf {
     repo_root().join("tests/fixtures/gambit")
 }
 
+/// The references: `reference/` (one per bundled game) then `bench_reference/` (the
+/// benchmark games, logit at lambda 1 only).
 fn references() -> Vec<Reference> {
-    let dir = fixture_dir().join("reference");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty(), "no reference files in {}", dir.display());
+    let mut paths = Vec::new();
+    for sub in ["reference", "bench_reference"] {
+        let dir = fixture_dir().join(sub);
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+            .map(|entry| entry.expect("directory entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        assert!(!found.is_empty(), "no reference files in {}", dir.display());
+        found.sort();
+        paths.extend(found);
+    }
     paths
         .into_iter()
         .map(|path| {
