@@ -45,10 +45,11 @@ mod polytope;
 use std::collections::HashSet;
 
 use ndarray::Array2;
+use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, ToPrimitive, Zero};
 
-use polytope::{enumerate_vertices, Vertex};
+use polytope::enumerate_vertices;
 
 /// Default cap on the number of bases the reverse search may visit per polytope (2^20).
 pub const DEFAULT_MAX_BASES: usize = 1 << 20;
@@ -271,17 +272,35 @@ pub fn enumerate_equilibria_with(
     let vertices_q = enumerate_vertices(&polytope_q, options.max_bases).map_err(|_| too_many(2))?;
     let vertices_p = enumerate_vertices(&polytope_p, options.max_bases).map_err(|_| too_many(1))?;
 
+    // Labels (von Stengel 2007, §3.3): player 1's strategies first, then player 2's. A vertex
+    // x of P has the labels of unplayed rows and of columns that are best responses to x; a
+    // vertex y of Q those of rows that are best responses to y and of unplayed columns.
+    let labels_p: Vec<Vec<u64>> = vertices_p
+        .iter()
+        .map(|x| label_set(&x.zero_columns, &x.tight_rows))
+        .collect();
+    let labels_q: Vec<Vec<u64>> = vertices_q
+        .iter()
+        .map(|y| label_set(&y.tight_rows, &y.zero_columns))
+        .collect();
+    let all = label_set(&vec![true; rows], &vec![true; cols]);
+
     let mut seen = HashSet::new();
     let mut equilibria = Vec::new();
     // Gambit's loop order: player 1's vertices outside, player 2's inside; the first vertex of
     // each list is the origin, which is in no equilibrium.
-    for x in vertices_p.iter().skip(1) {
-        for y in vertices_q.iter().skip(1) {
-            if !completely_labelled(x, y) {
+    for (x, x_labels) in vertices_p.iter().zip(&labels_p).skip(1) {
+        for (y, y_labels) in vertices_q.iter().zip(&labels_q).skip(1) {
+            let completely_labelled = x_labels
+                .iter()
+                .zip(y_labels)
+                .zip(&all)
+                .all(|((a, b), full)| a | b == *full);
+            if !completely_labelled {
                 continue;
             }
-            let p1 = normalised(&x.point);
-            let p2 = normalised(&y.point);
+            let p1 = normalised(&x.weights);
+            let p2 = normalised(&y.weights);
             if !seen.insert((p1.clone(), p2.clone())) {
                 continue;
             }
@@ -290,6 +309,16 @@ pub fn enumerate_equilibria_with(
         }
     }
     Ok(equilibria)
+}
+
+/// The labels as a bit set: `first` at bits `0..first.len()`, then `second`.
+fn label_set(first: &[bool], second: &[bool]) -> Vec<u64> {
+    let n = first.len() + second.len();
+    let mut words = vec![0u64; n.div_ceil(64)];
+    for (k, _) in first.iter().chain(second).enumerate().filter(|(_, &on)| on) {
+        words[k / 64] |= 1 << (k % 64);
+    }
+    words
 }
 
 /// The constraint matrices of Q (`rows × cols`) and P (`cols × rows`), normalised as Gambit's
@@ -311,25 +340,13 @@ fn best_response_matrices(
     (q, p)
 }
 
-/// Every pure strategy of both players is unplayed or a best response (von Stengel 2007,
-/// Theorem 3.4). Equivalent to Gambit's complementarity test on the two bases.
-fn completely_labelled(x: &Vertex, y: &Vertex) -> bool {
-    let rows_ok = x
-        .zero_columns
+/// Weights scaled to sum to exactly 1.
+fn normalised(weights: &[BigInt]) -> Vec<BigRational> {
+    let total: BigInt = weights.iter().sum();
+    weights
         .iter()
-        .zip(&y.tight_rows)
-        .all(|(&unplayed, &best)| unplayed || best);
-    let cols_ok = y
-        .zero_columns
-        .iter()
-        .zip(&x.tight_rows)
-        .all(|(&unplayed, &best)| unplayed || best);
-    rows_ok && cols_ok
-}
-
-fn normalised(point: &[BigRational]) -> Vec<BigRational> {
-    let total = point.iter().fold(BigRational::zero(), |s, v| s + v);
-    point.iter().map(|v| v / &total).collect()
+        .map(|w| BigRational::new(w.clone(), total.clone()))
+        .collect()
 }
 
 fn expected(m: &Array2<BigRational>, p1: &[BigRational], p2: &[BigRational]) -> BigRational {

@@ -23,8 +23,12 @@ type Label = isize;
 /// One vertex of the polytope and the constraints it makes tight.
 #[derive(Debug, Clone)]
 pub(crate) struct Vertex {
-    /// Coordinates `z_j ≥ 0`, one per column of `M`.
-    pub point: Vec<BigRational>,
+    /// The coordinates `z_j ≥ 0` times `denominator` (one per column of `M`): enough to
+    /// normalise `z` to a probability vector without building a rational per vertex.
+    pub weights: Vec<BigInt>,
+    /// The positive common denominator of `weights` (the equilibrium search only normalises).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub denominator: BigInt,
     /// Columns `j` with `z_j = 0`.
     pub zero_columns: Vec<bool>,
     /// Rows `i` whose inequality holds with equality, `(M z)_i = 1`.
@@ -265,17 +269,19 @@ impl Tableau {
         pivots
     }
 
-    /// The vertex of this basis: `z = -w`, slack `1 - (M z)_i = -s_i` (up to the slack scale).
+    /// The vertex of this basis: `z = -w`, slack `1 - (M z)_i = -s_i` (up to the slack scale),
+    /// all times the denominator `d > 0`.
     fn vertex(&self) -> Vertex {
         let value = |label: Label| match self.row_of[self.index(label)] {
-            Some(r) => BigRational::new(-self.rhs[r].clone(), self.denominator.clone()),
-            None => BigRational::zero(),
+            Some(r) => -&self.rhs[r],
+            None => BigInt::zero(),
         };
-        let point: Vec<BigRational> = (0..self.cols).map(|j| value(column(j))).collect();
-        let zero_columns = point.iter().map(Zero::is_zero).collect();
+        let weights: Vec<BigInt> = (0..self.cols).map(|j| value(column(j))).collect();
+        let zero_columns = weights.iter().map(Zero::is_zero).collect();
         let tight_rows = (0..self.rows).map(|i| value(slack(i)).is_zero()).collect();
         Vertex {
-            point,
+            weights,
+            denominator: self.denominator.clone(),
             zero_columns,
             tight_rows,
         }
@@ -298,12 +304,19 @@ mod tests {
         BigRational::from_integer(n.into())
     }
 
+    fn point(v: &Vertex) -> Vec<BigRational> {
+        v.weights
+            .iter()
+            .map(|w| BigRational::new(w.clone(), v.denominator.clone()))
+            .collect()
+    }
+
     /// `{ z ≥ 0 : 2 z ≤ 1 }` is the segment [0, 1/2].
     #[test]
     fn segment_has_two_vertices() {
         let m = Array2::from_elem((1, 1), q(2));
         let vertices = enumerate_vertices(&m, 100).unwrap();
-        let points: Vec<_> = vertices.iter().map(|v| v.point.clone()).collect();
+        let points: Vec<_> = vertices.iter().map(point).collect();
         assert_eq!(
             points,
             vec![vec![q(0)], vec![BigRational::new(1.into(), 2.into())]]
@@ -315,7 +328,7 @@ mod tests {
     fn square_has_four_vertices() {
         let m = Array2::from_shape_vec((2, 2), vec![q(1), q(0), q(0), q(1)]).unwrap();
         let vertices = enumerate_vertices(&m, 100).unwrap();
-        let mut points: Vec<_> = vertices.iter().map(|v| v.point.clone()).collect();
+        let mut points: Vec<_> = vertices.iter().map(point).collect();
         assert_eq!(points[0], vec![q(0), q(0)]);
         points.sort();
         assert_eq!(
