@@ -425,7 +425,7 @@ fn solve_linear(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
                 piv = r;
             }
         }
-        if !(best > 1e-300) {
+        if best.is_nan() || best <= 1e-300 {
             return false;
         }
         if piv != col {
