@@ -27,12 +27,15 @@ fn bench(c: &mut Criterion) {
         let mut ws = compiled.workspace();
         let n = game.nodes().len();
         let sets = game.infosets().len();
-        c.bench_function(&format!("compiled {name} ({n} nodes, {sets} sets) lambda=1"), |b| {
-            b.iter(|| {
-                let p = compiled.solve(&mut ws, black_box(&pay), black_box(1.0));
-                black_box(p.map(|p| p[0]).ok())
-            })
-        });
+        c.bench_function(
+            &format!("compiled {name} ({n} nodes, {sets} sets) lambda=1"),
+            |b| {
+                b.iter(|| {
+                    let p = compiled.solve(&mut ws, black_box(&pay), black_box(1.0));
+                    black_box(p.map(|p| p[0]).ok())
+                })
+            },
+        );
         eprintln!(
             "{name}: exp() evaluations per compiled solve: {}",
             compiled.exp_count(&ws)

@@ -53,8 +53,8 @@ pub struct Equilibrium {
     pub profile: BehaviorProfile,
     /// Each player's expected payoff under the profile.
     pub payoffs: Vec<f64>,
-    /// The logit precision λ for a quantal response equilibrium; `None` for a Nash
-    /// equilibrium (including the λ → ∞ limit of [`logit::logit_solve`]).
+    /// The logit precision λ of a quantal response equilibrium (for [`logit::logit_solve`],
+    /// the λ where tracing stopped); `None` for [`spe`] and [`pure`] equilibria.
     pub lambda: Option<f64>,
 }
 

@@ -455,10 +455,11 @@ impl CompiledGame {
         }
     }
 
-    /// Largest conditional regret over strategic sets of the profile in `ws` (Gambit's
-    /// `agent_max_regret`): best action value minus the set's value. Call after
-    /// [`CompiledGame::evaluate`].
-    pub(super) fn agent_max_regret(&self, ws: &LogitWorkspace) -> f64 {
+    /// Largest regret over strategic sets of the profile in `ws`: best action value minus the
+    /// set's value, conditional on reaching the set (Gambit's `agent_max_regret`) or, when
+    /// `weighted`, times the probability of reaching it (the gain of the best one-set
+    /// deviation, seen from the root). Call after [`CompiledGame::evaluate`].
+    pub(super) fn agent_max_regret(&self, ws: &LogitWorkspace, weighted: bool) -> f64 {
         let mut worst = 0.0_f64;
         for &s in &self.strategic {
             let s = s as usize;
@@ -473,7 +474,12 @@ impl CompiledGame {
             let probs = &ws.behav[off..off + k];
             let best = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let mean: f64 = vals.iter().zip(probs).map(|(v, p)| v * p).sum();
-            worst = worst.max(best - mean);
+            let reach: f64 = if weighted {
+                mem.iter().map(|&h| ws.reach[h as usize]).sum()
+            } else {
+                1.0
+            };
+            worst = worst.max(reach * (best - mean));
         }
         worst
     }

@@ -80,10 +80,14 @@ pub fn logit_solve_lambdas(game: &Game, lambdas: &[f64]) -> Result<Vec<Equilibri
         .collect()
 }
 
-/// The limit of the principal branch as λ → ∞: traced until the largest conditional regret
-/// at any information set is below [`LIMIT_MAX_REGRET`] times the payoff range (Gambit's stop
-/// criterion). Perfect-information games are solved exactly at λ = 1, 2, 4, … until the
-/// criterion holds. The returned [`Equilibrium::lambda`] is the λ where tracing stopped.
+/// The limit of the principal branch as λ → ∞. Perfect-information games are solved exactly
+/// at λ = 1, 2, 4, … until the largest regret at any information set, conditional on reaching
+/// it, is below [`LIMIT_MAX_REGRET`] times the payoff range (Gambit's stop criterion). Other
+/// games are traced until the largest regret weighted by the probability of reaching the set
+/// (the gain of the best one-set deviation) is below that bound: Gambit's conditional
+/// criterion can stall at sets whose reach probability vanishes without underflowing. If the
+/// continuation stalls once λ × payoff range exceeds 1000 (probabilities underflowing), the
+/// last point reached is returned. The returned [`Equilibrium::lambda`] is the λ where tracing stopped.
 ///
 /// # Errors
 /// [`SolveError::PathFailed`] when the continuation fails.
@@ -116,7 +120,7 @@ pub fn logit_solve(game: &Game) -> Result<Equilibrium, SolveError> {
         loop {
             compiled.solve(&mut ws, &pay, lambda)?;
             compiled.evaluate(&mut ws, &pay);
-            if compiled.agent_max_regret(&ws) < tol || lambda >= 1e15 {
+            if compiled.agent_max_regret(&ws, false) < tol || lambda >= 1e15 {
                 return Ok(equilibrium(game, &compiled, &ws, Some(lambda)));
             }
             lambda *= 2.0;

@@ -15,6 +15,12 @@
 //! ch. 2), so it passes turning points where λ decreases. The Jacobian is by forward
 //! differences. When λ first crosses the target, a Newton solve at the fixed target λ
 //! refines the point to machine precision.
+//!
+//! Known difference from Gambit: at a symmetry-breaking (pitchfork) bifurcation on the
+//! principal branch, Gambit detects the change of orientation and perturbs its first
+//! equation by 1e-7 to leave along one of the new branches; this tracer orients each tangent
+//! along the previous one and continues along the original (symmetric) branch. The two agree
+//! up to the bifurcation and differ after it (for example in symmetric coordination games).
 
 use super::compiled::{payoff_range, CompiledGame, LogitWorkspace};
 use crate::solve::SolveError;
@@ -28,6 +34,8 @@ const MAX_STEPS: usize = 200_000;
 const CORRECTOR_ITER: usize = 10;
 const CORRECTOR_TOL: f64 = 1e-10;
 const FINAL_TOL: f64 = 1e-14;
+/// λ × payoff range beyond which a stalled trace to the limit returns its last point.
+const STALL_LAMBDA: f64 = 1e3;
 
 /// Buffers of the path follower, sized for a profile of `m` actions.
 #[derive(Clone, Debug, Default)]
@@ -63,7 +71,8 @@ impl PathWorkspace {
 pub(crate) enum Goal {
     /// The first point of the branch with this λ.
     Lambda(f64),
-    /// The first point whose agent max regret is below this, relative to the payoff range.
+    /// The first point whose reach-weighted agent max regret is below this, relative to the
+    /// payoff range.
     Regret(f64),
 }
 
@@ -102,6 +111,29 @@ pub(crate) fn trace(
         }
     }
     let range = payoff_range(pay);
+    let result = follow(game, ws, pay, goal, range);
+    match (result, goal) {
+        // Far out on the branch (λ times the payoff range above STALL_LAMBDA) the tracer can
+        // stall as probabilities underflow; the limit is then the last point reached.
+        (Err(SolveError::PathFailed { lambda, .. }), Goal::Regret(_))
+            if lambda * range > STALL_LAMBDA =>
+        {
+            ws.path.u.copy_from_slice(&ws.path.x);
+            set_probs(game, ws, true);
+            Ok(lambda)
+        }
+        (r, _) => r,
+    }
+}
+
+fn follow(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    goal: Goal,
+    range: f64,
+) -> Result<f64, SolveError> {
+    let m = game.profile_len;
     // Initial orientation: increasing λ.
     ws.path.t.fill(0.0);
     ws.path.t[m] = 1.0;
@@ -131,7 +163,7 @@ pub(crate) fn trace(
             Goal::Regret(tol) => {
                 set_probs(game, ws, true);
                 game.evaluate(ws, pay);
-                if game.agent_max_regret(ws) < tol * range {
+                if game.agent_max_regret(ws, true) < tol * range {
                     return Ok(lam_new);
                 }
             }
@@ -329,7 +361,12 @@ fn finish_at(
 
 /// Refines the profile in `ws.behav` to a QRE at `lambda` by Newton's method at fixed λ;
 /// `false` (profile unchanged) when the Jacobian is singular or Newton does not converge.
-pub(crate) fn polish(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64], lambda: f64) -> bool {
+pub(crate) fn polish(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    lambda: f64,
+) -> bool {
     let m = game.profile_len;
     if ws.path.x.len() != m + 1 {
         return false;
@@ -388,7 +425,7 @@ fn solve_linear(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
                 piv = r;
             }
         }
-        if !(best > 1e-300) {
+        if best.is_nan() || best <= 1e-300 {
             return false;
         }
         if piv != col {
