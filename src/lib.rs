@@ -8,7 +8,7 @@
 pub mod calibrate;
 pub mod game;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod solve;
-pub mod report;
 pub mod whatif;

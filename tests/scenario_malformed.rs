@@ -16,7 +16,11 @@ fn malformed_scenarios_fail_with_located_errors() {
         }
         let text = std::fs::read_to_string(&path).unwrap();
         let mut lines = text.lines();
-        let expect = lines.next().unwrap().trim_start_matches("# expect: ").to_string();
+        let expect = lines
+            .next()
+            .unwrap()
+            .trim_start_matches("# expect: ")
+            .to_string();
         let line: usize = lines
             .next()
             .unwrap()
@@ -37,7 +41,10 @@ fn malformed_scenarios_fail_with_located_errors() {
         let msg = err.to_string();
         println!("{msg}");
         assert!(msg.contains(&expect), "{name}: {msg:?} lacks {expect:?}");
-        assert!(msg.contains(&name), "{name}: {msg:?} does not name the file");
+        assert!(
+            msg.contains(&name),
+            "{name}: {msg:?} does not name the file"
+        );
         if line > 0 {
             assert_eq!(err.line(), Some(line), "{name}: {msg}");
             assert!(msg.contains(&format!(":{line}:")), "{name}: {msg}");

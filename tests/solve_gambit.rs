@@ -42,7 +42,11 @@ fn max_diff(a: &[f64], b: &[f64]) -> f64 {
 
 fn assert_same_list(file: &str, method: &str, ours: &[Equilibrium], theirs: &Value) {
     let theirs = theirs["equilibria"].as_array().unwrap();
-    assert_eq!(ours.len(), theirs.len(), "{file} {method}: equilibrium count");
+    assert_eq!(
+        ours.len(),
+        theirs.len(),
+        "{file} {method}: equilibrium count"
+    );
     for (k, (o, t)) in ours.iter().zip(theirs).enumerate() {
         let d = max_diff(o.profile.flat(), &floats(&t["behavior"]));
         assert!(d < 1e-12, "{file} {method} #{k}: behaviour differs by {d}");
@@ -69,7 +73,10 @@ fn subgame_perfect_equilibria_match_gambit_in_order() {
     let mut checked = 0;
     for (file, game, reference) in fixtures() {
         if reference["spe"].get("equilibria").is_none() {
-            assert!(spe::solve(&game).is_err(), "{file}: not perfect information");
+            assert!(
+                spe::solve(&game).is_err(),
+                "{file}: not perfect information"
+            );
             continue;
         }
         let ours = spe::solve(&game).unwrap();
@@ -119,7 +126,10 @@ fn logit_limit_is_an_equilibrium_and_matches_gambit_on_perfect_information() {
         let theirs = &reference["logit_limit"]["equilibria"][0];
         let d = max_diff(ours.profile.flat(), &floats(&theirs["behavior"]));
         if d >= 1e-4 {
-            bad.push(format!("{file}: limit differs by {d} (PI: {})", reference["is_perfect_information"]));
+            bad.push(format!(
+                "{file}: limit differs by {d} (PI: {})",
+                reference["is_perfect_information"]
+            ));
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));

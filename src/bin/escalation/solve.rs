@@ -73,7 +73,10 @@ impl From<Equilibrium> for Row {
 
 /// Reads the input. Scenario `.toml` files get their own branch here (solved by the model).
 fn load_input(path: &Path) -> Result<LoadedGame, Box<dyn Error>> {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
         return Err(format!(
             "{}: scenario files are not solved by `solve` yet; give a .efg or .nfg game",
             path.display()
