@@ -8,8 +8,8 @@
 pub mod calibrate;
 pub mod game;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod solve;
-pub mod report;
 pub mod whatif;

@@ -207,20 +207,11 @@ impl CompiledLadder {
     /// does not validate.
     pub fn game_at(&self, params: &Params) -> Result<Game, ModelError> {
         self.check(params)?;
-        let mut pay = vec![0.0; 2 * self.terminals.len()];
-        self.payoffs_into(params, &mut pay);
-        let combos = self.ladder.challenger_types * self.ladder.target_types;
-        let payoff = |p: usize, kc: usize, kt: usize| {
-            let combo = kc * self.ladder.target_types + kt;
-            let t = self.terminal_of[p * combos + combo] as usize;
-            [pay[2 * t], pay[2 * t + 1]]
-        };
         let probs = self.root_probs(
             params.get(PRIOR_CHALLENGER_RESOLUTE),
             params.get(PRIOR_TARGET_RESOLUTE),
         );
-        let (game, _) = build_game(&self.ladder, &self.public, &payoff, Some(&probs))?;
-        Ok(game)
+        self.game_with_probs(params, &probs)
     }
 
     fn check(&self, params: &Params) -> Result<(), ModelError> {
@@ -441,21 +432,77 @@ impl CompiledLadder {
         let view_c = self.root_probs(pc, qc);
         let view_t = self.root_probs(qt, pt);
         let [ws_c, ws_t] = qre;
-        let solved_c = self
-            .qre
-            .solve(ws_c, &view_c, payoffs, lambda)
-            .map_err(|e| ModelError::Solve(e.to_string()))?;
-        behaviour[..self.challenger_len].copy_from_slice(&solved_c[..self.challenger_len]);
+        let cl = self.challenger_len;
+        self.solve_view(
+            ws_c,
+            &view_c,
+            params,
+            payoffs,
+            lambda,
+            &mut behaviour[..cl],
+            0..cl,
+        )?;
         if view_c == view_t {
-            behaviour[self.challenger_len..].copy_from_slice(&solved_c[self.challenger_len..]);
+            let cl_end = behaviour.len();
+            let solved = &ws_c.profile;
+            behaviour[cl..].copy_from_slice(&solved[cl..cl_end]);
         } else {
-            let solved_t = self
-                .qre
-                .solve(ws_t, &view_t, payoffs, lambda)
-                .map_err(|e| ModelError::Solve(e.to_string()))?;
-            behaviour[self.challenger_len..].copy_from_slice(&solved_t[self.challenger_len..]);
+            let n = behaviour.len();
+            self.solve_view(
+                ws_t,
+                &view_t,
+                params,
+                payoffs,
+                lambda,
+                &mut behaviour[cl..],
+                cl..n,
+            )?;
         }
         Ok(behaviour)
+    }
+
+    /// Solves one perspective (root chance probabilities `view`) and copies the entries
+    /// `range` of the profile into `out`. When the fixed-point iteration does not settle,
+    /// falls back to the crate's path-following solver on the game built for this view.
+    #[allow(clippy::too_many_arguments)]
+    fn solve_view(
+        &self,
+        ws: &mut QreWorkspace,
+        view: &[f64; 4],
+        params: &Params,
+        payoffs: &[f64],
+        lambda: f64,
+        out: &mut [f64],
+        range: std::ops::Range<usize>,
+    ) -> Result<(), ModelError> {
+        match self.qre.solve(ws, view, payoffs, lambda) {
+            Ok(solved) => {
+                out.copy_from_slice(&solved[range]);
+                Ok(())
+            }
+            Err(_) => {
+                let game = self.game_with_probs(params, view)?;
+                let eq = crate::solve::logit::logit_solve_lambda(&game, lambda)
+                    .map_err(|e| ModelError::Solve(e.to_string()))?;
+                let flat = eq.profile.flat();
+                out.copy_from_slice(&flat[range.clone()]);
+                ws.profile.copy_from_slice(flat);
+                Ok(())
+            }
+        }
+    }
+
+    fn game_with_probs(&self, params: &Params, probs: &[f64; 4]) -> Result<Game, ModelError> {
+        let mut pay = vec![0.0; 2 * self.terminals.len()];
+        self.payoffs_into(params, &mut pay);
+        let combos = self.ladder.challenger_types * self.ladder.target_types;
+        let payoff = |p: usize, kc: usize, kt: usize| {
+            let combo = kc * self.ladder.target_types + kt;
+            let t = self.terminal_of[p * combos + combo] as usize;
+            [pay[2 * t], pay[2 * t + 1]]
+        };
+        let (game, _) = build_game(&self.ladder, &self.public, &payoff, Some(probs))?;
+        Ok(game)
     }
 
     /// Samples a play: the types from the true priors, then each move from `behaviour`, using
@@ -723,12 +770,16 @@ fn feature(public: &[PublicNode], i: usize, end: End) -> TerminalFeature {
             let k = side.index();
             if !seen[k] && pn.history.len() >= 2 {
                 seen[k] = true;
-                can_yield[k] = pn.actions.iter().any(|a| {
-                    matches!(
-                        a,
-                        Action::BackDown | Action::Concede | Action::ConcedeFaceSaving
-                    )
-                });
+                // A move forced at one decision (a single action) is a one-off; a side
+                // whose yielding actions were removed among several ("never concedes") is
+                // taken never to yield in the tail either.
+                can_yield[k] = pn.actions.len() == 1
+                    || pn.actions.iter().any(|a| {
+                        matches!(
+                            a,
+                            Action::BackDown | Action::Concede | Action::ConcedeFaceSaving
+                        )
+                    });
             }
         }
         cur = parent;

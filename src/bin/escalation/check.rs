@@ -22,7 +22,12 @@ pub fn run(args: &CheckArgs) -> Result<(), Box<dyn std::error::Error>> {
     print!("{}", scenario.summary()?);
     if args.solve {
         let mut names = vec![None];
-        names.extend(scenario.interventions().iter().map(|i| Some(i.name.clone())));
+        names.extend(
+            scenario
+                .interventions()
+                .iter()
+                .map(|i| Some(i.name.clone())),
+        );
         for name in names {
             let s = match &name {
                 Some(n) => scenario.with_intervention(n)?,
