@@ -29,6 +29,7 @@ mod exact;
 mod observer;
 mod rows;
 mod runner;
+mod scenario_episode;
 mod shard;
 pub mod stats;
 mod summary;
@@ -40,5 +41,8 @@ pub use exact::{ExactSum, ParseExactError};
 pub use observer::{Observer, Progress};
 pub use rows::{CsvRows, RunSink};
 pub use runner::{run_rng, Simulation, CHUNK_RUNS};
+pub use scenario_episode::{
+    scenario_fingerprint, ScenarioEpisode, ScenarioScratch, COST_HISTOGRAM_BN, SCENARIO_METRICS,
+};
 pub use shard::{merge, Shard, INDEX_VARIABLES};
 pub use summary::{Report, Summary, FORMAT, RNG_SCHEME};

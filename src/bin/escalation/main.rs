@@ -4,6 +4,8 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod convert;
+mod merge;
+mod simulate;
 mod solve;
 
 /// Two-player escalation standoffs as games: solve, simulate, calibrate, counterfactuals.
@@ -21,6 +23,10 @@ enum Command {
     /// Equilibria of a game file: subgame-perfect, pure agent Nash, logit QRE, or all
     /// extreme equilibria of a bimatrix game.
     Solve(solve::SolveArgs),
+    /// Monte Carlo runs of a scenario (parallel, reproducible, shardable) → summary JSON.
+    Simulate(simulate::SimulateArgs),
+    /// Merge shard summaries of one simulation into the summary of the whole.
+    Merge(merge::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +34,8 @@ fn main() -> ExitCode {
     let result: Result<(), Box<dyn std::error::Error>> = match cli.command {
         Command::Convert(args) => convert::run(&args),
         Command::Solve(args) => solve::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Merge(args) => merge::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
