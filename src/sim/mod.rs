@@ -21,7 +21,8 @@
 //! - **Derived statistics** (means, sd, quantiles, intervals) are computed once from the exact
 //!   accumulators. The sd uses the exact sums of `x` and of the rounded squares `x*x`
 //!   (`sqrt((Σx² − (Σx)²/n)/(n−1))`), accurate unless the sd is below about 1e-7 of the mean.
-//!   Quantiles are exact to one histogram bin width, reported as `quantile_resolution`.
+//!   Quantiles are rounded down to the histogram grid, so they are exact to one bin width,
+//!   reported as `quantile_resolution` ([`stats::histogram_quantile`]).
 
 mod episode;
 mod error;

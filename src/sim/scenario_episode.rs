@@ -50,7 +50,8 @@ pub struct ScenarioEpisode {
     scenario: Scenario,
     compiled: CompiledLadder,
     layout: Layout,
-    fixed: Option<Params>,
+    /// Fixed parameters and their QRE behaviour profile, solved once.
+    fixed: Option<(Params, Vec<f64>)>,
 }
 
 /// Working memory of a [`ScenarioEpisode`] run: the ladder's workspace and a parameter vector.
@@ -137,14 +138,15 @@ impl ScenarioEpisode {
 
     /// The same episode with the parameters fixed at `params` instead of drawn from the priors
     /// (each run still consumes one uniform per parameter slot, so the random streams stay
-    /// aligned): only the types and the moves are random.
+    /// aligned): only the types and the moves are random. The QRE at `params` is solved once
+    /// here rather than per run.
     ///
     /// # Errors
     /// [`ModelError`] if `params` is out of range for the model.
     pub fn at_params(mut self, params: Params) -> Result<Self, ModelError> {
         let mut ws = self.compiled.workspace();
-        self.compiled.behaviour(&mut ws, &params)?;
-        self.fixed = Some(params);
+        let behaviour = self.compiled.behaviour(&mut ws, &params)?.to_vec();
+        self.fixed = Some((params, behaviour));
         Ok(self)
     }
 
@@ -183,8 +185,13 @@ impl Episode for ScenarioEpisode {
     ) -> Result<(), ModelError> {
         let ScenarioScratch { workspace, params } = scratch;
         self.scenario.draw(rng, params);
-        let params = self.fixed.as_ref().unwrap_or(&*params);
-        let behaviour = self.compiled.behaviour(workspace, params)?;
+        let (params, behaviour) = match &self.fixed {
+            Some((params, behaviour)) => (params, behaviour.as_slice()),
+            None => {
+                let behaviour = self.compiled.behaviour(workspace, params)?;
+                (&*params, behaviour)
+            }
+        };
         let terminal = self
             .compiled
             .sample_terminal(behaviour, params, &mut || rng.random::<f64>());
