@@ -21,7 +21,8 @@
 //! - **Derived statistics** (means, sd, quantiles, intervals) are computed once from the exact
 //!   accumulators. The sd uses the exact sums of `x` and of the rounded squares `x*x`
 //!   (`sqrt((Σx² − (Σx)²/n)/(n−1))`), accurate unless the sd is below about 1e-7 of the mean.
-//!   Quantiles are exact to one histogram bin width, reported as `quantile_resolution`.
+//!   Quantiles are rounded down to the histogram grid, so they are exact to one bin width,
+//!   reported as `quantile_resolution` ([`stats::histogram_quantile`]).
 
 mod episode;
 mod error;
@@ -29,6 +30,7 @@ mod exact;
 mod observer;
 mod rows;
 mod runner;
+mod scenario_episode;
 mod shard;
 pub mod stats;
 mod summary;
@@ -40,5 +42,8 @@ pub use exact::{ExactSum, ParseExactError};
 pub use observer::{Observer, Progress};
 pub use rows::{CsvRows, RunSink};
 pub use runner::{run_rng, Simulation, CHUNK_RUNS};
+pub use scenario_episode::{
+    scenario_fingerprint, ScenarioEpisode, ScenarioScratch, COST_HISTOGRAM_BN, SCENARIO_METRICS,
+};
 pub use shard::{merge, Shard, INDEX_VARIABLES};
 pub use summary::{Report, Summary, FORMAT, RNG_SCHEME};

@@ -30,13 +30,15 @@ pub fn wilson(k: u64, n: u64, z: f64) -> Option<(f64, f64)> {
     Some(((centre - half).max(0.0), (centre + half).min(1.0)))
 }
 
-/// Quantile `q` of the values counted in a histogram, interpolating linearly inside the bin
-/// where the cumulative count reaches `q * n`.
+/// Quantile `q` of the values counted in a histogram, rounded down to the histogram's grid.
 ///
-/// `slots` is `[underflow, bin 1, ..., bin b, overflow]` over `[lo, hi]`; the underflow slot
-/// spans `[min, lo]` and the overflow slot `[hi, max]`, where `min` and `max` are the exact
-/// extremes. The result lies within one bin width of the true sample quantile when it falls in
-/// a regular bin, and is clamped to `[min, max]`. `None` for an empty histogram.
+/// `slots` is `[underflow, bin 1, ..., bin b, overflow]` over `[lo, hi]`, and `min`, `max` are
+/// the exact extremes. The sample quantile (the smallest counted value `x` with at least
+/// `q * n` values `<= x`) lies in the first slot where the cumulative count reaches `q * n`;
+/// the result is that slot's left edge (`min` for the underflow slot, `hi` for overflow),
+/// raised to `min` if below it. So for a quantile inside `[lo, hi]` the true sample quantile
+/// lies in `[result, result + (hi - lo) / b]`; it is exact when the values sit on the grid
+/// (counts, 0/1 flags, a point mass at 0). `None` for an empty histogram.
 pub fn histogram_quantile(
     slots: &[u64],
     lo: f64,
@@ -52,25 +54,22 @@ pub fn histogram_quantile(
     let bins = slots.len() - 2;
     let width = (hi - lo) / bins as f64;
     let target = q.clamp(0.0, 1.0) * n as f64;
-    let mut before = 0u64;
+    let mut reached = 0u64;
     for (s, &c) in slots.iter().enumerate() {
         if c == 0 {
             continue;
         }
-        if (before + c) as f64 >= target {
-            let (left, right) = if s == 0 {
-                (min, lo.min(max))
+        reached += c;
+        if reached as f64 >= target {
+            let left = if s == 0 {
+                min
             } else if s == bins + 1 {
-                (hi.max(min), max)
+                hi
             } else {
-                let left = lo + (s - 1) as f64 * width;
-                (left, left + width)
+                lo + (s - 1) as f64 * width
             };
-            let frac = ((target - before as f64) / c as f64).clamp(0.0, 1.0);
-            let x = left + frac * (right - left);
-            return Some(x.clamp(min, max));
+            return Some(left.max(min).min(max));
         }
-        before += c;
     }
     Some(max)
 }
@@ -101,20 +100,29 @@ mod tests {
 
     #[test]
     fn quantiles_of_uniform_bins() {
-        // 100 values, one per bin of width 0.01 over [0, 1]: quantile q is q itself.
+        // Values 0.005, 0.015, ..., 0.995, one per bin of width 0.01 over [0, 1]: the
+        // type-1 sample quantile at q is the (100 q)-th value, (100 q - 1) / 100 + 0.005,
+        // whose bin starts at (100 q - 1) / 100.
         let mut slots = vec![1u64; 102];
         slots[0] = 0;
         slots[101] = 0;
         for q in QUANTILE_LEVELS {
-            let x = histogram_quantile(&slots, 0.0, 1.0, 0.0, 1.0, q).unwrap();
-            assert!((x - q).abs() < 1e-12, "{q}: {x}");
+            let x = histogram_quantile(&slots, 0.0, 1.0, 0.005, 0.995, q).unwrap();
+            let expect = ((100.0 * q).round() - 1.0) / 100.0;
+            assert!((x - expect).abs() < 1e-12, "{q}: {x} vs {expect}");
         }
         assert_eq!(
             histogram_quantile(&[0, 0, 0], 0.0, 1.0, 0.0, 1.0, 0.5),
             None
         );
-        // All mass in underflow: between the exact min and lo.
+        // A point mass at 0 with a tail: the median is exactly 0.
+        let x = histogram_quantile(&[0, 90, 5, 5, 0], 0.0, 3.0, 0.0, 2.5, 0.5).unwrap();
+        assert_eq!(x, 0.0);
+        // All mass in underflow: the exact min.
         let x = histogram_quantile(&[4, 0, 0], 0.0, 1.0, -2.0, -1.0, 0.5).unwrap();
-        assert!((-2.0..=-1.0).contains(&x));
+        assert_eq!(x, -2.0);
+        // Overflow: hi.
+        let x = histogram_quantile(&[0, 1, 9], 0.0, 1.0, 0.5, 7.0, 0.5).unwrap();
+        assert_eq!(x, 1.0);
     }
 }

@@ -50,7 +50,8 @@ pub struct Report {
     pub mins: Array1<f64>,
     /// Largest value per metric (exact).
     pub maxs: Array1<f64>,
-    /// Quantiles per metric (rows) at [`QUANTILE_LEVELS`] (columns), exact to one bin width.
+    /// Quantiles per metric (rows) at [`QUANTILE_LEVELS`] (columns), rounded down to the
+    /// histogram grid (see [`crate::sim::stats::histogram_quantile`]).
     pub quantiles: Array2<f64>,
 }
 
@@ -385,7 +386,7 @@ impl Summary {
     }
 }
 
-const QUANTILE_NOTE: &str = "quantiles interpolate within fixed histogram bins: exact to one bin width (quantile_resolution) inside [lo, hi], to the span [min, lo] or [hi, max] outside";
+const QUANTILE_NOTE: &str = "quantiles are rounded down to the histogram grid: inside [lo, hi] the sample quantile lies in [value, value + quantile_resolution]; below lo it lies in [min, lo], above hi in [hi, max]";
 
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {

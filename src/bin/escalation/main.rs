@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 mod check;
 mod convert;
+mod merge;
+mod simulate;
 mod solve;
 
 /// Two-player escalation standoffs as games: solve, simulate, calibrate, counterfactuals.
@@ -24,6 +26,10 @@ enum Command {
     /// Equilibria of a game file: subgame-perfect, pure agent Nash, logit QRE, or all
     /// extreme equilibria of a bimatrix game.
     Solve(solve::SolveArgs),
+    /// Monte Carlo runs of a scenario (parallel, reproducible, shardable) → summary JSON.
+    Simulate(simulate::SimulateArgs),
+    /// Merge shard summaries of one simulation into the summary of the whole.
+    Merge(merge::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +38,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Convert(args) => convert::run(&args),
         Command::Solve(args) => solve::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Merge(args) => merge::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

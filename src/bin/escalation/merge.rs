@@ -1,0 +1,31 @@
+//! `escalation merge`: shard summaries of one simulation → the summary of the whole.
+
+use clap::Args;
+use escalation::sim::{merge, Summary};
+use std::error::Error;
+use std::path::PathBuf;
+
+/// Arguments of `escalation merge`.
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Shard summaries written by `escalation simulate --shard` (any order).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Output file for the merged summary JSON (stdout without it).
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+}
+
+/// Reads the parts, merges them exactly and writes the summary JSON, byte-identical to that of
+/// the unsharded run.
+pub fn run(args: &MergeArgs) -> Result<(), Box<dyn Error>> {
+    let mut parts = Vec::with_capacity(args.parts.len());
+    for path in &args.parts {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+        let summary = Summary::from_json(&text).map_err(|e| format!("{name}: {e}"))?;
+        parts.push((name, summary));
+    }
+    let whole = merge(parts)?;
+    crate::simulate::write_output(args.output.as_deref(), &whole.to_json())
+}

@@ -1,0 +1,116 @@
+//! `escalation simulate`: Monte Carlo runs of a scenario → summary JSON (and CSV).
+
+use clap::Args;
+use escalation::scenario::Scenario;
+use escalation::sim::{
+    scenario_fingerprint, CsvRows, Episode, Observer, Progress, ScenarioEpisode, Shard, Simulation,
+};
+use std::error::Error;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `escalation simulate`.
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Number of runs of the whole simulation (all shards together).
+    #[arg(long)]
+    pub runs: u64,
+    /// Seed: run i draws from ChaCha8Rng::seed_from_u64(seed) with stream i.
+    #[arg(long)]
+    pub seed: u64,
+    /// Worker threads (default: all available). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Play only shard i of K (0-based) as `i/K`; `auto` or `auto/K` takes i from
+    /// SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX, and K from
+    /// SLURM_ARRAY_TASK_COUNT when not given.
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// Output file for the summary JSON (stdout without it).
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// Also write the summary as a CSV table to this file.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Also write one CSV row per run (run, outcome class, metrics) to this file.
+    #[arg(long = "per-run")]
+    pub per_run: Option<PathBuf>,
+}
+
+/// A progress bar on stderr.
+struct Bar(indicatif::ProgressBar);
+
+impl Observer for Bar {
+    fn observe(&mut self, progress: Progress) {
+        self.0.set_length(progress.total);
+        self.0.set_position(progress.done);
+    }
+}
+
+/// Runs the simulation and writes its outputs.
+pub fn run(args: &SimulateArgs) -> Result<(), Box<dyn Error>> {
+    let name = args.scenario.display().to_string();
+    let text = std::fs::read(&args.scenario).map_err(|e| format!("{name}: {e}"))?;
+    let scenario = Scenario::from_path(&args.scenario)?;
+    let episode = ScenarioEpisode::new(&scenario, &scenario_fingerprint(&text))?;
+    let shard = match &args.shard {
+        Some(spec) => Shard::parse_with_env(spec, |v| std::env::var(v).ok())?,
+        None => Shard::WHOLE,
+    };
+    let threads = match args.threads {
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let mut rows = match &args.per_run {
+        Some(path) => {
+            let file =
+                std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Some(CsvRows::new(file, episode.layout())?)
+        }
+        None => None,
+    };
+    let mut bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Bar(bar)
+    });
+    let mut sim = Simulation::new(&episode, args.seed, args.runs)
+        .threads(threads)
+        .shard(shard);
+    if let Some(bar) = bar.as_mut() {
+        sim = sim.observe(bar);
+    }
+    if let Some(rows) = rows.as_mut() {
+        sim = sim.per_run(rows);
+    }
+    let summary = sim.run()?;
+    if let Some(bar) = bar {
+        bar.0.finish_and_clear();
+    }
+    if let Some(path) = &args.csv {
+        std::fs::write(path, summary.to_csv()).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    write_output(args.output.as_deref(), &summary.to_json())
+}
+
+/// Writes `text` to `path`, or to stdout without one.
+pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Box<dyn Error>> {
+    match path {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
