@@ -47,12 +47,14 @@
 
 mod error;
 mod posterior;
+mod scenario;
 mod smc;
 mod stats;
 mod summary;
 
 pub use error::CalibrateError;
 pub use posterior::{Diagnostics, Method, Posterior, ScenarioIdentity, POSTERIOR_FORMAT};
+pub use scenario::{scenario_identity, ScenarioProblem};
 pub use smc::{NoObserver, Observer, Smc, SmcConfig, StageInfo};
 pub use stats::{effective_sample_size, log_sum_exp, normalise_log_weights, weighted_quantile};
 pub use summary::{CalibrationSummary, ParameterSummary, IDENTIFICATION_WIDTH_RATIO};
@@ -79,6 +81,12 @@ pub trait Prior: Sync {
     fn sample(&self, rng: &mut dyn Rng, out: &mut [f64]);
     /// Log prior density at `theta`; `f64::NEG_INFINITY` outside the support.
     fn ln_pdf(&self, theta: &[f64]) -> f64;
+    /// Whether parameter `k` is continuous. The random-walk moves leave discrete parameters
+    /// in place (they are only reweighted and resampled). Default: every parameter.
+    fn continuous(&self, k: usize) -> bool {
+        let _ = k;
+        true
+    }
 }
 
 /// The log-likelihood of the observed data (for a scenario: its documented path) at `theta`.

@@ -338,7 +338,11 @@ impl Smc {
                 .map(|k| {
                     let (_, s) =
                         weighted_mean_sd((0..n).map(|i| (ps.theta[i * dim + k], weights[i])));
-                    s.max(1e-3 * prior_sd[k])
+                    if prior.continuous(k) {
+                        s.max(1e-3 * prior_sd[k])
+                    } else {
+                        0.0
+                    }
                 })
                 .collect();
 

@@ -32,10 +32,12 @@
 
 mod display;
 mod paired;
+mod scenario;
 
 pub use paired::{
     compare, ArmSummary, Comparison, Difference, InterventionResult, MetricSummary, PairedConfig,
 };
+pub use scenario::{scenario_metrics, scenario_whatif, ScenarioArm};
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
