@@ -340,10 +340,9 @@ impl CompiledLadder {
             let aud_c = a_c * (1.0 + g * lvl);
             let aud_t = a_t * (1.0 + g * lvl);
             let mut pay = [0.0f64; 2];
-            for r in 0..f.num_rounds {
-                let s = f.rounds[r] as usize;
-                pay[0] -= cost_c[s] * weight[r];
-                pay[1] -= cost_t[s] * weight[r];
+            for (&s, w) in f.rounds[..f.num_rounds].iter().zip(&weight) {
+                pay[0] -= cost_c[s as usize] * w;
+                pay[1] -= cost_t[s as usize] * w;
             }
             let d = disc[f.num_rounds];
             match f.end {
