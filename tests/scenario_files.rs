@@ -31,17 +31,60 @@ fn exported_efg_reads_back_equal() {
     assert_eq!(back.players(), game.players());
     assert_eq!(back.nodes().len(), game.nodes().len());
     assert_eq!(back.infosets().len(), game.infosets().len());
-    for (a, b) in back.infosets().iter().zip(game.infosets()) {
-        assert_eq!(a.actions, b.actions);
-        assert_eq!(a.members, b.members);
-        assert_eq!(a.mover, b.mover);
-        for (x, y) in a.probs.iter().zip(&b.probs) {
-            assert!((x.to_f64() - y.to_f64()).abs() < 1e-12);
+    // The file lists nodes depth-first, the builder breadth-first: compare what does not
+    // depend on node numbering.
+    let key = |g: &escalation::game::Game| {
+        let mut v: Vec<String> = g
+            .infosets()
+            .iter()
+            .map(|s| {
+                let probs: Vec<String> = s
+                    .probs
+                    .iter()
+                    .map(|p| format!("{:.12}", p.to_f64()))
+                    .collect();
+                format!(
+                    "{:?} {} {} {:?} {:?} {}",
+                    s.mover,
+                    s.number,
+                    s.label,
+                    s.actions,
+                    probs,
+                    s.members.len()
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(key(&back), key(&game));
+    let pay = |g: &escalation::game::Game| {
+        let acc = g.accumulated_payoffs();
+        let mut v: Vec<(String, [f64; 2])> = g
+            .terminals()
+            .map(|t| (g.node(t).label.clone(), [acc[t.0][0], acc[t.0][1]]))
+            .collect();
+        v.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1[0].total_cmp(&b.1[0]))
+                .then(a.1[1].total_cmp(&b.1[1]))
+        });
+        v
+    };
+    for ((la, a), (lb, b)) in pay(&back).iter().zip(&pay(&game)) {
+        assert_eq!(la, lb);
+        for k in 0..2 {
+            assert!(
+                (a[k] - b[k]).abs() <= 1e-12 * b[k].abs().max(1.0),
+                "{la}: {a:?} vs {b:?}"
+            );
         }
     }
-    let (pa, pb) = (back.accumulated_payoffs(), game.accumulated_payoffs());
-    for (x, y) in pa.iter().flatten().zip(pb.iter().flatten()) {
-        assert!((x - y).abs() <= 1e-12 * y.abs().max(1.0), "{x} vs {y}");
+    // Same game, same logit QRE (profiles are in Gambit order in both).
+    let qa = escalation::solve::logit::logit_solve_lambda(&back, 2.0).unwrap();
+    let qb = escalation::solve::logit::logit_solve_lambda(&game, 2.0).unwrap();
+    for (x, y) in qa.profile.flat().iter().zip(qb.profile.flat()) {
+        assert!((x - y).abs() < 1e-9);
     }
 }
 

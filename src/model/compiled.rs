@@ -340,10 +340,9 @@ impl CompiledLadder {
             let aud_c = a_c * (1.0 + g * lvl);
             let aud_t = a_t * (1.0 + g * lvl);
             let mut pay = [0.0f64; 2];
-            for r in 0..f.num_rounds {
-                let s = f.rounds[r] as usize;
-                pay[0] -= cost_c[s] * weight[r];
-                pay[1] -= cost_t[s] * weight[r];
+            for (&s, w) in f.rounds[..f.num_rounds].iter().zip(&weight) {
+                pay[0] -= cost_c[s as usize] * w;
+                pay[1] -= cost_t[s as usize] * w;
             }
             let d = disc[f.num_rounds];
             match f.end {
@@ -831,12 +830,25 @@ fn build_game(
                 )
             })
             .collect();
+        // Exact rationals (denominator 10^12, the last one completing the sum to 1), so that
+        // a Gambit file of the game reads back with probabilities summing to exactly 1.
+        const DEN: i64 = 1_000_000_000_000;
+        let mut nums: Vec<i64> = (0..combos)
+            .map(|c| {
+                let p = root_probs.map_or(1.0 / combos as f64, |r| r[c]);
+                (p.clamp(0.0, 1.0) * DEN as f64).round() as i64
+            })
+            .collect();
+        let rest: i64 = nums[..combos - 1].iter().sum();
+        nums[combos - 1] = (DEN - rest).max(0);
         let actions: Vec<(&str, Number)> = labels
             .iter()
-            .enumerate()
-            .map(|(c, s)| {
-                let p = root_probs.map_or(1.0 / combos as f64, |r| r[c]);
-                (s.as_str(), Number::Float(p))
+            .zip(&nums)
+            .map(|(s, &n)| {
+                (
+                    s.as_str(),
+                    Number::ratio(n, DEN).unwrap_or(Number::Float(n as f64 / DEN as f64)),
+                )
             })
             .collect();
         b.chance(root, "types", &actions)?
