@@ -3,6 +3,7 @@
 use clap::{Args, ValueEnum};
 use escalation::game::load::{read_game_file, write_file_atomic, LoadedGame};
 use escalation::game::{dot, efg, nfg};
+use crate::scenario_input::{is_scenario, scenario_game, Point};
 use std::error::Error;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -21,8 +22,12 @@ pub enum Format {
 /// Arguments of `escalation convert`.
 #[derive(Args, Debug)]
 pub struct ConvertArgs {
-    /// The game file (`.efg` or `.nfg`; the header decides).
+    /// The game file (`.efg` or `.nfg`; the header decides), or a scenario (`.toml`), whose
+    /// compiled game is exported.
     pub file: PathBuf,
+    /// For a scenario: payoffs with every prior at its mean or median.
+    #[arg(long, value_enum, default_value_t = Point::Mean)]
+    pub at: Point,
     /// The format to write.
     #[arg(long = "to", value_enum)]
     pub to: Format,
@@ -33,13 +38,16 @@ pub struct ConvertArgs {
 
 /// Reads the input game. Other input kinds (such as scenario `.toml` files) get their own
 /// branch here, each producing a [`LoadedGame`].
-fn load_input(path: &Path) -> Result<LoadedGame, Box<dyn Error>> {
+fn load_input(path: &Path, at: Point) -> Result<LoadedGame, Box<dyn Error>> {
+    if is_scenario(path) {
+        return Ok(LoadedGame::Extensive(scenario_game(path, at)?));
+    }
     Ok(read_game_file(path)?)
 }
 
 /// Runs `convert`.
 pub fn run(args: &ConvertArgs) -> Result<(), Box<dyn Error>> {
-    let input = load_input(&args.file)?;
+    let input = load_input(&args.file, args.at)?;
     let text = match args.to {
         Format::Efg => efg::write(&input.to_game()),
         Format::Dot => dot::to_dot(&input.to_game(), None),

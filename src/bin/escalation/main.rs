@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod check;
 mod convert;
 mod merge;
+mod scenario_input;
 mod simulate;
 mod solve;
 

@@ -9,6 +9,7 @@ use escalation::solve::{pure, spe, Equilibrium};
 use ndarray::Array2;
 use num_rational::BigRational;
 use serde_json::json;
+use crate::scenario_input::{is_scenario, scenario_equilibrium, Point};
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
@@ -39,8 +40,12 @@ impl Method {
 /// Arguments of `escalation solve`.
 #[derive(Args, Debug)]
 pub struct SolveArgs {
-    /// The game file (`.efg` or `.nfg`; the header decides).
+    /// The game file (`.efg` or `.nfg`; the header decides), or a scenario (`.toml`), whose
+    /// logit equilibrium path and outcome are printed.
     pub file: PathBuf,
+    /// For a scenario: evaluate every prior at its mean or median.
+    #[arg(long, value_enum, default_value_t = Point::Mean)]
+    pub at: Point,
     /// The method. Default: `spe` for a perfect-information game, else `logit` (its limit,
     /// which always exists, unlike a pure equilibrium).
     #[arg(long, value_enum)]
@@ -73,16 +78,6 @@ impl From<Equilibrium> for Row {
 
 /// Reads the input. Scenario `.toml` files get their own branch here (solved by the model).
 fn load_input(path: &Path) -> Result<LoadedGame, Box<dyn Error>> {
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
-    {
-        return Err(format!(
-            "{}: scenario files are not solved by `solve` yet; give a .efg or .nfg game",
-            path.display()
-        )
-        .into());
-    }
     Ok(read_game_file(path)?)
 }
 
@@ -92,6 +87,17 @@ fn load_input(path: &Path) -> Result<LoadedGame, Box<dyn Error>> {
 /// Unreadable files, a method that does not fit the game, `--lambda` without `--method
 /// logit`, and solver failures.
 pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
+    if is_scenario(&args.file) {
+        if args.method.is_some() || !args.lambda.is_empty() || args.json {
+            return Err(
+                "--method, --lambda and --json apply to game files; a scenario is solved at its own lambda \
+                 (export it with `convert --to efg` to use the game solvers)"
+                    .into(),
+            );
+        }
+        print!("{}", scenario_equilibrium(&args.file, args.at)?);
+        return Ok(());
+    }
     let loaded = load_input(&args.file)?;
     let game = loaded.to_game();
     let method = args.method.unwrap_or(if game.is_perfect_information() {
