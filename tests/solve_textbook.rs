@@ -249,7 +249,7 @@ fn perfect_information_qre_is_backward_logit() {
     let g = entry();
     let lambda = 1.5_f64;
     let acc = 1.0 / (1.0 + (-2.0 * lambda).exp());
-    let v_in = acc * 1.0 + (1.0 - acc) * -1.0;
+    let v_in = acc - (1.0 - acc);
     let p_in = 1.0 / (1.0 + (-lambda * v_in).exp());
     let q = logit_solve_lambda(&g, lambda).unwrap();
     assert!(close(

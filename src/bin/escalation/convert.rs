@@ -1,9 +1,9 @@
 //! `escalation convert`: translate a game file between Gambit `.efg`, `.nfg` and Graphviz DOT.
 
+use crate::scenario_input::{is_scenario, scenario_game, Point};
 use clap::{Args, ValueEnum};
 use escalation::game::load::{read_game_file, write_file_atomic, LoadedGame};
 use escalation::game::{dot, efg, nfg};
-use crate::scenario_input::{is_scenario, scenario_game, Point};
 use std::error::Error;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

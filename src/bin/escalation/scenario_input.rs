@@ -50,7 +50,10 @@ pub fn scenario_game(path: &Path, point: Point) -> Result<Game, Box<dyn Error>> 
 ///
 /// # Errors
 /// As [`scenario_game`], plus solver failures.
-pub fn scenario_equilibrium(path: &Path, point: Point) -> Result<EquilibriumReport, Box<dyn Error>> {
+pub fn scenario_equilibrium(
+    path: &Path,
+    point: Point,
+) -> Result<EquilibriumReport, Box<dyn Error>> {
     let scenario = Scenario::from_path(path)?;
     let compiled = scenario.compile()?;
     let report = report_equilibrium(&compiled, &scenario.point(point.into()))

@@ -1,5 +1,6 @@
 //! `escalation solve`: equilibria of a game file.
 
+use crate::scenario_input::{is_scenario, scenario_equilibrium, Point};
 use clap::{Args, ValueEnum};
 use escalation::game::load::{read_game_file, LoadedGame};
 use escalation::game::{Game, Number};
@@ -9,7 +10,6 @@ use escalation::solve::{pure, spe, Equilibrium};
 use ndarray::Array2;
 use num_rational::BigRational;
 use serde_json::json;
-use crate::scenario_input::{is_scenario, scenario_equilibrium, Point};
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
