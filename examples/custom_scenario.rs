@@ -29,6 +29,15 @@ audience_target = { dist = "uniform", min = 0.2, max = 2.0 }
 exports_target = 5.0
 exports_challenger = 4.0
 elasticity = 0.76
+audience_growth = 0.5
+importer_burden = 0.3
+counter_tariff = 0.10
+face_saving_discount = 0.0
+face_saving_cost = 0.0
+third_party_support = 0.0
+discount_rate = 0.05
+resolve_factor_challenger = 2.0
+resolve_factor_target = 2.0
 lambda = { dist = "lognormal", mu = 1.0, sigma = 0.5 }
 prior_challenger_resolute = { dist = "beta", alpha = 2.0, beta = 2.0 }
 prior_target_resolute = { dist = "beta", alpha = 2.0, beta = 2.0 }
