@@ -3,12 +3,15 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod calibrate;
 mod check;
 mod convert;
 mod merge;
 mod scenario_input;
 mod simulate;
+mod report;
 mod solve;
+mod whatif;
 
 /// Two-player escalation standoffs as games: solve, simulate, calibrate, counterfactuals.
 #[derive(Parser)]
@@ -20,6 +23,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Calibrate a scenario's parameters to its documented path (importance sampling /
+    /// tempered SMC) and save the posterior.
+    Calibrate(calibrate::CalibrateArgs),
     /// Validate a scenario file (TOML) and print a summary.
     Check(check::CheckArgs),
     /// Convert a game file between Gambit .efg, .nfg and Graphviz DOT.
@@ -31,16 +37,23 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Merge shard summaries of one simulation into the summary of the whole.
     Merge(merge::MergeArgs),
+    /// Counterfactual interventions against the baseline, paired with common random numbers.
+    Whatif(whatif::WhatifArgs),
+    /// Markdown report with SVG figures: posteriors, outcomes, tariff fan charts.
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<(), Box<dyn std::error::Error>> = match cli.command {
+        Command::Calibrate(args) => calibrate::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Convert(args) => convert::run(&args),
         Command::Solve(args) => solve::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Merge(args) => merge::run(&args),
+        Command::Whatif(args) => whatif::run(&args),
+        Command::Report(args) => report::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,87 @@
+//! `escalation calibrate`: the posterior of a scenario's parameters given its documented path.
+
+use clap::Args;
+use escalation::calibrate::{Observer, ScenarioProblem, SmcConfig, StageInfo};
+use escalation::scenario::Scenario;
+use std::path::PathBuf;
+
+/// Arguments of `escalation calibrate`.
+#[derive(Args)]
+pub struct CalibrateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Number of prior draws (particles).
+    #[arg(long, default_value_t = 2000)]
+    pub draws: usize,
+    /// Seed of every random stream.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (results do not depend on it); default: all cores.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Where to save the posterior (JSON) for `escalation whatif --posterior`.
+    #[arg(short = 'o', long = "output", default_value = "posterior.json")]
+    pub output: PathBuf,
+}
+
+struct Progress;
+
+impl Observer for Progress {
+    fn stage(&mut self, info: &StageInfo) {
+        eprintln!(
+            "  stage {}: temperature {:.4}, ESS {:.0}{}",
+            info.stage,
+            info.temperature,
+            info.ess,
+            info.acceptance
+                .map(|a| format!(", {} moves, acceptance {:.0}%", info.moves, 100.0 * a))
+                .unwrap_or_default()
+        );
+    }
+}
+
+/// Calibrate with `draws` particles, print the summary, save the posterior.
+pub fn run(args: &CalibrateArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let scenario = Scenario::from_path(&args.scenario)?;
+    let posterior = calibrate(&scenario, args.draws, args.seed, args.threads, true)?;
+    posterior.save(&args.output)?;
+    println!("{}", posterior.summary());
+    println!("posterior saved to {}", args.output.display());
+    Ok(())
+}
+
+/// Shared by `whatif` and `report` when no posterior file is given.
+pub fn calibrate(
+    scenario: &Scenario,
+    draws: usize,
+    seed: u64,
+    threads: Option<usize>,
+    verbose: bool,
+) -> Result<escalation::calibrate::Posterior, Box<dyn std::error::Error>> {
+    let problem = ScenarioProblem::new(scenario)?;
+    let mut config = SmcConfig::default();
+    config.particles = draws;
+    config.seed = seed;
+    config.threads = threads;
+    if verbose {
+        eprintln!(
+            "calibrating {} parameters of `{}` to its documented path ({} moves), {} draws",
+            escalation::calibrate::Prior::dim(&problem),
+            scenario.title,
+            scenario.documented_path().steps.len(),
+            draws
+        );
+    }
+    let posterior = if verbose {
+        problem.calibrate(config, &mut Progress)?
+    } else {
+        problem.calibrate(config, &mut escalation::calibrate::NoObserver)?
+    };
+    if problem.solver_failures() > 0 {
+        eprintln!(
+            "warning: the equilibrium solver failed at {} parameter draws (counted as probability zero)",
+            problem.solver_failures()
+        );
+    }
+    Ok(posterior)
+}

@@ -1,0 +1,100 @@
+//! `escalation whatif`: counterfactual interventions against the baseline, paired.
+
+use crate::calibrate::calibrate;
+use clap::Args;
+use escalation::calibrate::{scenario_identity, Posterior, ScenarioProblem};
+use escalation::scenario::Scenario;
+use escalation::whatif::{scenario_whatif, Comparison, PairedConfig};
+use std::path::PathBuf;
+
+/// Arguments of `escalation whatif`.
+#[derive(Args)]
+pub struct WhatifArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A posterior saved by `escalation calibrate`; without it, calibrate first (2000 draws).
+    #[arg(long)]
+    pub posterior: Option<PathBuf>,
+    /// An intervention to run (repeatable); default: every intervention of the scenario.
+    #[arg(long = "intervention")]
+    pub interventions: Vec<String>,
+    /// Runs per arm: posterior draws × 10 replicates each.
+    #[arg(long, default_value_t = 4000)]
+    pub runs: usize,
+    /// Seed of every random stream.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (results do not depend on it); default: all cores.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(crate) const REPLICATES: usize = 10;
+
+/// Load or compute the posterior, then run the comparison.
+pub(crate) fn comparison(
+    scenario: &Scenario,
+    posterior: Option<&PathBuf>,
+    interventions: &[String],
+    runs: usize,
+    seed: u64,
+    threads: Option<usize>,
+) -> Result<(Posterior, Comparison), Box<dyn std::error::Error>> {
+    if runs < REPLICATES {
+        return Err(format!("--runs must be at least {REPLICATES}").into());
+    }
+    let posterior = match posterior {
+        Some(path) => Posterior::load(path, &scenario_identity(scenario))?,
+        None => {
+            eprintln!("no --posterior given: calibrating first (2000 draws)");
+            calibrate(scenario, 2000, seed, threads, false)?
+        }
+    };
+    let problem = ScenarioProblem::new(scenario)?;
+    let names: Vec<String> = if interventions.is_empty() {
+        scenario
+            .interventions()
+            .iter()
+            .map(|i| i.name.clone())
+            .collect()
+    } else {
+        interventions.to_vec()
+    };
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let config = PairedConfig {
+        replicates: REPLICATES,
+        seed,
+        threads,
+    };
+    let result = scenario_whatif(
+        scenario,
+        &problem,
+        &posterior,
+        &names,
+        runs / REPLICATES,
+        &config,
+    )?;
+    Ok((posterior, result))
+}
+
+/// Run and print.
+pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let scenario = Scenario::from_path(&args.scenario)?;
+    let (_, result) = comparison(
+        &scenario,
+        args.posterior.as_ref(),
+        &args.interventions,
+        args.runs,
+        args.seed,
+        args.threads,
+    )?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&result)?);
+    } else {
+        println!("{}: what if?\n{result}", scenario.title);
+    }
+    Ok(())
+}
