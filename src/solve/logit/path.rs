@@ -16,11 +16,28 @@
 //! differences. When λ first crosses the target, a Newton solve at the fixed target λ
 //! refines the point to machine precision.
 //!
-//! Known difference from Gambit: at a symmetry-breaking (pitchfork) bifurcation on the
-//! principal branch, Gambit detects the change of orientation and perturbs its first
-//! equation by 1e-7 to leave along one of the new branches; this tracer orients each tangent
-//! along the previous one and continues along the original (symmetric) branch. The two agree
-//! up to the bifurcation and differ after it (for example in symmetric coordination games).
+//! Bifurcations, as in Gambit's `PathTracer` (pygambit 16.7): the orientation of the branch
+//! is the sign of `det [J; t]` (Gambit's QR tangent keeps it fixed). When a step changes it,
+//! the step crossed a bifurcation: it is rejected, the step shrinks, and for an arc length of
+//! twice the step the first equation is perturbed by 1e-7, which unfolds a symmetric pitchfork
+//! so the trace leaves along the branch that keeps the orientation. As in Gambit's strategic
+//! form equations, the values of the other players' actions are weighted by the unnormalised
+//! total probability of the first set (1 on the branch), so that perturbation breaks the
+//! symmetry; without the weight our Bayes-normalised values make it inert. This reproduces
+//! Gambit's branch on `nau2004-sec3` and `gilboa1997-fig2`.
+//!
+//! When the perturbation does not unfold the bifurcation (the step falls below 1e-6 with the
+//! orientation still flipping, or the corrector fails there), the trace restarts from the
+//! point where the flip was first seen and passes it, keeping its direction, and from then on
+//! passes every bifurcation. Gambit stalls at such points (on `vonstengelforges2008-fig9` it
+//! stops at λ ≈ 2.83 and returns that point for λ = 4); the symmetric branch it stalls on is
+//! the one we continue.
+//!
+//! Known differences from Gambit: on `shapley1974-fig3` (λ = 4) and
+//! `shohamleytonbrown2008-fig5_10` (λ = 1, 4) Gambit ends on another branch than this tracer.
+//! Gambit's corrector is looser (tolerance 1e-4, Moore–Penrose steps from the predicted
+//! point, step ratio 1.1) and its Jacobian analytic, so near a bifurcation the two tracers'
+//! points differ by more than the 1e-7 perturbation and the side taken is not reproduced.
 
 use super::compiled::{payoff_range, CompiledGame, LogitWorkspace};
 use crate::solve::SolveError;
@@ -36,6 +53,10 @@ const CORRECTOR_TOL: f64 = 1e-10;
 const FINAL_TOL: f64 = 1e-14;
 /// λ × payoff range beyond which a stalled trace to the limit returns its last point.
 const STALL_LAMBDA: f64 = 1e3;
+/// Step below which a change of orientation is passed instead of perturbed around.
+const PASS_STEP: f64 = 1e-6;
+/// Perturbation of the first equation near a bifurcation (Gambit's `c_pert`).
+const BIFURCATION_PERTURBATION: f64 = 1e-7;
 
 /// Buffers of the path follower, sized for a profile of `m` actions.
 #[derive(Clone, Debug, Default)]
@@ -43,6 +64,9 @@ pub(crate) struct PathWorkspace {
     x: Vec<f64>,
     u: Vec<f64>,
     t: Vec<f64>,
+    t_old: Vec<f64>,
+    x_bif: Vec<f64>,
+    t_bif: Vec<f64>,
     f0: Vec<f64>,
     f1: Vec<f64>,
     jac: Vec<f64>,
@@ -57,6 +81,9 @@ impl PathWorkspace {
             x: vec![0.0; n],
             u: vec![0.0; n],
             t: vec![0.0; n],
+            t_old: vec![0.0; n],
+            x_bif: vec![0.0; n],
+            t_bif: vec![0.0; n],
             f0: vec![0.0; m],
             f1: vec![0.0; m],
             jac: vec![0.0; m * n],
@@ -137,7 +164,16 @@ fn follow(
     // Initial orientation: increasing λ.
     ws.path.t.fill(0.0);
     ws.path.t[m] = 1.0;
-    tangent(game, ws, pay, true)?;
+    // Orientation: the sign of det [J; t] along the branch (Gambit's QR tangent keeps it fixed).
+    let mut orient = tangent(game, ws, pay, true)?;
+    let first_eq = game
+        .strategic
+        .first()
+        .map_or(0, |&s| game.set_action[s as usize] as usize);
+    let mut pert = 0.0;
+    let mut pert_left = 0.0;
+    let mut pass_next = false;
+    let mut h_bif = FIRST_STEP;
     let mut h = FIRST_STEP;
     for _ in 0..MAX_STEPS {
         if h < MIN_STEP {
@@ -147,7 +183,44 @@ fn follow(
         for k in 0..=m {
             ws.path.u[k] = ws.path.x[k] + h * ws.path.t[k];
         }
-        if !corrector(game, ws, pay)? {
+        let converged = corrector(game, ws, pay, first_eq, pert)?;
+        // The tangent at the new point; a change of the determinant's sign means the step
+        // crossed a bifurcation. As Gambit does, reject it and perturb the first equation so
+        // the bifurcation unfolds and the trace leaves along the branch that keeps the
+        // orientation.
+        let mut flipped = false;
+        if converged {
+            ws.path.t_old.copy_from_slice(&ws.path.t);
+            flipped = tangent(game, ws, pay, false)? != orient;
+            if flipped && pass_next {
+                // Past a bifurcation the perturbation failed to unfold, the direction is kept.
+                orient = -orient;
+                flipped = false;
+            }
+            if flipped {
+                ws.path.t.copy_from_slice(&ws.path.t_old);
+            }
+        }
+        if !converged || flipped {
+            if pert != 0.0 && h < PASS_STEP {
+                // The perturbation did not unfold the bifurcation (the trace cannot leave it):
+                // from where the change of orientation was first seen, pass it along the
+                // current direction, and from then on pass every bifurcation.
+                pert = 0.0;
+                pert_left = 0.0;
+                pass_next = true;
+                ws.path.x.copy_from_slice(&ws.path.x_bif);
+                ws.path.t.copy_from_slice(&ws.path.t_bif);
+                h = h_bif;
+                continue;
+            }
+            if flipped && pert_left == 0.0 {
+                ws.path.x_bif.copy_from_slice(&ws.path.x);
+                ws.path.t_bif.copy_from_slice(&ws.path.t);
+                h_bif = h;
+                pert = BIFURCATION_PERTURBATION;
+                pert_left = 2.0 * h;
+            }
             h /= 2.0;
             continue;
         }
@@ -170,8 +243,14 @@ fn follow(
             Goal::Lambda(_) => {}
         }
         ws.path.x.copy_from_slice(&ws.path.u);
-        tangent(game, ws, pay, false)?;
         h *= STEP_GROWTH;
+        if pert_left > 0.0 {
+            pert_left -= h;
+            if pert_left < 0.0 {
+                pert = 0.0;
+                pert_left = 0.0;
+            }
+        }
     }
     Err(failed(ws, m, "too many steps"))
 }
@@ -210,6 +289,17 @@ fn equations(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64], into_f1:
     set_probs(game, ws, false);
     game.evaluate(ws, pay);
     let lam = ws.path.u[m];
+    // Gambit weights the values of the other players' strategies by the unnormalised total
+    // probability of the first set, so its perturbation of that set's sum breaks symmetries.
+    let (first_player, first_total) = game.strategic.first().map_or((u32::MAX, 1.0), |&s| {
+        let s = s as usize;
+        let off = game.set_action[s] as usize;
+        let k = game.set_num_actions[s] as usize;
+        (
+            game.set_player[s],
+            ws.behav[off..off + k].iter().sum::<f64>(),
+        )
+    });
     let out = if into_f1 {
         &mut ws.path.f1
     } else {
@@ -220,10 +310,15 @@ fn equations(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64], into_f1:
         let off = game.set_action[s] as usize;
         let k = game.set_num_actions[s] as usize;
         out[off] = ws.behav[off..off + k].iter().sum::<f64>() - 1.0;
+        let scale = if game.set_player[s] == first_player {
+            lam
+        } else {
+            lam * first_total
+        };
         for a in 1..k {
             out[off + a] = ws.path.u[off + a]
                 - ws.path.u[off]
-                - lam * (ws.action_value[off + a] - ws.action_value[off]);
+                - scale * (ws.action_value[off + a] - ws.action_value[off]);
         }
     }
 }
@@ -265,13 +360,14 @@ enum Last {
 }
 
 /// The unit tangent at `ws.path.u` (or at `x` when `at_x`), oriented along the previous
-/// tangent in `ws.path.t`, which it replaces.
+/// tangent in `ws.path.t`, which it replaces. Returns the sign of `det [J; t_prev]`, which is
+/// also the sign of `det [J; t_new]`: it changes where the path crosses a bifurcation.
 fn tangent(
     game: &CompiledGame,
     ws: &mut LogitWorkspace,
     pay: &[f64],
     at_x: bool,
-) -> Result<(), SolveError> {
+) -> Result<f64, SolveError> {
     let m = game.profile_len;
     if at_x {
         ws.path.u.copy_from_slice(&ws.path.x);
@@ -280,24 +376,27 @@ fn tangent(
     augment(ws, m, Last::Tangent);
     ws.path.rhs.fill(0.0);
     ws.path.rhs[m] = 1.0;
-    if !solve_linear(&mut ws.path.a, &mut ws.path.rhs, m + 1) {
+    let Some(det_sign) = solve_linear(&mut ws.path.a, &mut ws.path.rhs, m + 1) else {
         return Err(failed(ws, m, "singular Jacobian"));
-    }
+    };
     let norm = ws.path.rhs.iter().map(|v| v * v).sum::<f64>().sqrt();
     let dot: f64 = ws.path.rhs.iter().zip(&ws.path.t).map(|(a, b)| a * b).sum();
     let sign = if dot < 0.0 { -1.0 } else { 1.0 };
     for k in 0..=m {
         ws.path.t[k] = sign * ws.path.rhs[k] / norm;
     }
-    Ok(())
+    Ok(det_sign)
 }
 
 /// Chord-Newton corrector from the predicted point in `ws.path.u`, orthogonal to the tangent.
 /// `Ok(false)` when it does not contract (the caller halves the step).
+/// `pert` is added to equation `first_eq` (Gambit's perturbation near a bifurcation).
 fn corrector(
     game: &CompiledGame,
     ws: &mut LogitWorkspace,
     pay: &[f64],
+    first_eq: usize,
+    pert: f64,
 ) -> Result<bool, SolveError> {
     let m = game.profile_len;
     let n = m + 1;
@@ -313,8 +412,11 @@ fn corrector(
         for i in 0..m {
             ws.path.rhs[i] = -ws.path.f0[i];
         }
+        if let Some(r) = ws.path.rhs.get_mut(first_eq) {
+            *r -= pert;
+        }
         ws.path.rhs[m] = 0.0;
-        if !solve_linear(&mut ws.path.a, &mut ws.path.rhs, n) {
+        if solve_linear(&mut ws.path.a, &mut ws.path.rhs, n).is_none() {
             return Ok(false);
         }
         let dist = ws.path.rhs.iter().fold(0.0_f64, |d, v| d.max(v.abs()));
@@ -391,7 +493,7 @@ fn newton_at(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64]) -> bool 
             ws.path.rhs[i] = -ws.path.f0[i];
         }
         ws.path.rhs[m] = 0.0;
-        if !solve_linear(&mut ws.path.a, &mut ws.path.rhs, n) {
+        if solve_linear(&mut ws.path.a, &mut ws.path.rhs, n).is_none() {
             return false;
         }
         let dist = ws.path.rhs.iter().fold(0.0_f64, |d, v| d.max(v.abs()));
@@ -413,8 +515,9 @@ fn newton_at(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64]) -> bool 
 }
 
 /// Solves `a z = b` in place (`a` row-major `n × n`, destroyed; `z` into `b`) by Gaussian
-/// elimination with partial pivoting; `false` when `a` is singular.
-fn solve_linear(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
+/// elimination with partial pivoting; the sign of `det a`, or `None` when `a` is singular.
+fn solve_linear(a: &mut [f64], b: &mut [f64], n: usize) -> Option<f64> {
+    let mut det_sign = 1.0;
     for col in 0..n {
         let mut piv = col;
         let mut best = a[col * n + col].abs();
@@ -426,15 +529,19 @@ fn solve_linear(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
             }
         }
         if best.is_nan() || best <= 1e-300 {
-            return false;
+            return None;
         }
         if piv != col {
+            det_sign = -det_sign;
             for j in 0..n {
                 a.swap(col * n + j, piv * n + j);
             }
             b.swap(col, piv);
         }
         let d = a[col * n + col];
+        if d < 0.0 {
+            det_sign = -det_sign;
+        }
         for r in col + 1..n {
             let f = a[r * n + col] / d;
             if f != 0.0 {
@@ -452,5 +559,5 @@ fn solve_linear(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
         }
         b[col] = s / a[col * n + col];
     }
-    true
+    Some(det_sign)
 }
