@@ -73,7 +73,11 @@ proptest! {
     ) {
         let pays: Vec<f64> = pays.into_iter().map(f64::from).collect();
         let game = random_game(&spec, &pays, 0);
-        let eqs = spe::solve(&game).unwrap();
+        // Small integer payoffs make many ties; a game past the SPE cap is no test case.
+        let eqs = match spe::solve(&game) {
+            Err(escalation::solve::SolveError::TooMany { .. }) => return Ok(()),
+            other => other.unwrap(),
+        };
         prop_assert!(!eqs.is_empty());
         for e in &eqs {
             prop_assert!(pure::is_agent_nash(&game, &choice_of(&game, e.profile.flat())));

@@ -26,7 +26,7 @@ pub fn log_sum_exp(x: &[f64]) -> f64 {
 pub fn normalise_log_weights(log_w: &[f64], out: &mut Vec<f64>) -> f64 {
     out.clear();
     let max = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if max == f64::NEG_INFINITY || max == f64::INFINITY {
+    if max.is_infinite() {
         out.resize(log_w.len(), 0.0);
         return max;
     }
