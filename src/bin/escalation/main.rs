@@ -7,9 +7,9 @@ mod calibrate;
 mod check;
 mod convert;
 mod merge;
+mod report;
 mod scenario_input;
 mod simulate;
-mod report;
 mod solve;
 mod whatif;
 

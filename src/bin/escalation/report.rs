@@ -25,6 +25,9 @@ pub struct ReportArgs {
     /// Seed of every random stream.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Counterfactuals from the first move instead of given the documented opening.
+    #[arg(long)]
+    pub from_root: bool,
 }
 
 const FAN_DAYS: usize = 30;
@@ -40,6 +43,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
         args.runs,
         args.seed,
         None,
+        args.from_root,
     )?;
     let mut report = Report::new(&scenario.title);
     report.paragraph(&scenario.description);
@@ -55,7 +59,14 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
             "face_saving_discount",
         ],
     )?;
-    report.comparison(&result)?;
+    let header = result.to_string();
+    let header: Vec<&str> = header
+        .lines()
+        .take(1 + result.failures.len())
+        .map(str::trim)
+        .collect();
+    report.paragraph(&format!("Counterfactuals {}.", header.join("; ")));
+    report.comparison(&result.comparison)?;
     // Fan charts of the tariff levied by day, baseline and each intervention.
     let problem = ScenarioProblem::new(&scenario)?;
     let draws = posterior.equal_weight_draws(FAN_RUNS, args.seed);
