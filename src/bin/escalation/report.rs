@@ -5,7 +5,7 @@ use clap::Args;
 use escalation::calibrate::{stream_rng, ScenarioProblem};
 use escalation::report::{fan_chart_svg, FanBands, Report};
 use escalation::scenario::Scenario;
-use escalation::whatif::ScenarioArm;
+use escalation::whatif::{documented_opening, ScenarioArm};
 use std::path::PathBuf;
 
 /// Arguments of `escalation report`.
@@ -71,6 +71,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
     let problem = ScenarioProblem::new(&scenario)?;
     let draws = posterior.equal_weight_draws(FAN_RUNS, args.seed);
     let days: Vec<f64> = (0..FAN_DAYS).map(|d| d as f64).collect();
+    let opening = documented_opening(&scenario);
     report.heading(2, "Tariff levied by day");
     let mut arms: Vec<Option<String>> = vec![None];
     arms.extend(
@@ -81,6 +82,15 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
     );
     for arm_name in arms {
         let arm = ScenarioArm::new(&problem, &scenario, arm_name.as_deref())?;
+        let arm = if args.from_root {
+            arm
+        } else {
+            arm.given(&opening)
+        };
+        if !arm.opening_possible() {
+            // Reported with the counterfactuals: the opening is impossible under this arm.
+            continue;
+        }
         let runs: Vec<Vec<f64>> = draws
             .iter()
             .enumerate()
