@@ -1,12 +1,13 @@
 //! What if Petro had held firm instead of conceding? Calibrates the Colombia 2025 scenario
 //! to the documented path, then runs the `petro_holds_firm` intervention against the
-//! baseline with common random numbers.
+//! baseline with common random numbers, every run of both arms conditioned on the crisis
+//! having opened as documented (Colombia refused the flights, the US threatened).
 //!
 //! `cargo run --release --example petro_holds_firm`
 
 use escalation::calibrate::{NoObserver, ScenarioProblem, SmcConfig};
 use escalation::scenario::Scenario;
-use escalation::whatif::{scenario_whatif, PairedConfig};
+use escalation::whatif::{documented_opening, scenario_whatif_given, PairedConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_path(concat!(
@@ -28,17 +29,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         seed: 2025,
         threads: None,
     };
-    let result = scenario_whatif(
+    let opening = documented_opening(&scenario);
+    let given = scenario_whatif_given(
         &scenario,
         &problem,
         &posterior,
         &["petro_holds_firm"],
         400,
         &paired,
+        Some(&opening),
     )?;
-    println!("\n{result}");
-    let firm = &result.interventions[0];
-    println!("In words, had Colombia never conceded after the threat:");
+    println!("\n{given}");
+    let result = &given.comparison;
+    let firm = result
+        .interventions
+        .first()
+        .ok_or("petro_holds_firm was left out: the opening is impossible under it")?;
+    println!(
+        "In words, given that Colombia refused and the US threatened, had Colombia never conceded:"
+    );
     for (i, metric) in result.metrics.iter().enumerate().skip(2) {
         let d = &firm.differences[i];
         println!(

@@ -543,6 +543,115 @@ impl CompiledLadder {
         }
     }
 
+    /// The public tree node reached by following `opening` (actions from the root), or
+    /// `None` when some action is not available at its point of the path.
+    pub fn opening_node(&self, opening: &[Action]) -> Option<usize> {
+        let mut p = 0;
+        for act in opening {
+            let node = self.public.get(p)?;
+            node.mover?;
+            let a = node.actions.iter().position(|x| x == act)?;
+            p = *node.children.get(a)?;
+        }
+        Some(p)
+    }
+
+    /// Samples a play conditioned on its first moves being `opening`: the types are drawn
+    /// from their posterior given the opening (prior × probability of the opening's moves
+    /// under `behaviour` for those types, as in [`CompiledLadder::path_log_likelihood`]),
+    /// the opening's moves are then taken as given, and every later move is drawn from
+    /// `behaviour` as in [`CompiledLadder::sample_terminal`].
+    ///
+    /// Uniform consumption (for common random numbers): always exactly two for the types
+    /// (challenger, then target), then one per move after the opening, none for the
+    /// opening's own moves. Since each move's probability depends only on its mover's own
+    /// type and the types are independent a priori, the posterior is independent too: the
+    /// first uniform draws the challenger's type from its posterior, the second the
+    /// target's. With an empty opening the result equals [`CompiledLadder::sample_terminal`]
+    /// bit for bit with the same uniforms.
+    ///
+    /// Returns the game terminal index, or `None` when the opening is not a path of the
+    /// public tree or has probability zero under every type combination.
+    pub fn sample_terminal_given(
+        &self,
+        behaviour: &[f64],
+        params: &Params,
+        opening: &[Action],
+        u: &mut impl FnMut() -> f64,
+    ) -> Option<usize> {
+        let (u1, u2) = (u(), u());
+        let start = self.opening_node(opening)?;
+        // Likelihood of the opening's own moves for each side, per own type.
+        let mut like = [[1.0f64; 2]; 2];
+        let mut p = 0;
+        for act in opening {
+            let node = &self.public[p];
+            let side = node.mover?;
+            let a = node.actions.iter().position(|x| x == act)?;
+            let ntypes = if side == Side::Challenger {
+                self.ladder.challenger_types
+            } else {
+                self.ladder.target_types
+            };
+            for (own, l) in like[side.index()].iter_mut().enumerate().take(ntypes) {
+                *l *= behaviour
+                    .get(self.decision_offset[p][own].saturating_add(a))
+                    .copied()
+                    .unwrap_or(0.0);
+            }
+            p = node.children[a];
+        }
+        let draw_type = |ntypes: usize, prior: f64, l: [f64; 2], x: f64| -> Option<usize> {
+            if ntypes != 2 {
+                return (l[0] > 0.0).then_some(0);
+            }
+            let w0 = (1.0 - prior) * l[0];
+            let w1 = prior * l[1];
+            let total = w0 + w1;
+            if total.is_nan() || total <= 0.0 {
+                return None;
+            }
+            // Equal likelihoods leave the prior unchanged (exactly, for the empty opening).
+            let q = if l[0] == l[1] { prior } else { w1 / total };
+            Some(usize::from(x < q))
+        };
+        let kc = draw_type(
+            self.ladder.challenger_types,
+            params.get(PRIOR_CHALLENGER_RESOLUTE),
+            like[0],
+            u1,
+        )?;
+        let kt = draw_type(
+            self.ladder.target_types,
+            params.get(PRIOR_TARGET_RESOLUTE),
+            like[1],
+            u2,
+        )?;
+        let combo = kc * self.ladder.target_types + kt;
+        let combos = self.ladder.challenger_types * self.ladder.target_types;
+        let mut p = start;
+        loop {
+            let node = &self.public[p];
+            let Some(side) = node.mover else {
+                return Some(self.terminal_of[p * combos + combo] as usize);
+            };
+            let own = if side == Side::Challenger { kc } else { kt };
+            let off = self.decision_offset[p][own];
+            let k = node.children.len();
+            let x = u();
+            let mut acc = 0.0;
+            let mut chosen = k - 1;
+            for a in 0..k {
+                acc += behaviour.get(off + a).copied().unwrap_or(0.0);
+                if x < acc {
+                    chosen = a;
+                    break;
+                }
+            }
+            p = node.children[chosen];
+        }
+    }
+
     /// The public tree node and type combination index of a game terminal.
     pub fn public_terminal(&self, terminal: usize) -> Option<(usize, usize)> {
         self.terminals.get(terminal).map(|&(p, kc, kt)| {

@@ -37,7 +37,10 @@ mod scenario;
 pub use paired::{
     compare, ArmSummary, Comparison, Difference, InterventionResult, MetricSummary, PairedConfig,
 };
-pub use scenario::{scenario_metrics, scenario_whatif, ScenarioArm};
+pub use scenario::{
+    documented_opening, scenario_metrics, scenario_whatif, scenario_whatif_given, GivenComparison,
+    OpeningFailure, ScenarioArm,
+};
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;

@@ -2,10 +2,13 @@
 
 use super::{compare, Arm, Comparison, Metric, PairedConfig, Unit, WhatifError};
 use crate::calibrate::{Posterior, ScenarioProblem};
-use crate::model::{CompiledLadder, OutcomeClass, Params};
+use crate::model::{Action, CompiledLadder, OutcomeClass, Params, Side};
 use crate::scenario::Scenario;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Mutex;
 
 /// The standard metrics of a scenario run, in the order [`ScenarioArm`] writes them:
 /// the target accepts at the outset; the challenger threatens; tariffs are levied; the top
@@ -51,12 +54,20 @@ fn top_rate(scenario: &Scenario) -> f64 {
 /// samples one play per replicate from that replicate's stream (two uniforms for the types,
 /// one per move). Baseline and interventions consume the same uniforms in the same order:
 /// common random numbers.
+///
+/// With an opening ([`ScenarioArm::given`]) every play is conditioned on starting with
+/// those moves ([`CompiledLadder::sample_terminal_given`]: still two uniforms for the types,
+/// then one per move after the opening). A draw under which the opening has probability
+/// zero is recorded as failed (see [`ScenarioArm::failed_streams`]) and its runs written as
+/// zeros; [`scenario_whatif_given`] leaves such draws out and reports them.
 pub struct ScenarioArm<'a> {
     problem: &'a ScenarioProblem,
     scenario: Scenario,
     compiled: CompiledLadder,
     overridden: Vec<usize>,
     top: f64,
+    opening: Option<Vec<Action>>,
+    failed: Mutex<Vec<u64>>,
 }
 
 impl<'a> ScenarioArm<'a> {
@@ -93,7 +104,46 @@ impl<'a> ScenarioArm<'a> {
             scenario: arm_scenario,
             compiled,
             overridden,
+            opening: None,
+            failed: Mutex::new(Vec::new()),
         })
+    }
+
+    /// This arm with every play conditioned on starting with `opening` (actions from the
+    /// root).
+    pub fn given(mut self, opening: &[Action]) -> Self {
+        self.opening = Some(opening.to_vec());
+        self
+    }
+
+    /// Whether the opening (if any) is a path of this arm's public tree; `false` when the
+    /// intervention removes one of its moves, so that no draw can follow it.
+    pub fn opening_possible(&self) -> bool {
+        self.opening
+            .as_deref()
+            .is_none_or(|o| self.compiled.opening_node(o).is_some())
+    }
+
+    /// The random stream index of replicate 0 of every draw so far in which the opening had
+    /// probability zero (drained by the call).
+    pub fn failed_streams(&self) -> Vec<u64> {
+        self.failed
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
+    }
+
+    /// One play's terminal: from the root, or given the opening (`None` if impossible).
+    fn sample(&self, b: &[f64], p: &Params, rng: &mut ChaCha8Rng) -> Option<usize> {
+        match &self.opening {
+            None => Some(
+                self.compiled
+                    .sample_terminal(b, p, &mut || rng.random::<f64>()),
+            ),
+            Some(o) => self
+                .compiled
+                .sample_terminal_given(b, p, o, &mut || rng.random::<f64>()),
+        }
     }
 
     /// Parameters of this arm for a posterior draw, with the re-set slots drawn from `rng`.
@@ -125,8 +175,8 @@ impl<'a> ScenarioArm<'a> {
             .behaviour(&mut ws, &p)
             .map_err(|e| e.to_string())?;
         let terminal = self
-            .compiled
-            .sample_terminal(b, &p, &mut || rng.random::<f64>());
+            .sample(b, &p, rng)
+            .ok_or("the opening has probability zero at these parameters")?;
         let outcome = self
             .compiled
             .outcome(terminal, &p)
@@ -189,10 +239,16 @@ impl Arm for ScenarioArm<'_> {
             .behaviour(&mut ws, &p)
             .map_err(|e| e.to_string())?;
         let m = out.len() / rngs.len();
+        let stream = rngs.first().map_or(0, ChaCha8Rng::get_stream);
         for (rng, o) in rngs.iter_mut().zip(out.chunks_mut(m.max(1))) {
-            let terminal = self
-                .compiled
-                .sample_terminal(b, &p, &mut || rng.random::<f64>());
+            let Some(terminal) = self.sample(b, &p, rng) else {
+                // The opening is impossible under this draw (for every replicate alike).
+                if let Ok(mut f) = self.failed.lock() {
+                    f.push(stream);
+                }
+                out.iter_mut().for_each(|v| *v = 0.0);
+                return Ok(());
+            };
             let oc = self
                 .compiled
                 .outcome(terminal, &p)
@@ -264,4 +320,193 @@ pub fn scenario_whatif(
         &named,
         config,
     )
+}
+
+/// The opening a conditioned comparison starts from: the documented path's actions up to
+/// and including the challenger's first move after the target's first move (for Colombia
+/// 2025: `Refuse`, `Threaten`, the crisis as it opened). When the path has no such move,
+/// the whole documented path.
+pub fn documented_opening(scenario: &Scenario) -> Vec<Action> {
+    let steps = &scenario.documented_path().steps;
+    let first_target = steps.iter().position(|s| s.actor == Side::Target);
+    let end = first_target.and_then(|t| {
+        steps
+            .iter()
+            .skip(t + 1)
+            .position(|s| s.actor == Side::Challenger)
+            .map(|k| t + 1 + k + 1)
+    });
+    steps
+        .iter()
+        .take(end.unwrap_or(steps.len()))
+        .map(|s| s.action)
+        .collect()
+}
+
+/// An arm left out of (or thinned in) a conditioned comparison because the opening was
+/// impossible under it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OpeningFailure {
+    /// The arm ("baseline" or the intervention's name).
+    pub arm: String,
+    /// Posterior draws in which the opening had probability zero under this arm.
+    pub failed_draws: usize,
+    /// Posterior draws attempted.
+    pub of: usize,
+    /// Whether the arm's ladder does not contain the opening at all (the intervention
+    /// removes one of its moves); such an arm is left out of the comparison.
+    pub structural: bool,
+}
+
+/// A scenario comparison, from the root or given an opening, with the draws that failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GivenComparison {
+    /// The opening every run was conditioned on (action labels); `None`: from the root.
+    pub opening: Option<Vec<String>>,
+    /// The comparison over the draws where the opening was possible in every arm.
+    pub comparison: Comparison,
+    /// Arms under which the opening was impossible in some draws (they are left out of the
+    /// comparison for every arm; a structurally impossible arm is left out entirely).
+    pub failures: Vec<OpeningFailure>,
+}
+
+impl fmt::Display for GivenComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.opening {
+            Some(o) => writeln!(f, "given the documented opening: {}", o.join(" → "))?,
+            None => writeln!(f, "from the root (every run starts at the first move)")?,
+        }
+        for x in &self.failures {
+            if x.structural {
+                writeln!(
+                    f,
+                    "  {}: left out: the opening is impossible under this intervention ({} of {} draws failed)",
+                    x.arm, x.failed_draws, x.of
+                )?;
+            } else {
+                writeln!(
+                    f,
+                    "  {}: the opening had probability zero in {} of {} draws (left out of every arm)",
+                    x.arm, x.failed_draws, x.of
+                )?;
+            }
+        }
+        write!(f, "{}", self.comparison)
+    }
+}
+
+/// Like [`scenario_whatif`], but with every run of every arm (baseline and interventions
+/// alike) conditioned on starting with `opening` when it is `Some` (e.g.
+/// [`documented_opening`]); `None` runs from the root.
+///
+/// An intervention whose ladder does not contain the opening is left out and reported as
+/// failed in every draw. A draw in which the opening has probability zero under some arm is
+/// left out of every arm (so that differences stay paired) and counted per arm; the
+/// comparison is then re-run on the remaining draws.
+///
+/// # Errors
+/// As [`scenario_whatif`]; [`WhatifError::InvalidConfig`] (field `opening`) when the
+/// baseline's ladder does not contain the opening; [`WhatifError::NoDraws`] when every draw
+/// failed.
+pub fn scenario_whatif_given(
+    scenario: &Scenario,
+    problem: &ScenarioProblem,
+    posterior: &Posterior,
+    interventions: &[&str],
+    draws: usize,
+    config: &PairedConfig,
+    opening: Option<&[Action]>,
+) -> Result<GivenComparison, WhatifError> {
+    let bad = |reason: String| WhatifError::InvalidConfig {
+        field: "intervention",
+        reason,
+    };
+    fn condition<'b>(arm: ScenarioArm<'b>, opening: Option<&[Action]>) -> ScenarioArm<'b> {
+        match opening {
+            Some(o) => arm.given(o),
+            None => arm,
+        }
+    }
+    let baseline = condition(
+        ScenarioArm::new(problem, scenario, None).map_err(bad)?,
+        opening,
+    );
+    if !baseline.opening_possible() {
+        return Err(WhatifError::InvalidConfig {
+            field: "opening",
+            reason: "the opening is not a path of the scenario's ladder".into(),
+        });
+    }
+    let mut all_draws = posterior.equal_weight_draws(draws, config.seed);
+    let total = all_draws.len();
+    let mut failures = Vec::new();
+    let mut arms: Vec<(&str, ScenarioArm<'_>)> = Vec::new();
+    for name in interventions {
+        let arm = condition(
+            ScenarioArm::new(problem, scenario, Some(name)).map_err(bad)?,
+            opening,
+        );
+        if arm.opening_possible() {
+            arms.push((name, arm));
+        } else {
+            failures.push(OpeningFailure {
+                arm: name.to_string(),
+                failed_draws: total,
+                of: total,
+                structural: true,
+            });
+        }
+    }
+    let named: Vec<(&str, &dyn Arm)> = arms.iter().map(|(n, a)| (*n, a as &dyn Arm)).collect();
+    let all: Vec<(&str, &ScenarioArm<'_>)> = std::iter::once(("baseline", &baseline))
+        .chain(arms.iter().map(|(n, a)| (*n, a)))
+        .collect();
+    let mut failed_per_arm = vec![0usize; all.len()];
+    let reps = config.replicates.max(1) as u64;
+    loop {
+        let comparison = compare(
+            &scenario_metrics(scenario),
+            &all_draws,
+            &baseline,
+            &named,
+            config,
+        )?;
+        // Draw index of each failure: stream index of replicate 0 over replicates.
+        let mut drop = vec![false; all_draws.len()];
+        for (a, (_, arm)) in all.iter().enumerate() {
+            let mut streams = arm.failed_streams();
+            streams.sort_unstable();
+            streams.dedup();
+            failed_per_arm[a] += streams.len();
+            for s in streams {
+                if let Some(d) = drop.get_mut((s / reps) as usize) {
+                    *d = true;
+                }
+            }
+        }
+        if !drop.contains(&true) {
+            for (a, (name, _)) in all.iter().enumerate() {
+                if failed_per_arm[a] > 0 {
+                    failures.push(OpeningFailure {
+                        arm: name.to_string(),
+                        failed_draws: failed_per_arm[a],
+                        of: total,
+                        structural: false,
+                    });
+                }
+            }
+            return Ok(GivenComparison {
+                opening: opening.map(|o| o.iter().map(|a| a.label().to_string()).collect()),
+                comparison,
+                failures,
+            });
+        }
+        let mut keep = drop.iter().map(|d| !d);
+        all_draws.retain(|_| keep.next().unwrap_or(true));
+        if all_draws.is_empty() {
+            return Err(WhatifError::NoDraws);
+        }
+    }
 }

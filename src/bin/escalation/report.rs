@@ -5,7 +5,7 @@ use clap::Args;
 use escalation::calibrate::{stream_rng, ScenarioProblem};
 use escalation::report::{fan_chart_svg, FanBands, Report};
 use escalation::scenario::Scenario;
-use escalation::whatif::ScenarioArm;
+use escalation::whatif::{documented_opening, ScenarioArm};
 use std::path::PathBuf;
 
 /// Arguments of `escalation report`.
@@ -25,6 +25,9 @@ pub struct ReportArgs {
     /// Seed of every random stream.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Counterfactuals from the first move instead of given the documented opening.
+    #[arg(long)]
+    pub from_root: bool,
 }
 
 const FAN_DAYS: usize = 30;
@@ -40,6 +43,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
         args.runs,
         args.seed,
         None,
+        args.from_root,
     )?;
     let mut report = Report::new(&scenario.title);
     report.paragraph(&scenario.description);
@@ -55,11 +59,19 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
             "face_saving_discount",
         ],
     )?;
-    report.comparison(&result)?;
+    let header = result.to_string();
+    let header: Vec<&str> = header
+        .lines()
+        .take(1 + result.failures.len())
+        .map(str::trim)
+        .collect();
+    report.paragraph(&format!("Counterfactuals {}.", header.join("; ")));
+    report.comparison(&result.comparison)?;
     // Fan charts of the tariff levied by day, baseline and each intervention.
     let problem = ScenarioProblem::new(&scenario)?;
     let draws = posterior.equal_weight_draws(FAN_RUNS, args.seed);
     let days: Vec<f64> = (0..FAN_DAYS).map(|d| d as f64).collect();
+    let opening = documented_opening(&scenario);
     report.heading(2, "Tariff levied by day");
     let mut arms: Vec<Option<String>> = vec![None];
     arms.extend(
@@ -70,6 +82,15 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
     );
     for arm_name in arms {
         let arm = ScenarioArm::new(&problem, &scenario, arm_name.as_deref())?;
+        let arm = if args.from_root {
+            arm
+        } else {
+            arm.given(&opening)
+        };
+        if !arm.opening_possible() {
+            // Reported with the counterfactuals: the opening is impossible under this arm.
+            continue;
+        }
         let runs: Vec<Vec<f64>> = draws
             .iter()
             .enumerate()

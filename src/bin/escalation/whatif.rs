@@ -4,7 +4,9 @@ use crate::calibrate::calibrate;
 use clap::Args;
 use escalation::calibrate::{scenario_identity, Posterior, ScenarioProblem};
 use escalation::scenario::Scenario;
-use escalation::whatif::{scenario_whatif, Comparison, PairedConfig};
+use escalation::whatif::{
+    documented_opening, scenario_whatif_given, GivenComparison, PairedConfig,
+};
 use std::path::PathBuf;
 
 /// Arguments of `escalation whatif`.
@@ -27,6 +29,12 @@ pub struct WhatifArgs {
     /// Worker threads (results do not depend on it); default: all cores.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Run every play from the first move (the unconditioned answer). Default: every run,
+    /// baseline and interventions alike, is conditioned on the documented opening (the
+    /// documented path up to and including the challenger's first move after the target's
+    /// first move, e.g. Refuse → Threaten).
+    #[arg(long)]
+    pub from_root: bool,
     /// Print JSON instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -42,7 +50,8 @@ pub(crate) fn comparison(
     runs: usize,
     seed: u64,
     threads: Option<usize>,
-) -> Result<(Posterior, Comparison), Box<dyn std::error::Error>> {
+    from_root: bool,
+) -> Result<(Posterior, GivenComparison), Box<dyn std::error::Error>> {
     if runs < REPLICATES {
         return Err(format!("--runs must be at least {REPLICATES}").into());
     }
@@ -69,13 +78,15 @@ pub(crate) fn comparison(
         seed,
         threads,
     };
-    let result = scenario_whatif(
+    let opening = documented_opening(scenario);
+    let result = scenario_whatif_given(
         scenario,
         &problem,
         &posterior,
         &names,
         runs / REPLICATES,
         &config,
+        (!from_root).then_some(opening.as_slice()),
     )?;
     Ok((posterior, result))
 }
@@ -90,6 +101,7 @@ pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
         args.runs,
         args.seed,
         args.threads,
+        args.from_root,
     )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&result)?);
