@@ -45,8 +45,8 @@ pub fn run(args: &CalibrateArgs) -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_path(&args.scenario)?;
     let posterior = calibrate(&scenario, args.draws, args.seed, args.threads, true)?;
     posterior.save(&args.output)?;
-    println!("{}", posterior.summary());
-    println!("posterior saved to {}", args.output.display());
+    outln!("{}", posterior.summary());
+    outln!("posterior saved to {}", args.output.display());
     Ok(())
 }
 

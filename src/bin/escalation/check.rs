@@ -19,7 +19,7 @@ pub struct CheckArgs {
 /// intervention at the prior means.
 pub fn run(args: &CheckArgs) -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_path(&args.scenario)?;
-    print!("{}", scenario.summary()?);
+    out!("{}", scenario.summary()?);
     if args.solve {
         let mut names = vec![None];
         names.extend(
@@ -36,13 +36,13 @@ pub fn run(args: &CheckArgs) -> Result<(), Box<dyn std::error::Error>> {
             let compiled = s.compile()?;
             let report = report_equilibrium(&compiled, &s.point(At::Mean))?;
             let modal: Vec<&str> = report.path.iter().map(|(_, a, _)| a.as_str()).collect();
-            println!(
+            outln!(
                 "  {:<20} modal path {}",
                 name.as_deref().unwrap_or("(baseline)"),
                 modal.join(" → ")
             );
         }
     }
-    println!("ok");
+    outln!("ok");
     Ok(())
 }

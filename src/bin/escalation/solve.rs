@@ -95,7 +95,7 @@ pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
                     .into(),
             );
         }
-        print!("{}", scenario_equilibrium(&args.file, args.at)?);
+        out!("{}", scenario_equilibrium(&args.file, args.at)?);
         return Ok(());
     }
     let loaded = load_input(&args.file)?;
@@ -193,12 +193,12 @@ fn print_json(
         "method": method.name(),
         "equilibria": equilibria,
     });
-    println!("{}", serde_json::to_string(&out)?);
+    outln!("{}", serde_json::to_string(&out)?);
     Ok(())
 }
 
 fn print_table(game: &Game, method: Method, rows: &[Row], show_lambda: bool) {
-    println!(
+    outln!(
         "{} equilibri{} ({})",
         rows.len(),
         if rows.len() == 1 { "um" } else { "a" },
@@ -222,12 +222,12 @@ fn print_table(game: &Game, method: Method, rows: &[Row], show_lambda: bool) {
     }
     for (k, r) in rows.iter().enumerate() {
         match (show_lambda, r.lambda) {
-            (true, Some(l)) => println!("#{} lambda = {l}", k + 1),
-            _ => println!("#{}", k + 1),
+            (true, Some(l)) => outln!("#{} lambda = {l}", k + 1),
+            _ => outln!("#{}", k + 1),
         }
         for (i, p) in r.behavior.iter().enumerate() {
             let label = labels.get(i).cloned().unwrap_or_else(|| format!("[{i}]"));
-            println!("  {label:<30} {p:.6}");
+            outln!("  {label:<30} {p:.6}");
         }
         let pays: Vec<String> = game
             .players()
@@ -235,6 +235,6 @@ fn print_table(game: &Game, method: Method, rows: &[Row], show_lambda: bool) {
             .zip(&r.payoffs)
             .map(|(n, v)| format!("{n} = {v:.6}"))
             .collect();
-        println!("  payoffs: {}", pays.join(", "));
+        outln!("  payoffs: {}", pays.join(", "));
     }
 }

@@ -104,9 +104,9 @@ pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
         args.from_root,
     )?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&result)?);
+        outln!("{}", serde_json::to_string_pretty(&result)?);
     } else {
-        println!("{}: what if?\n{result}", scenario.title);
+        outln!("{}: what if?\n{result}", scenario.title);
     }
     Ok(())
 }
