@@ -518,9 +518,22 @@ impl CompiledLadder {
         let (u1, u2) = (u(), u());
         let kc = usize::from(self.ladder.challenger_types == 2 && u1 < pc);
         let kt = usize::from(self.ladder.target_types == 2 && u2 < pt);
+        self.play_from(0, kc, kt, behaviour, u)
+    }
+
+    /// Plays from public node `start` with the types fixed: one uniform per move, each move
+    /// drawn from `behaviour` at the mover's own information set. Returns the game terminal.
+    fn play_from(
+        &self,
+        start: usize,
+        kc: usize,
+        kt: usize,
+        behaviour: &[f64],
+        u: &mut impl FnMut() -> f64,
+    ) -> usize {
         let combo = kc * self.ladder.target_types + kt;
         let combos = self.ladder.challenger_types * self.ladder.target_types;
-        let mut p = 0;
+        let mut p = start;
         loop {
             let node = &self.public[p];
             let Some(side) = node.mover else {
@@ -627,29 +640,7 @@ impl CompiledLadder {
             like[1],
             u2,
         )?;
-        let combo = kc * self.ladder.target_types + kt;
-        let combos = self.ladder.challenger_types * self.ladder.target_types;
-        let mut p = start;
-        loop {
-            let node = &self.public[p];
-            let Some(side) = node.mover else {
-                return Some(self.terminal_of[p * combos + combo] as usize);
-            };
-            let own = if side == Side::Challenger { kc } else { kt };
-            let off = self.decision_offset[p][own];
-            let k = node.children.len();
-            let x = u();
-            let mut acc = 0.0;
-            let mut chosen = k - 1;
-            for a in 0..k {
-                acc += behaviour.get(off + a).copied().unwrap_or(0.0);
-                if x < acc {
-                    chosen = a;
-                    break;
-                }
-            }
-            p = node.children[chosen];
-        }
+        Some(self.play_from(start, kc, kt, behaviour, u))
     }
 
     /// The public tree node and type combination index of a game terminal.
