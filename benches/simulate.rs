@@ -2,23 +2,17 @@
 //! a loop that draws the same random words per run from the same ChaCha8 streams and computes
 //! the same number of `exp`s as the run's logit QRE solve, and nothing else.
 //!
-//! The exp count per run is taken from the solve helper
-//! ([`escalation::solve::logit::CompiledGame::exp_count`]) on the run's game (payoffs and
-//! true priors, one solve per distinct view when beliefs differ from the priors); the random
-//! words per run from the run's stream position after `play`. Both are measured once,
-//! untimed, before the benchmarks.
+//! The work per run is measured once, untimed, before the benchmarks, by playing each run
+//! as the simulation does: the random words from the run's stream position after `play`, the
+//! `exp`s from the QRE solver's own counter ([`escalation::sim::ScenarioScratch::solver_work`]).
+//! Solves that fall back to path following are reported (their `exp`s are not counted, which
+//! only flatters the roofline, never the simulation).
 //!
 //! Run briefly: `cargo bench --bench simulate -- --warm-up-time 1 --measurement-time 2`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use escalation::model::params::{
-    BELIEF_CHALLENGER_ABOUT_TARGET, BELIEF_TARGET_ABOUT_CHALLENGER, LAMBDA,
-    PRIOR_CHALLENGER_RESOLUTE, PRIOR_TARGET_RESOLUTE,
-};
-use escalation::model::Params;
 use escalation::scenario::Scenario;
 use escalation::sim::{run_rng, Episode, RunRecord, ScenarioEpisode, Simulation};
-use escalation::solve::logit::CompiledGame;
 use rand::Rng;
 use rayon::prelude::*;
 use std::hint::black_box;
@@ -27,58 +21,22 @@ const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_
 const SEED: u64 = 2025;
 const RUNS: u64 = 2048;
 
-/// Random words (32-bit) and `exp` calls of each run.
-fn work_per_run(episode: &ScenarioEpisode) -> Vec<(u64, u64)> {
-    let compiled = episode.compiled();
+/// Random words (32-bit) and `exp` calls of each run, and the number of fallback solves.
+fn work_per_run(episode: &ScenarioEpisode) -> (Vec<(u64, u64)>, u64) {
     let mut scratch = episode.scratch();
     let mut record = RunRecord::new(episode.layout());
-    let mut ws = compiled.workspace();
-    let mut params = episode.scenario().new_params();
-    (0..RUNS)
+    let work = (0..RUNS)
         .map(|run| {
             let mut rng = run_rng(SEED, run);
+            let before = scratch.solver_work().exps;
             episode
                 .play(run, &mut rng, &mut scratch, &mut record)
                 .expect("the Colombia scenario plays");
             let words = rng.get_word_pos() as u64;
-            // Replay the draw to get the run's parameters, then count the helper's exps.
-            let mut rng = run_rng(SEED, run);
-            episode.scenario().draw(&mut rng, &mut params);
-            compiled.behaviour(&mut ws, &params).expect("solves");
-            let views = views(&params);
-            let exps = views
-                .iter()
-                .map(|view| {
-                    let game = compiled.game_at(view).expect("valid game");
-                    let cg = CompiledGame::new(&game);
-                    let mut lw = cg.workspace();
-                    cg.solve(&mut lw, ws.payoffs(), view.get(LAMBDA))
-                        .expect("helper solves");
-                    cg.exp_count(&lw)
-                })
-                .sum();
-            (words, exps)
+            (words, scratch.solver_work().exps - before)
         })
-        .collect()
-}
-
-/// The games each side solves: its beliefs about the other's type as the root prior.
-fn views(params: &Params) -> Vec<Params> {
-    let mut c = params.clone();
-    c.set(
-        PRIOR_TARGET_RESOLUTE,
-        params.get(BELIEF_CHALLENGER_ABOUT_TARGET),
-    );
-    let mut t = params.clone();
-    t.set(
-        PRIOR_CHALLENGER_RESOLUTE,
-        params.get(BELIEF_TARGET_ABOUT_CHALLENGER),
-    );
-    if c == t {
-        vec![c]
-    } else {
-        vec![c, t]
-    }
+        .collect();
+    (work, scratch.solver_work().fallbacks)
 }
 
 /// The roofline: per run, the same stream and number of words, and as many independent
@@ -111,10 +69,10 @@ fn roofline(work: &[(u64, u64)], pool: &rayon::ThreadPool) -> f64 {
 fn bench(c: &mut Criterion) {
     let scenario = Scenario::from_path(SCENARIO).expect("scenario");
     let episode = ScenarioEpisode::new(&scenario, "bench").expect("compiles");
-    let work = work_per_run(&episode);
+    let (work, fallbacks) = work_per_run(&episode);
     let (words, exps): (u64, u64) = work.iter().fold((0, 0), |(w, e), &(a, b)| (w + a, e + b));
     eprintln!(
-        "per run: {:.1} random words, {:.1} exps (helper count)",
+        "per run: {:.1} random words, {:.1} exps; {fallbacks} fallback solve(s) in {RUNS} runs",
         words as f64 / RUNS as f64,
         exps as f64 / RUNS as f64
     );

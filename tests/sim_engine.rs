@@ -155,6 +155,39 @@ fn more_shards_than_chunks_still_merge() {
 }
 
 #[test]
+fn an_empty_shard_given_twice_is_caught() {
+    // 1500 runs are 2 chunks: of 5 shards, 0, 1 and 3 hold nothing; the ranges alone
+    // cannot tell one empty shard from another.
+    let coin = Coin::new(0.5);
+    let part = |i| {
+        let s = Simulation::new(&coin, 1, 1500)
+            .shard(Shard::new(i, 5).unwrap())
+            .run()
+            .unwrap();
+        (
+            format!("part{i}"),
+            Summary::from_json(&s.to_json()).unwrap(),
+        )
+    };
+    let empty = (0..5).find(|&i| part(i).1.range().is_empty()).unwrap();
+    let mut parts: Vec<_> = (0..5).map(part).collect();
+    parts.push(part(empty));
+    let err = merge(parts).unwrap_err();
+    assert!(
+        matches!(err, MergeError::DuplicateShard { index, count: 5, .. } if index == empty),
+        "{err}"
+    );
+    let parts: Vec<_> = (0..5).filter(|&i| i != empty).map(part).collect();
+    assert_eq!(
+        merge(parts).unwrap_err(),
+        MergeError::MissingShard {
+            index: empty,
+            count: 5
+        }
+    );
+}
+
+#[test]
 fn merge_refuses_parts_of_different_simulations() {
     let coin = Coin::new(0.4);
     let shard = |seed, i, k| {
@@ -170,14 +203,41 @@ fn merge_refuses_parts_of_different_simulations() {
         "{err}"
     );
     let err = merge(vec![shard(1, 0, 2), shard(1, 0, 2), shard(1, 1, 2)]).unwrap_err();
-    assert!(matches!(err, MergeError::Overlap { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            MergeError::DuplicateShard {
+                index: 0,
+                count: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
     let err = merge(vec![shard(1, 0, 3), shard(1, 2, 3)]).unwrap_err();
-    assert!(matches!(err, MergeError::Gap { .. }), "{err}");
+    assert_eq!(err, MergeError::MissingShard { index: 1, count: 3 });
     let err = merge(vec![shard(1, 0, 3), shard(1, 1, 3)]).unwrap_err();
+    assert_eq!(err, MergeError::MissingShard { index: 2, count: 3 });
+    let err = merge(vec![shard(1, 0, 2), shard(1, 1, 3)]).unwrap_err();
+    assert!(err.to_string().contains("shard counts"), "{err}");
+    // Parts that do not say which shard they are (a whole run) are checked by their ranges.
+    let whole = ("whole".to_string(), run(&coin, 1, 5000, 1));
+    let err = merge(vec![whole.clone(), shard(1, 1, 2)]).unwrap_err();
+    assert!(matches!(err, MergeError::Overlap { .. }), "{err}");
+    // A shard file whose `shard` field was removed by hand: only its range is left.
+    let json = shard(1, 0, 2).1.to_json();
+    assert!(
+        json.contains("\"shard\": [\n    0,\n    2\n  ],\n"),
+        "{json}"
+    );
+    let head =
+        Summary::from_json(&json.replace("\"shard\": [\n    0,\n    2\n  ],\n", "")).unwrap();
+    assert_eq!(head.shard(), None);
+    let err = merge(vec![("head".to_string(), head)]).unwrap_err();
     assert_eq!(
         err,
         MergeError::Gap {
-            from: 3072,
+            from: 2048,
             to: 5000
         }
     );

@@ -4,7 +4,7 @@
 
 use escalation::model::OutcomeClass;
 use escalation::scenario::{At, Scenario};
-use escalation::sim::{ScenarioEpisode, Simulation};
+use escalation::sim::{CsvRows, Episode, ScenarioEpisode, Simulation};
 
 const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
 
@@ -64,3 +64,35 @@ fn outcome_frequencies_match_qre_probabilities() {
         "chi2 = {chi2} on {df} df; expected {expected:?}, counts {counts}"
     );
 }
+
+/// Value stability: the first runs of the Colombia scenario at seed 2025 (parameters drawn
+/// from the priors, QRE solved, path sampled) give exactly these rows. A change here means a
+/// change in the random streams, the prior draws, the solver or the model: say so in the
+/// changelog and re-pin deliberately (`PIN=1 cargo test --test sim_qre -- --nocapture`).
+#[test]
+fn value_stability_of_the_colombia_scenario() {
+    let scenario = Scenario::from_path(SCENARIO).unwrap();
+    let episode = ScenarioEpisode::new(&scenario, "pin").unwrap();
+    let mut out = Vec::new();
+    Simulation::new(&episode, 2025, 8)
+        .per_run(&mut CsvRows::new(&mut out, episode.layout()).unwrap())
+        .run()
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    if std::env::var("PIN").is_ok() {
+        println!("{text}");
+    }
+    assert_eq!(text, PINNED_COLOMBIA_ROWS);
+}
+
+const PINNED_COLOMBIA_ROWS: &str = "\
+run,class,duration_days,peak_tariff_announced,peak_tariff_imposed,tariffs_imposed,cost_challenger_bn,cost_target_bn
+0,conceded_face_saving,1,0.25,0,0,0.0009375853456774837,0.0069805584319082336
+1,conceded_face_saving,1,0.25,0,0,0.0008195133654768608,0.005751519373253669
+2,accepted,0,0,0,0,0,0
+3,accepted,0,0,0,0,0,0
+4,accepted,0,0,0,0,0,0
+5,accepted,0,0,0,0,0,0
+6,accepted,0,0,0,0,0,0
+7,conceded_face_saving,0,0.25,0,0,0,0
+";

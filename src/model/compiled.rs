@@ -67,6 +67,26 @@ impl LadderWorkspace {
     pub fn payoffs(&self) -> &[f64] {
         &self.payoffs
     }
+
+    /// Work done so far by the [`CompiledLadder::behaviour`] calls on this workspace: the
+    /// number of `exp` evaluations of the logit QRE solves, and the number of solves that fell
+    /// back to the path-following solver (whose `exp`s are not counted). For benchmarks.
+    pub fn solver_work(&self) -> SolverWork {
+        SolverWork {
+            exps: self.qre[0].exps + self.qre[1].exps,
+            fallbacks: self.qre[0].fallbacks + self.qre[1].fallbacks,
+        }
+    }
+}
+
+/// Counters of [`LadderWorkspace::solver_work`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SolverWork {
+    /// `exp` evaluations by the fixed-point QRE solver.
+    pub exps: u64,
+    /// Solves that did not settle and fell back to path following.
+    pub fallbacks: u64,
 }
 
 fn type_names(n: usize) -> &'static [&'static str] {
@@ -443,7 +463,7 @@ impl CompiledLadder {
         )?;
         if view_c == view_t {
             let cl_end = behaviour.len();
-            let solved = &ws_c.profile;
+            let solved = ws_c.profile();
             behaviour[cl..].copy_from_slice(&solved[cl..cl_end]);
         } else {
             let n = behaviour.len();
@@ -480,12 +500,13 @@ impl CompiledLadder {
                 Ok(())
             }
             Err(_) => {
+                ws.fallbacks += 1;
                 let game = self.game_with_probs(params, view)?;
                 let eq = crate::solve::logit::logit_solve_lambda(&game, lambda)
                     .map_err(|e| ModelError::Solve(e.to_string()))?;
                 let flat = eq.profile.flat();
                 out.copy_from_slice(&flat[range.clone()]);
-                ws.profile.copy_from_slice(flat);
+                ws.profile_mut().copy_from_slice(flat);
                 Ok(())
             }
         }

@@ -349,7 +349,8 @@ impl Ladder {
 
     /// Start day (from the threat) of round `r` (for `r = horizon`, the tail's start).
     pub fn round_start(&self, r: usize) -> f64 {
-        self.rounds.iter().take(r).sum()
+        // A fold from +0.0: `Sum` of no floats is -0.0, which would print as "-0" days.
+        self.rounds.iter().take(r).fold(0.0, |day, d| day + d)
     }
 
     /// The public tree: nodes in parent-before-child order, the root first.

@@ -50,7 +50,7 @@ pub mod params;
 mod qre;
 mod report;
 
-pub use compiled::{export_loss, CompiledLadder, LadderWorkspace, FROZEN_REPORT_DAYS};
+pub use compiled::{export_loss, CompiledLadder, LadderWorkspace, SolverWork, FROZEN_REPORT_DAYS};
 pub use ladder::{
     Action, End, Ladder, Lever, LeverStart, PublicNode, Restriction, RoundState, Side, TariffStep,
     MAX_HORIZON, MAX_STEPS,

@@ -136,6 +136,27 @@ pub enum MergeError {
         /// End of the doubly covered runs.
         to: u64,
     },
+    /// The same shard given twice.
+    #[error("{first} and {second} are the same shard {index}/{count}")]
+    DuplicateShard {
+        /// One part.
+        first: String,
+        /// The other part.
+        second: String,
+        /// The shard's index.
+        index: u64,
+        /// Number of shards.
+        count: u64,
+    },
+    /// A shard of the split is missing (even an empty one must be given, as a check that
+    /// the split is complete).
+    #[error("shard {index}/{count} is missing")]
+    MissingShard {
+        /// The missing shard's index.
+        index: u64,
+        /// Number of shards.
+        count: u64,
+    },
     /// Runs covered by no part.
     #[error("runs {from}..{to} are missing: no shard covers them")]
     Gap {

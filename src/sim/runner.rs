@@ -203,6 +203,7 @@ impl<'a, E: Episode> Simulation<'a, E> {
             runs,
             range,
             chunk_runs: CHUNK_RUNS,
+            shard: (shard.count() > 1).then_some(shard),
             tally,
         })
     }

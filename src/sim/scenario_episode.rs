@@ -6,7 +6,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::episode::{Episode, Layout, MetricSpec, RunRecord};
 use crate::model::{
-    CompiledLadder, LadderWorkspace, ModelError, OutcomeClass, Params, FROZEN_REPORT_DAYS,
+    CompiledLadder, LadderWorkspace, ModelError, OutcomeClass, Params, SolverWork,
+    FROZEN_REPORT_DAYS,
 };
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -58,6 +59,14 @@ pub struct ScenarioEpisode {
 pub struct ScenarioScratch {
     workspace: LadderWorkspace,
     params: Params,
+}
+
+impl ScenarioScratch {
+    /// The QRE solver's work in the runs played with this scratch so far (for benchmarks:
+    /// the number of `exp`s a run costs).
+    pub fn solver_work(&self) -> SolverWork {
+        self.workspace.solver_work()
+    }
 }
 
 impl ScenarioEpisode {

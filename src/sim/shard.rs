@@ -180,6 +180,7 @@ impl fmt::Display for Shard {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn merge(mut parts: Vec<(String, Summary)>) -> Result<Summary, MergeError> {
+    check_shards(&parts)?;
     parts.sort_by_key(|(_, s)| (s.range.start, s.range.end));
     let mut iter = parts.into_iter();
     let (first_name, mut whole) = iter.next().ok_or(MergeError::NoParts)?;
@@ -232,6 +233,7 @@ pub fn merge(mut parts: Vec<(String, Summary)>) -> Result<Summary, MergeError> {
         whole.range.end = part.range.end;
         last_name = name;
     }
+    whole.shard = None;
     if whole.range.end != whole.runs {
         return Err(MergeError::Gap {
             from: whole.range.end,
@@ -239,4 +241,46 @@ pub fn merge(mut parts: Vec<(String, Summary)>) -> Result<Summary, MergeError> {
         });
     }
     Ok(whole)
+}
+
+/// Shards that say which they are (`i/K`) must be distinct shards of the same split, and all
+/// `K` of them when every part says so: this catches a file given twice even when its shard
+/// is empty (more shards than chunks), which the run ranges alone cannot.
+fn check_shards(parts: &[(String, Summary)]) -> Result<(), MergeError> {
+    let mut seen: Vec<(u64, &str)> = Vec::new();
+    let mut split: Option<(u64, &str)> = None;
+    for (name, part) in parts {
+        let Some(shard) = part.shard else { continue };
+        match split {
+            Some((count, first)) if count != shard.count() => {
+                return Err(MergeError::Mismatch {
+                    first: first.to_string(),
+                    other: name.clone(),
+                    what: format!("shard counts ({count} and {})", shard.count()),
+                })
+            }
+            Some(_) => {}
+            None => split = Some((shard.count(), name)),
+        }
+        if let Some((_, first)) = seen.iter().find(|(i, _)| *i == shard.index()) {
+            return Err(MergeError::DuplicateShard {
+                first: first.to_string(),
+                second: name.clone(),
+                index: shard.index(),
+                count: shard.count(),
+            });
+        }
+        seen.push((shard.index(), name));
+    }
+    // With parts that do not say which shard they are, only their ranges can be checked.
+    let all_labelled = parts.iter().all(|(_, p)| p.shard.is_some());
+    if let (Some((count, _)), true) = (split, all_labelled) {
+        if let Some(missing) = (0..count).find(|i| seen.iter().all(|(j, _)| j != i)) {
+            return Err(MergeError::MissingShard {
+                index: missing,
+                count,
+            });
+        }
+    }
+    Ok(())
 }

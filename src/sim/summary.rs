@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::episode::{Layout, MetricSpec};
 use super::exact::ExactSum;
+use super::shard::Shard;
 use super::stats::{histogram_quantile, wilson, QUANTILE_LEVELS, Z95};
 use super::tally::Tally;
 use super::SummaryError;
@@ -30,6 +31,8 @@ pub struct Summary {
     pub(crate) runs: u64,
     pub(crate) range: Range<u64>,
     pub(crate) chunk_runs: u64,
+    /// The shard (index, count) this summary covers; `None` for a whole simulation.
+    pub(crate) shard: Option<Shard>,
     pub(crate) tally: Tally,
 }
 
@@ -74,6 +77,12 @@ impl Summary {
     /// The runs this summary covers (all of `0..runs` unless it is one shard).
     pub fn range(&self) -> Range<u64> {
         self.range.clone()
+    }
+
+    /// The shard this summary covers, or `None` for a whole simulation (also after
+    /// [`crate::sim::merge`]).
+    pub fn shard(&self) -> Option<Shard> {
+        self.shard
     }
 
     /// Runs per chunk: the unit of parallel work and of shard boundaries.
@@ -279,6 +288,7 @@ impl Summary {
             runs: self.runs,
             range: [self.range.start, self.range.end],
             chunk_runs: self.chunk_runs,
+            shard: self.shard.map(|s| [s.index(), s.count()]),
             counted_runs: self.tally.runs,
             quantile_note: QUANTILE_NOTE.to_string(),
             outcomes,
@@ -295,6 +305,19 @@ impl Summary {
             )));
         }
         let [start, end] = doc.range;
+        let shard = match doc.shard {
+            None => None,
+            Some([index, count]) => {
+                let shard = Shard::new(index, count).map_err(|e| bad(format!("shard: {e}")))?;
+                if shard.range(doc.runs, doc.chunk_runs).ok() != Some(start..end) {
+                    return Err(bad(format!(
+                        "shard {index}/{count} of {} runs does not cover range [{start}, {end})",
+                        doc.runs
+                    )));
+                }
+                Some(shard)
+            }
+        };
         if start > end || end > doc.runs || doc.chunk_runs == 0 {
             return Err(bad(format!(
                 "range [{start}, {end}) of {} runs with chunks of {}",
@@ -381,6 +404,7 @@ impl Summary {
             runs: doc.runs,
             range: start..end,
             chunk_runs: doc.chunk_runs,
+            shard,
             tally,
         })
     }
@@ -406,6 +430,9 @@ struct SummaryDoc {
     runs: u64,
     range: [u64; 2],
     chunk_runs: u64,
+    /// `[index, count]` of a shard; absent for a whole simulation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shard: Option<[u64; 2]>,
     counted_runs: u64,
     quantile_note: String,
     outcomes: Vec<OutcomeDoc>,
