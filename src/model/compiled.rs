@@ -939,18 +939,18 @@ fn build_game(
         ladder.players[0], ladder.players[1]
     ));
     let root = b.root();
+    let labels: Vec<String> = (0..combos)
+        .map(|c| {
+            format!(
+                "{}:{} {}:{}",
+                ladder.players[0],
+                type_names(nc)[c / nt],
+                ladder.players[1],
+                type_names(nt)[c % nt]
+            )
+        })
+        .collect();
     let starts: Vec<usize> = if combos > 1 {
-        let labels: Vec<String> = (0..combos)
-            .map(|c| {
-                format!(
-                    "{}:{} {}:{}",
-                    ladder.players[0],
-                    type_names(nc)[c / nt],
-                    ladder.players[1],
-                    type_names(nt)[c % nt]
-                )
-            })
-            .collect();
         // Exact rationals (denominator 10^12, the last one completing the sum to 1), so that
         // a Gambit file of the game reads back with probabilities summing to exactly 1.
         const DEN: i64 = 1_000_000_000_000;
@@ -1017,7 +1017,13 @@ fn build_game(
                 }
                 None => {
                     let pay = payoff(i, kc, kt);
-                    b.label_node(g, pn.history_label())?;
+                    // Gambit wants node labels unique: the history, and the types if any.
+                    let label = if combos > 1 {
+                        format!("{} [{}]", pn.history_label(), labels[combo])
+                    } else {
+                        pn.history_label()
+                    };
+                    b.label_node(g, label)?;
                     b.set_payoffs(g, &pay);
                 }
             }

@@ -49,6 +49,7 @@ mod outcome;
 pub mod params;
 mod qre;
 mod report;
+mod view;
 
 pub use compiled::{export_loss, CompiledLadder, LadderWorkspace, SolverWork, FROZEN_REPORT_DAYS};
 pub use ladder::{

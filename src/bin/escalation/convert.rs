@@ -1,6 +1,6 @@
 //! `escalation convert`: translate a game file between Gambit `.efg`, `.nfg` and Graphviz DOT.
 
-use crate::scenario_input::{is_scenario, scenario_game, Point};
+use crate::scenario_input::{is_scenario, scenario_game, Point, View};
 use clap::{Args, ValueEnum};
 use escalation::game::load::{read_game_file, write_file_atomic, LoadedGame};
 use escalation::game::{dot, efg, nfg};
@@ -28,6 +28,12 @@ pub struct ConvertArgs {
     /// For a scenario: payoffs with every prior at its mean or median.
     #[arg(long, value_enum, default_value_t = Point::Mean)]
     pub at: Point,
+    /// For a scenario with misperception: export the game as `challenger` or `target` sees
+    /// it (the other side's type prior replaced by this side's belief). Each side's strategy
+    /// in `escalation solve` is the logit QRE of its own view, so solving a view in Gambit
+    /// checks that side's strategy.
+    #[arg(long, value_enum, default_value_t = View::Truth)]
+    pub view: View,
     /// The format to write.
     #[arg(long = "to", value_enum)]
     pub to: Format,
@@ -38,16 +44,23 @@ pub struct ConvertArgs {
 
 /// Reads the input game. Other input kinds (such as scenario `.toml` files) get their own
 /// branch here, each producing a [`LoadedGame`].
-fn load_input(path: &Path, at: Point) -> Result<LoadedGame, Box<dyn Error>> {
+fn load_input(path: &Path, at: Point, view: View) -> Result<LoadedGame, Box<dyn Error>> {
     if is_scenario(path) {
-        return Ok(LoadedGame::Extensive(scenario_game(path, at)?));
+        return Ok(LoadedGame::Extensive(scenario_game(path, at, view)?));
+    }
+    if view != View::Truth {
+        return Err(format!(
+            "{}: --view applies to scenario files (.toml)",
+            path.display()
+        )
+        .into());
     }
     Ok(read_game_file(path)?)
 }
 
 /// Runs `convert`.
 pub fn run(args: &ConvertArgs) -> Result<(), Box<dyn Error>> {
-    let input = load_input(&args.file, args.at)?;
+    let input = load_input(&args.file, args.at, args.view)?;
     let text = match args.to {
         Format::Efg => efg::write(&input.to_game()),
         Format::Dot => dot::to_dot(&input.to_game(), None),

@@ -2,8 +2,8 @@
 //! a point of the priors.
 
 use clap::ValueEnum;
-use escalation::game::Game;
-use escalation::model::{report_equilibrium, EquilibriumReport};
+use escalation::game::{Game, Mover};
+use escalation::model::{report_equilibrium, EquilibriumReport, Side};
 use escalation::scenario::{At, Scenario};
 use std::error::Error;
 use std::path::Path;
@@ -27,21 +27,41 @@ impl From<Point> for At {
     }
 }
 
+/// Whose view of the type priors a scenario's game is exported with.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum View {
+    /// The true type priors.
+    #[default]
+    Truth,
+    /// The challenger's: the target's type prior is the challenger's belief. The model's
+    /// challenger strategy is the logit QRE of this game.
+    Challenger,
+    /// The target's: the challenger's type prior is the target's belief. The model's target
+    /// strategy is the logit QRE of this game.
+    Target,
+}
+
 /// Whether `path` names a scenario file (by its `.toml` extension).
 pub fn is_scenario(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }
 
-/// The scenario's compiled game with payoffs at `point`.
+/// The scenario's compiled game with payoffs at `point`, with the type priors of `view`.
 ///
 /// # Errors
 /// Unreadable or invalid scenario files, and model failures, each naming the file.
-pub fn scenario_game(path: &Path, point: Point) -> Result<Game, Box<dyn Error>> {
+pub fn scenario_game(path: &Path, point: Point, view: View) -> Result<Game, Box<dyn Error>> {
     let scenario = Scenario::from_path(path)?;
     let compiled = scenario.compile()?;
+    let params = scenario.point(point.into());
+    let params = match view {
+        View::Truth => params,
+        View::Challenger => params.view(Side::Challenger),
+        View::Target => params.view(Side::Target),
+    };
     let game = compiled
-        .game_at(&scenario.point(point.into()))
+        .game_at(&params)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(game)
 }
@@ -59,4 +79,61 @@ pub fn scenario_equilibrium(
     let report = report_equilibrium(&compiled, &scenario.point(point.into()))
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(report)
+}
+
+/// The scenario's logit equilibrium at `point` as one JSON object, in the shape of `solve
+/// --json` on a game file (`players`, `method`, `equilibria` with the flat `behavior` in Gambit
+/// order and each player's expected `payoffs` under the true priors), plus the scenario's
+/// `lambda`, the labelled `infosets` (player, label, actions) in the order of `behavior`, and
+/// the probability of each outcome class.
+///
+/// # Errors
+/// As [`scenario_equilibrium`].
+pub fn scenario_json(path: &Path, point: Point) -> Result<serde_json::Value, Box<dyn Error>> {
+    let scenario = Scenario::from_path(path)?;
+    let compiled = scenario.compile()?;
+    let params = scenario.point(point.into());
+    let named = |e: escalation::model::ModelError| format!("{}: {e}", path.display());
+    let mut ws = compiled.workspace();
+    let behaviour = compiled
+        .behaviour(&mut ws, &params)
+        .map_err(named)?
+        .to_vec();
+    let mut probs = vec![0.0; compiled.num_terminals()];
+    compiled.terminal_probs(&behaviour, &params, &mut probs);
+    let mut payoffs = [0.0; 2];
+    for (t, p) in probs.iter().enumerate() {
+        for (k, u) in payoffs.iter_mut().enumerate() {
+            *u += p * ws.payoffs()[2 * t + k];
+        }
+    }
+    let report = report_equilibrium(&compiled, &params).map_err(named)?;
+    let game = compiled.game_at(&params).map_err(named)?;
+    let mut infosets = Vec::new();
+    for player in 0..2 {
+        let mut own: Vec<_> = game
+            .infosets()
+            .iter()
+            .filter(|s| s.mover == Mover::Player(player))
+            .collect();
+        own.sort_by_key(|s| s.number);
+        infosets.extend(own.into_iter().map(
+            |s| serde_json::json!({"player": player + 1, "label": s.label, "actions": s.actions}),
+        ));
+    }
+    let classes: serde_json::Map<String, serde_json::Value> = report
+        .class_probs
+        .iter()
+        .map(|(c, p)| (c.name().to_string(), serde_json::json!(p)))
+        .collect();
+    Ok(serde_json::json!({
+        "players": report.players,
+        "method": "logit",
+        "scenario": path.display().to_string(),
+        "at": match point { Point::Mean => "mean", Point::Median => "median" },
+        "lambda": report.lambda,
+        "equilibria": [{"behavior": behaviour, "payoffs": payoffs}],
+        "infosets": infosets,
+        "outcome_probabilities": classes,
+    }))
 }

@@ -1,6 +1,6 @@
 //! `escalation solve`: equilibria of a game file.
 
-use crate::scenario_input::{is_scenario, scenario_equilibrium, Point};
+use crate::scenario_input::{is_scenario, scenario_equilibrium, scenario_json, Point};
 use clap::{Args, ValueEnum};
 use escalation::game::load::{read_game_file, LoadedGame};
 use escalation::game::{Game, Number};
@@ -88,14 +88,18 @@ fn load_input(path: &Path) -> Result<LoadedGame, Box<dyn Error>> {
 /// logit`, and solver failures.
 pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
     if is_scenario(&args.file) {
-        if args.method.is_some() || !args.lambda.is_empty() || args.json {
+        if args.method.is_some() || !args.lambda.is_empty() {
             return Err(
-                "--method, --lambda and --json apply to game files; a scenario is solved at its own lambda \
+                "--method and --lambda apply to game files; a scenario is solved at its own lambda \
                  (export it with `convert --to efg` to use the game solvers)"
                     .into(),
             );
         }
-        out!("{}", scenario_equilibrium(&args.file, args.at)?);
+        if args.json {
+            outln!("{}", scenario_json(&args.file, args.at)?);
+        } else {
+            out!("{}", scenario_equilibrium(&args.file, args.at)?);
+        }
         return Ok(());
     }
     let loaded = load_input(&args.file)?;

@@ -1,0 +1,130 @@
+//! The Colombia scenario's equilibrium against Gambit: each side's strategy is the logit QRE
+//! of its own view of the game (misperception), so each view is exported as Gambit sees it
+//! and compared with pygambit's `qre.logit_solve_lambda` on that file
+//! (`tests/fixtures/colombia_gambit/`, made by its `generate.py`).
+
+use escalation::game::{efg, Mover};
+use escalation::model::Side;
+use escalation::scenario::{At, Scenario};
+use std::collections::HashMap;
+
+const DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/colombia_gambit"
+);
+const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
+
+#[test]
+fn each_sides_strategy_is_gambits_logit_qre_of_its_view() {
+    let reference: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/reference.json")).unwrap())
+            .unwrap();
+    let scenario = Scenario::from_path(SCENARIO).unwrap();
+    let compiled = scenario.compile().unwrap();
+    let params = scenario.point(At::Mean);
+    assert_eq!(
+        reference["lambda"].as_f64().unwrap(),
+        params.get(escalation::model::params::LAMBDA)
+    );
+    let mut ws = compiled.workspace();
+    let behaviour = compiled.behaviour(&mut ws, &params).unwrap().to_vec();
+    // Our profile: per player, information sets by number, actions in order.
+    let game = compiled.game_at(&params).unwrap();
+    let mut ours: HashMap<(usize, String, String), f64> = HashMap::new();
+    let mut k = 0;
+    for player in 0..2 {
+        let mut sets: Vec<_> = game
+            .infosets()
+            .iter()
+            .filter(|s| s.mover == Mover::Player(player))
+            .collect();
+        sets.sort_by_key(|s| s.number);
+        for s in sets {
+            for a in &s.actions {
+                ours.insert((player, s.label.clone(), a.clone()), behaviour[k]);
+                k += 1;
+            }
+        }
+    }
+    assert_eq!(k, behaviour.len());
+    for (side, name) in [(Side::Challenger, "challenger"), (Side::Target, "target")] {
+        let view = &reference["views"][name];
+        // The reference was computed on exactly the game this version exports.
+        let file =
+            std::fs::read_to_string(format!("{DIR}/{}", view["efg"].as_str().unwrap())).unwrap();
+        let exported = efg::write(&compiled.game_at(&params.view(side)).unwrap());
+        assert!(
+            exported == file,
+            "the {name} view exports differently from the fixture: regenerate it \
+             (tests/fixtures/colombia_gambit/generate.py)"
+        );
+        assert!(view["fixed_point_residual"].as_f64().unwrap() < 1e-9);
+        let entries = view["profile"].as_array().unwrap();
+        assert_eq!(
+            entries.len(),
+            ours.keys().filter(|(p, _, _)| *p == side.index()).count()
+        );
+        for e in entries {
+            let (label, action) = (e[0].as_str().unwrap(), e[1].as_str().unwrap());
+            let gambit = e[2].as_f64().unwrap();
+            let mine = ours[&(side.index(), label.to_string(), action.to_string())];
+            assert!(
+                (mine - gambit).abs() < 1e-9,
+                "{name} view, {label} / {action}: ours {mine}, Gambit {gambit}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_cli_exports_views_and_prints_the_scenario_equilibrium_as_json() {
+    let bin = env!("CARGO_BIN_EXE_escalation");
+    let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().unwrap();
+    let out = run(&[
+        "convert", SCENARIO, "--view", "target", "--to", "efg", "--at", "mean",
+    ]);
+    assert!(out.status.success());
+    let fixture = std::fs::read(format!("{DIR}/view_target.efg")).unwrap();
+    assert!(
+        out.stdout == fixture,
+        "convert --view target differs from the fixture"
+    );
+    let out = run(&["solve", SCENARIO, "--json"]);
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let scenario = Scenario::from_path(SCENARIO).unwrap();
+    let compiled = scenario.compile().unwrap();
+    let params = scenario.point(At::Mean);
+    let behaviour = compiled
+        .behaviour(&mut compiled.workspace(), &params)
+        .unwrap()
+        .to_vec();
+    let printed: Vec<f64> = doc["equilibria"][0]["behavior"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(printed, behaviour);
+    let sets = doc["infosets"].as_array().unwrap();
+    let actions: usize = sets
+        .iter()
+        .map(|s| s["actions"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(actions, behaviour.len());
+    let total: f64 = doc["outcome_probabilities"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_f64().unwrap())
+        .sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    // --view is for scenarios only.
+    let game = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/gambit/games/selten1975-fig1.efg"
+    );
+    let out = run(&["convert", game, "--view", "target", "--to", "efg"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--view applies to scenario files"));
+}
