@@ -46,7 +46,7 @@ fn class_probs(c: &CompiledLadder, p: &Params) -> [f64; 8] {
     let mut threat = 0.0;
     for (k, pr) in t.iter().enumerate() {
         let o = c.outcome(k, p).unwrap();
-        if o.history.starts_with("Refuse/Threaten") {
+        if c.history_label(k).unwrap().starts_with("Refuse/Threaten") {
             threat += pr;
         }
         out[o.class.index()] += pr;

@@ -674,6 +674,14 @@ impl CompiledLadder {
         })
     }
 
+    /// The public history of a game terminal, action labels joined by `/` (e.g.
+    /// `"Refuse/Threaten/Concede"`); `None` for an index out of range. (Not part of
+    /// [`Outcome`], so that the per-run outcome allocates nothing.)
+    pub fn history_label(&self, terminal: usize) -> Option<String> {
+        let (node, _) = self.public_terminal(terminal)?;
+        Some(self.public[node].history_label())
+    }
+
     /// The types of a game terminal: (challenger, target), 1 = resolute when there are two.
     pub fn terminal_types(&self, terminal: usize) -> Option<(usize, usize)> {
         self.terminals
@@ -761,6 +769,7 @@ impl CompiledLadder {
     /// # Errors
     /// [`ModelError::NoSuchTerminal`] for an index out of range.
     pub fn outcome(&self, terminal: usize, params: &Params) -> Result<Outcome, ModelError> {
+        // No allocation here: the simulation calls this once per run.
         let &(p, kc, kt) = self
             .terminals
             .get(terminal)
@@ -869,7 +878,6 @@ impl CompiledLadder {
             cost_target_bn: cost[1],
             duration_days: duration,
             tail_target_concedes_prob: tail_target,
-            history: node.history_label(),
         })
     }
 }

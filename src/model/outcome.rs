@@ -98,6 +98,4 @@ pub struct Outcome {
     pub duration_days: f64,
     /// In the attrition tail, the probability that the target is the one to concede.
     pub tail_target_concedes_prob: f64,
-    /// The public history, action labels joined by `/`.
-    pub history: String,
 }
