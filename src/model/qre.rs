@@ -152,7 +152,12 @@ impl Qre {
         let one = (layout.len + chance_probs.len()) as u32;
         let zero_prob = one + 1;
         let zero_node = (2 * nodes.len()) as u32;
-        let arity = nodes.iter().map(|n| n.children.len()).max().unwrap_or(0);
+        let arity = nodes
+            .iter()
+            .map(|n| n.children.len())
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let mut internal_rev = Vec::new();
         let mut child_value = Vec::new();
         let mut child_prob = Vec::new();
@@ -201,7 +206,12 @@ impl Qre {
             .collect();
         // Terms by action in profile order, padded to the widest information set.
         action_terms.sort_by_key(|(j, _)| *j);
-        let width = action_terms.iter().map(|(_, t)| t.len()).max().unwrap_or(0);
+        let width = action_terms
+            .iter()
+            .map(|(_, t)| t.len())
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let zero_weight = members.len() as u32;
         let mut terms = Vec::with_capacity(width * action_terms.len());
         for (_, t) in &action_terms {
