@@ -355,23 +355,6 @@ fn compare_document(context: &str, reference: &Value, method: &str, doc: &Value)
     out
 }
 
-/// Known divergences, reported rather than hidden: at these (game, lambda) the logit
-/// correspondence has bifurcated below lambda and Gambit's tracer leaves along another branch
-/// than ours (see `src/solve/logit/path.rs`; the same list is in `tests/solve_gambit.rs`).
-/// Every other logit entry of every bundled game must agree to 1e-6.
-const KNOWN_LOGIT_BRANCH_DIVERGENCES: &[(&str, &str)] = &[
-    ("shapley1974-fig3", "4"),
-    ("shohamleytonbrown2008-fig5_10", "1"),
-    ("shohamleytonbrown2008-fig5_10", "4"),
-];
-
-fn is_known_divergence(method: &str, mismatch: &str) -> bool {
-    method == "logit"
-        && KNOWN_LOGIT_BRANCH_DIVERGENCES.iter().any(|(game, lambda)| {
-            mismatch.starts_with(&format!("{game} --method logit: lambda {lambda}:"))
-        })
-}
-
 /// Checks every reference for `method`; panics with all mismatches at once.
 fn check_method(method: &str) {
     let references = references();
@@ -383,12 +366,6 @@ fn check_method(method: &str) {
             checked += 1;
         }
         mismatches.extend(check(reference, method));
-    }
-    let known = mismatches.len();
-    mismatches.retain(|m| !is_known_divergence(method, m));
-    let known = known - mismatches.len();
-    if known > 0 {
-        eprintln!("{known} mismatch(es) at known logit branch divergences (see KNOWN_LOGIT_BRANCH_DIVERGENCES)");
     }
     assert!(checked > 0, "no reference has --method {method}");
     assert!(

@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use escalation::game::load::{read_game_file, LoadedGame};
 use escalation::game::{Game, Number};
 use escalation::solve::enumerate::enumerate_equilibria;
-use escalation::solve::logit::{logit_solve, logit_solve_lambda};
+use escalation::solve::logit::{logit_solve, logit_solve_lambda, logit_solve_lambda_strategic};
 use escalation::solve::{pure, spe, Equilibrium};
 use ndarray::Array2;
 use num_rational::BigRational;
@@ -125,10 +125,17 @@ pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
                 .collect()
         }
         Method::Logit if args.lambda.is_empty() => vec![logit_solve(&game)?.into()],
+        // As pygambit: a game read from `.nfg` is traced in strategic form.
         Method::Logit => args
             .lambda
             .iter()
-            .map(|&l| logit_solve_lambda(&game, l).map(Row::from))
+            .map(|&l| {
+                match &loaded {
+                    LoadedGame::Strategic(nf) => logit_solve_lambda_strategic(nf, l),
+                    LoadedGame::Extensive(_) => logit_solve_lambda(&game, l),
+                }
+                .map(Row::from)
+            })
             .collect::<Result<_, _>>()?,
         Method::Enum => solve_enum(&loaded)?,
     };

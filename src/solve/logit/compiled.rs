@@ -218,10 +218,11 @@ impl CompiledGame {
     /// 0.5) the last rung is finished by Newton's method at fixed λ. Every
     /// call starts from the uniform profile at λ = 0, so the result does not depend on what
     /// the workspace held. If a rung does not converge, or the profile jumps between rungs
-    /// (a sign that the principal branch turned back), the arc-length path follower of
+    /// (a sign that the principal branch turned back), the path follower of
     /// [`super::logit_solve_lambda`] solves the same problem in the same workspace.
     ///
-    /// Nothing is allocated.
+    /// Nothing is allocated, except once per workspace: the buffers of the analytic Jacobian
+    /// (and of the path follower), the first time Newton's method or path following runs.
     ///
     /// # Errors
     /// [`SolveError::PayoffLength`], [`SolveError::NonFinitePayoff`], [`SolveError::BadLambda`],

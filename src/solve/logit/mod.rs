@@ -9,17 +9,24 @@
 //! - [`logit_solve_lambda`]: the QRE at one λ on the principal branch (the branch through the
 //!   uniform profile at λ = 0), with the semantics of pygambit's `qre.logit_solve_lambda`.
 //!   Perfect information: exact backward induction (one sweep; the QRE is unique). Otherwise:
-//!   arc-length path following from λ = 0, stopping where λ first reaches the target.
+//!   path following from λ = 0 with Gambit's predictor–corrector steps, so that where the
+//!   branch bifurcates the trace leaves along Gambit's branch; where Gambit's tracer stalls, a
+//!   robust tracer takes over (see `path.rs`). [`logit_solve_lambda_strategic`] does the same
+//!   with Gambit's strategic-form equations, as pygambit does for `.nfg` games.
 //! - [`logit_solve`]: the limit λ → ∞ (pygambit's `nash.logit_solve`).
 //! - [`CompiledGame`]: the allocation-free solver for Monte Carlo loops.
 
 mod compiled;
 mod path;
+mod pc;
+mod system;
 
 pub use compiled::{CompiledGame, LogitWorkspace, FIXED_POINT_TOLERANCE};
 
 use super::{Equilibrium, SolveError};
+use crate::game::nfg::NormalForm;
 use crate::game::{BehaviorProfile, Game};
+use system::Formulation;
 
 /// The limit is reached when the largest conditional regret at any information set is below
 /// this times the payoff range (pygambit's default `maxregret`).
@@ -67,6 +74,51 @@ pub fn logit_solve_lambda(game: &Game, lambda: f64) -> Result<Equilibrium, Solve
         path::trace_to(&compiled, &mut ws, &pay, lambda)?;
     }
     Ok(equilibrium(game, &compiled, &ws, Some(lambda)))
+}
+
+/// The logit QRE of a strategic-form game at precision `lambda` on the principal branch,
+/// traced with the strategic-form equations (each strategy's value multilinear in the
+/// others' probabilities, as Gambit's `nfglogit`): what pygambit's `qre.logit_solve_lambda`
+/// computes for a game read from `.nfg`. The QRE are those of [`logit_solve_lambda`] on
+/// [`NormalForm::to_game`], but the two traces can leave a bifurcation below `lambda` on
+/// different branches, since the tracer's corrections depend on the equations off the
+/// solution set (on the `.nfg` games bundled with pygambit they agree). The profile holds
+/// the players' mixed strategies in Gambit's order.
+///
+/// # Errors
+/// As [`logit_solve_lambda`].
+///
+/// # Examples
+/// ```
+/// use escalation::game::nfg;
+/// use escalation::solve::logit::logit_solve_lambda_strategic;
+///
+/// // Matching pennies: the QRE is uniform at every λ.
+/// let nf = nfg::parse(r#"NFG 1 R "Matching pennies" { "1" "2" } { 2 2 }
+///     1 -1 -1 1 -1 1 1 -1"#)?;
+/// let qre = logit_solve_lambda_strategic(&nf, 3.0)?;
+/// for p in qre.profile.flat() {
+///     assert!((p - 0.5).abs() < 1e-12);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn logit_solve_lambda_strategic(
+    nf: &NormalForm,
+    lambda: f64,
+) -> Result<Equilibrium, SolveError> {
+    if !(lambda.is_finite() && lambda >= 0.0) {
+        return Err(SolveError::BadLambda(lambda));
+    }
+    let game = nf.to_game();
+    let compiled = CompiledGame::new(&game);
+    let mut ws = compiled.workspace();
+    let pay = compiled.game_payoffs(&game);
+    if game.is_perfect_information() {
+        compiled.solve(&mut ws, &pay, lambda)?;
+    } else {
+        path::trace_to_with(&compiled, &mut ws, &pay, lambda, Formulation::Strategic)?;
+    }
+    Ok(equilibrium(&game, &compiled, &ws, Some(lambda)))
 }
 
 /// The logit agent QRE at each of several precisions (each on the principal branch).

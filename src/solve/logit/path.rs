@@ -1,48 +1,68 @@
-//! Arc-length path following of the logit QRE correspondence from λ = 0.
+//! Path following of the logit QRE correspondence from λ = 0: the principal branch.
 //!
-//! The unknowns are the log-probabilities of all strategic actions and λ (Turocy 2005,
-//! "A dynamic homotopy interpretation of the logistic quantal response equilibrium
-//! correspondence", GEB 51; the parameterisation of Gambit's `efglogit`). For every strategic
-//! information set the equations are
+//! The equations are Gambit's (see [`super::system`]): log-probabilities of all strategic
+//! actions and λ are the unknowns; per information set, probabilities sum to one and
+//! log-probability ratios equal λ times value differences. pygambit's
+//! `qre.logit_solve_lambda` traces them with Gambit's `PathTracer`, and where the branch
+//! bifurcates (games with a symmetry: `shapley1974-fig3`, `shohamleytonbrown2008-fig5_10`,
+//! `nau2004-sec3`) the QRE it returns depends on how that tracer steps past the
+//! bifurcation. So [`trace_to_with`] first runs [`super::pc::Tracer`], which takes
+//! Gambit's steps (Euler predictor along the QR tangent, Moore–Penrose chord corrector with
+//! tolerance 1e-4, steplength ratio at most 1.1, a 1e-7 perturbation of Gambit's first
+//! equation where the orientation flips, the secant method on λ − target at the end): on
+//! every bundled game but the two with absent-mindedness it ends where pygambit's ends (to
+//! 1e-10 in λ, stalls included; tested in `pc.rs`), so it leaves every bifurcation along
+//! Gambit's branch. Its point is then refined
+//! by Newton's method at the exact target λ with the analytic Jacobian.
 //!
-//! - `Σ_a exp(y_a) − 1 = 0`, and
-//! - for every action `a` but the first (`r`): `y_a − y_r − λ (v_a − v_r) = 0`,
+//! How a bifurcation is left is decided by the tracer's numerics. At a pitchfork (games with
+//! a symmetry) a step crosses the bifurcation point, the orientation flips, and the tracer
+//! rejects the step, shortens it and perturbs its first equation. We checked, by switching
+//! each off in this tracer, what then picks the side:
 //!
-//! where `v_a` is the mover's expected payoff from taking `a`, conditional on reaching the set,
-//! with beliefs over its nodes by Bayes' rule. Starting from the uniform profile at λ = 0 the
-//! tracer takes Euler predictor steps along the unit tangent and corrects with chord-Newton
-//! iterations orthogonal to it (Allgower & Georg 1990, "Numerical Continuation Methods",
-//! ch. 2), so it passes turning points where λ decreases. The Jacobian is by forward
-//! differences. When λ first crosses the target, a Newton solve at the fixed target λ
-//! refines the point to machine precision.
+//! - The perturbation. On `nau2004-sec3` the trace leaves to the other side without it; on
+//!   `shapley1974-fig3` it stalls at λ ≈ 1.720 without it, and with it leaves the symmetric
+//!   branch there, follows an asymmetric loop, rejoins the symmetric branch near λ ≈ 3.1 and
+//!   ends at λ = 4 on Gambit's symmetric QRE (0.189, 0.280, 0.531).
+//! - The equations off the solution set. They use unnormalised probabilities, and in the
+//!   agent form values are Bayes-normalised over the nodes of a set but not over the moves
+//!   below it, so the equations of a symmetric game are not symmetric off the solution set:
+//!   the Jacobian, and so every Moore–Penrose correction from a predicted point, breaks the
+//!   symmetry slightly, and near the bifurcation the softening antisymmetric mode amplifies
+//!   that. On `shohamleytonbrown2008-fig5_10` the perturbation is inert (Gambit's first
+//!   equation is the root's sum, which the subgame's conditional values do not see) and
+//!   this alone takes the trace to (A, r) at λ ≈ 0.686, with any corrector tolerance from
+//!   1e-4 to 1e-12.
 //!
-//! Bifurcations, as in Gambit's `PathTracer` (pygambit 16.7): the orientation of the branch
-//! is the sign of `det [J; t]` (Gambit's QR tangent keeps it fixed). When a step changes it,
-//! the step crossed a bifurcation: it is rejected, the step shrinks, and for an arc length of
-//! twice the step the first equation is perturbed by 1e-7, which unfolds a symmetric pitchfork
-//! so the trace leaves along the branch that keeps the orientation. As in Gambit's strategic
-//! form equations, the values of the other players' actions are weighted by the unnormalised
-//! total probability of the first set (1 on the branch), so that perturbation breaks the
-//! symmetry; without the weight our Bayes-normalised values make it inert. This reproduces
-//! Gambit's branch on `nau2004-sec3` and `gilboa1997-fig2`.
+//! The previous version of this module traced with its own steps (finite-difference
+//! Jacobian, corrections orthogonal to the previous tangent, steps growing by 1.5 and
+//! halved): it met the same bifurcations with other numerical asymmetries and left
+//! `fig5_10` to (B, l) and passed `shapley1974-fig3`'s bifurcation on the symmetric branch,
+//! to other QREs than pygambit's. Matching pygambit needs its steps, not only its equations.
 //!
-//! When the perturbation does not unfold the bifurcation (the step falls below 1e-6 with the
-//! orientation still flipping, or the corrector fails there), the trace restarts from the
-//! point where the flip was first seen and passes it, keeping its direction, and from then on
-//! passes every bifurcation. Gambit stalls at such points (on `vonstengelforges2008-fig9` it
-//! stops at λ ≈ 2.83 and returns that point for λ = 4); the symmetric branch it stalls on is
-//! the one we continue.
-//!
-//! Known differences from Gambit: on `shapley1974-fig3` (λ = 4) and
-//! `shohamleytonbrown2008-fig5_10` (λ = 1, 4) Gambit ends on another branch than this tracer.
-//! Gambit's corrector is looser (tolerance 1e-4, Moore–Penrose steps from the predicted
-//! point, step ratio 1.1) and its Jacobian analytic, so near a bifurcation the two tracers'
-//! points differ by more than the 1e-7 perturbation and the side taken is not reproduced.
+//! Where Gambit's tracer stalls short of the target (its steplength falls below 1e-8 at a
+//! bifurcation the perturbation does not unfold; on the bundled games `wichardt2008`
+//! (λ ≈ 0.438), `vonstengelforges2008-fig9` (λ ≈ 2.83) and the two games with
+//! absent-mindedness, `gilboa1997-fig1` and `shohamleytonbrown2008-fig5_12`), pygambit
+//! returns the last point, which is not a QRE at the requested λ. We fall back instead to a
+//! robust tracer from λ = 0 and return a QRE at the requested λ: Euler steps along the unit
+//! tangent, chord Newton corrections orthogonal to it to 1e-10 (Allgower & Georg 1990,
+//! ch. 2), steps growing by 1.5 and halved on failure; the orientation is the sign of
+//! `det [J; t]`, and where it flips the first equation is perturbed by 1e-7 as Gambit does;
+//! if that does not unfold the bifurcation (the step falls below 1e-6), the trace restarts
+//! where the flip was seen and passes every bifurcation along its direction. On `wichardt2008`
+//! and `vonstengelforges2008-fig9` the QRE barely moves with λ past the stall (pygambit's
+//! point violates the equations at the requested λ by less than 1e-7), so this answer agrees
+//! with pygambit's to 1e-6. The same robust tracer follows the branch to its limit for
+//! [`super::logit_solve`], and [`polish`] finishes the compiled solver's ladder with Newton's
+//! method.
 
 use super::compiled::{payoff_range, CompiledGame, LogitWorkspace};
+use super::pc::{End, Tracer};
+use super::system::Formulation;
 use crate::solve::SolveError;
 
-/// First arc-length step (Gambit's default `first_step`).
+/// First arc-length step of the robust tracer.
 const FIRST_STEP: f64 = 0.03;
 /// Growth factor of the step after an easy corrector.
 const STEP_GROWTH: f64 = 1.5;
@@ -58,7 +78,7 @@ const PASS_STEP: f64 = 1e-6;
 /// Perturbation of the first equation near a bifurcation (Gambit's `c_pert`).
 const BIFURCATION_PERTURBATION: f64 = 1e-7;
 
-/// Buffers of the path follower, sized for a profile of `m` actions.
+/// Buffers of the path followers, sized for a profile of `m` actions.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PathWorkspace {
     x: Vec<f64>,
@@ -68,10 +88,12 @@ pub(crate) struct PathWorkspace {
     x_bif: Vec<f64>,
     t_bif: Vec<f64>,
     f0: Vec<f64>,
-    f1: Vec<f64>,
     jac: Vec<f64>,
     a: Vec<f64>,
     rhs: Vec<f64>,
+    /// Gambit's tracer and the equation system, built on first use (the tracer's buffers
+    /// grow with the square of the profile's length).
+    tracer: Option<Box<Tracer>>,
 }
 
 impl PathWorkspace {
@@ -85,10 +107,10 @@ impl PathWorkspace {
             x_bif: vec![0.0; n],
             t_bif: vec![0.0; n],
             f0: vec![0.0; m],
-            f1: vec![0.0; m],
             jac: vec![0.0; m * n],
             a: vec![0.0; n * n],
             rhs: vec![0.0; n],
+            tracer: None,
         }
     }
 }
@@ -103,18 +125,53 @@ pub(crate) enum Goal {
     Regret(f64),
 }
 
-/// Traces the principal branch to λ = `lambda`; the profile is left in `ws.behav`.
+/// Traces the principal branch to λ = `lambda` with the agent-form equations; the profile
+/// is left in `ws.behav`.
 pub(crate) fn trace_to(
     game: &CompiledGame,
     ws: &mut LogitWorkspace,
     pay: &[f64],
     lambda: f64,
 ) -> Result<(), SolveError> {
-    trace(game, ws, pay, Goal::Lambda(lambda)).map(|_| ())
+    trace_to_with(game, ws, pay, lambda, Formulation::Agent)
 }
 
-/// Traces the principal branch to the goal; returns the final λ. The profile is left in
-/// `ws.behav` (normalised per information set).
+/// Traces the principal branch to λ = `lambda` as Gambit does, with the equations of
+/// `formulation`; when Gambit's tracer stalls before `lambda`, the robust tracer takes
+/// over from λ = 0. The profile is left in `ws.behav`.
+pub(crate) fn trace_to_with(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    lambda: f64,
+    formulation: Formulation,
+) -> Result<(), SolveError> {
+    let m = game.profile_len;
+    if ws.path.x.len() != m + 1 {
+        // Only a workspace built for a perfect-information game lacks the buffers.
+        ws.path = PathWorkspace::new(m);
+    }
+    if lambda == 0.0 || m == 0 {
+        game.set_uniform(ws);
+        return Ok(());
+    }
+    let mut tracer = take_tracer(game, ws, formulation);
+    let reached = tracer.trace(game, pay, lambda) == End::Reached && {
+        tracer.point(&mut ws.path.u);
+        ws.path.u[m] = lambda;
+        newton_at(game, ws, pay, &mut tracer)
+    };
+    let result = if reached {
+        Ok(())
+    } else {
+        robust(game, ws, pay, Goal::Lambda(lambda), &mut tracer).map(|_| ())
+    };
+    ws.path.tracer = Some(tracer);
+    result
+}
+
+/// Traces the principal branch to the goal with the robust tracer (agent form); returns the
+/// final λ. The profile is left in `ws.behav` (normalised per information set).
 pub(crate) fn trace(
     game: &CompiledGame,
     ws: &mut LogitWorkspace,
@@ -123,10 +180,34 @@ pub(crate) fn trace(
 ) -> Result<f64, SolveError> {
     let m = game.profile_len;
     if ws.path.x.len() != m + 1 {
-        // Only a workspace built for a perfect-information game lacks the buffers, and
-        // perfect-information games never come here from `solve`.
         ws.path = PathWorkspace::new(m);
     }
+    let mut tracer = take_tracer(game, ws, Formulation::Agent);
+    let result = robust(game, ws, pay, goal, &mut tracer);
+    ws.path.tracer = Some(tracer);
+    result
+}
+
+/// The workspace's tracer for `formulation`, or a new one.
+fn take_tracer(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    formulation: Formulation,
+) -> Box<Tracer> {
+    match ws.path.tracer.take() {
+        Some(t) if t.formulation() == formulation => t,
+        _ => Box::new(Tracer::new(game, formulation)),
+    }
+}
+
+fn robust(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    goal: Goal,
+    tracer: &mut Tracer,
+) -> Result<f64, SolveError> {
+    let m = game.profile_len;
     game.set_uniform(ws);
     for k in 0..m {
         ws.path.x[k] = ws.behav[k].ln();
@@ -138,7 +219,7 @@ pub(crate) fn trace(
         }
     }
     let range = payoff_range(pay);
-    let result = follow(game, ws, pay, goal, range);
+    let result = follow(game, ws, pay, goal, range, tracer);
     match (result, goal) {
         // Far out on the branch (λ times the payoff range above STALL_LAMBDA) the tracer can
         // stall as probabilities underflow; the limit is then the last point reached.
@@ -159,17 +240,15 @@ fn follow(
     pay: &[f64],
     goal: Goal,
     range: f64,
+    tracer: &mut Tracer,
 ) -> Result<f64, SolveError> {
     let m = game.profile_len;
     // Initial orientation: increasing λ.
     ws.path.t.fill(0.0);
     ws.path.t[m] = 1.0;
     // Orientation: the sign of det [J; t] along the branch (Gambit's QR tangent keeps it fixed).
-    let mut orient = tangent(game, ws, pay, true)?;
-    let first_eq = game
-        .strategic
-        .first()
-        .map_or(0, |&s| game.set_action[s as usize] as usize);
+    let mut orient = tangent(game, ws, pay, true, tracer)?;
+    let first_eq = tracer.system.order.first().copied().unwrap_or(0);
     let mut pert = 0.0;
     let mut pert_left = 0.0;
     let mut pass_next = false;
@@ -183,7 +262,7 @@ fn follow(
         for k in 0..=m {
             ws.path.u[k] = ws.path.x[k] + h * ws.path.t[k];
         }
-        let converged = corrector(game, ws, pay, first_eq, pert)?;
+        let converged = corrector(game, ws, pay, first_eq, pert, tracer)?;
         // The tangent at the new point; a change of the determinant's sign means the step
         // crossed a bifurcation. As Gambit does, reject it and perturb the first equation so
         // the bifurcation unfolds and the trace leaves along the branch that keeps the
@@ -191,7 +270,7 @@ fn follow(
         let mut flipped = false;
         if converged {
             ws.path.t_old.copy_from_slice(&ws.path.t);
-            flipped = tangent(game, ws, pay, false)? != orient;
+            flipped = tangent(game, ws, pay, false, tracer)? != orient;
             if flipped && pass_next {
                 // Past a bifurcation the perturbation failed to unfold, the direction is kept.
                 orient = -orient;
@@ -230,7 +309,7 @@ fn follow(
         }
         match goal {
             Goal::Lambda(target) if lam_new >= target => {
-                finish_at(game, ws, pay, target, lam_old, lam_new)?;
+                finish_at(game, ws, pay, target, lam_old, lam_new, tracer)?;
                 return Ok(target);
             }
             Goal::Regret(tol) => {
@@ -262,8 +341,8 @@ fn failed(ws: &LogitWorkspace, m: usize, reason: &'static str) -> SolveError {
     }
 }
 
-/// Writes `exp(y)` of the point `u` (or `x`) into the behaviour probabilities, optionally
-/// normalised per information set.
+/// Writes `exp(y)` of the point `u` into the behaviour probabilities, optionally normalised
+/// per information set.
 fn set_probs(game: &CompiledGame, ws: &mut LogitWorkspace, normalise: bool) {
     let m = game.profile_len;
     for k in 0..m {
@@ -283,61 +362,23 @@ fn set_probs(game: &CompiledGame, ws: &mut LogitWorkspace, normalise: bool) {
     }
 }
 
-/// The equations at the point in `ws.path.u`, into `out` (`f0` or `f1`).
-fn equations(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64], into_f1: bool) {
+/// The equations at the point in `ws.path.u`, into `f0`; with `jacobian`, also the
+/// Jacobian into `jac` (row-major `m × (m+1)`).
+fn equations(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    tracer: &mut Tracer,
+    jacobian: bool,
+) {
     let m = game.profile_len;
-    set_probs(game, ws, false);
-    game.evaluate(ws, pay);
-    let lam = ws.path.u[m];
-    // Gambit weights the values of the other players' strategies by the unnormalised total
-    // probability of the first set, so its perturbation of that set's sum breaks symmetries.
-    let (first_player, first_total) = game.strategic.first().map_or((u32::MAX, 1.0), |&s| {
-        let s = s as usize;
-        let off = game.set_action[s] as usize;
-        let k = game.set_num_actions[s] as usize;
-        (
-            game.set_player[s],
-            ws.behav[off..off + k].iter().sum::<f64>(),
-        )
-    });
-    let out = if into_f1 {
-        &mut ws.path.f1
-    } else {
-        &mut ws.path.f0
-    };
-    for &s in &game.strategic {
-        let s = s as usize;
-        let off = game.set_action[s] as usize;
-        let k = game.set_num_actions[s] as usize;
-        out[off] = ws.behav[off..off + k].iter().sum::<f64>() - 1.0;
-        let scale = if game.set_player[s] == first_player {
-            lam
-        } else {
-            lam * first_total
-        };
-        for a in 1..k {
-            out[off + a] = ws.path.u[off + a]
-                - ws.path.u[off]
-                - scale * (ws.action_value[off + a] - ws.action_value[off]);
-        }
-    }
-}
-
-/// Forward-difference Jacobian at `ws.path.u` (row-major `m × (m+1)`); leaves `F(u)` in `f0`.
-fn jacobian(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64]) {
-    let m = game.profile_len;
-    let n = m + 1;
-    equations(game, ws, pay, false);
-    for j in 0..n {
-        let orig = ws.path.u[j];
-        let step = 1e-7 * orig.abs().max(1.0);
-        ws.path.u[j] = orig + step;
-        let step = ws.path.u[j] - orig;
-        equations(game, ws, pay, true);
-        ws.path.u[j] = orig;
-        for i in 0..m {
-            ws.path.jac[i * n + j] = (ws.path.f1[i] - ws.path.f0[i]) / step;
-        }
+    let p = &mut ws.path;
+    let sys = &mut tracer.system;
+    sys.evaluate(game, pay, &p.u[..m]);
+    ws.exp_count += m as u64;
+    sys.equations(game, &p.u[..m], p.u[m], &mut p.f0);
+    if jacobian {
+        sys.jacobian(game, p.u[m], &mut p.jac, true);
     }
 }
 
@@ -367,12 +408,13 @@ fn tangent(
     ws: &mut LogitWorkspace,
     pay: &[f64],
     at_x: bool,
+    tracer: &mut Tracer,
 ) -> Result<f64, SolveError> {
     let m = game.profile_len;
     if at_x {
         ws.path.u.copy_from_slice(&ws.path.x);
     }
-    jacobian(game, ws, pay);
+    equations(game, ws, pay, tracer, true);
     augment(ws, m, Last::Tangent);
     ws.path.rhs.fill(0.0);
     ws.path.rhs[m] = 1.0;
@@ -397,16 +439,17 @@ fn corrector(
     pay: &[f64],
     first_eq: usize,
     pert: f64,
+    tracer: &mut Tracer,
 ) -> Result<bool, SolveError> {
     let m = game.profile_len;
     let n = m + 1;
-    jacobian(game, ws, pay);
+    equations(game, ws, pay, tracer, true);
     augment(ws, m, Last::Tangent);
     // Factorisation is redone per solve; the chord matrix is kept in `jac`/`t`.
     let mut last = f64::INFINITY;
     for it in 0..CORRECTOR_ITER {
         if it > 0 {
-            equations(game, ws, pay, false);
+            equations(game, ws, pay, tracer, false);
             augment(ws, m, Last::Tangent);
         }
         for i in 0..m {
@@ -442,6 +485,7 @@ fn finish_at(
     target: f64,
     lam_old: f64,
     lam_new: f64,
+    tracer: &mut Tracer,
 ) -> Result<(), SolveError> {
     let m = game.profile_len;
     let n = m + 1;
@@ -454,7 +498,7 @@ fn finish_at(
         ws.path.u[k] = ws.path.x[k] + w * (ws.path.u[k] - ws.path.x[k]);
     }
     ws.path.u[m] = target;
-    if newton_at(game, ws, pay) {
+    if newton_at(game, ws, pay, tracer) {
         Ok(())
     } else {
         Err(failed(ws, m, "singular Jacobian at the target lambda"))
@@ -477,17 +521,25 @@ pub(crate) fn polish(
         ws.path.u[k] = ws.behav[k].ln();
     }
     ws.path.u[m] = lambda;
-    newton_at(game, ws, pay)
+    let mut tracer = take_tracer(game, ws, Formulation::Agent);
+    let converged = newton_at(game, ws, pay, &mut tracer);
+    ws.path.tracer = Some(tracer);
+    converged
 }
 
-/// Newton at the fixed λ in `ws.path.u[m]` from `ws.path.u`; leaves the normalised profile
-/// in `ws.behav`. `false` on a singular Jacobian or without convergence in 50 steps.
-fn newton_at(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64]) -> bool {
+/// Newton at the fixed λ in `ws.path.u[m]` from `ws.path.u`, with the analytic Jacobian;
+/// leaves the normalised profile in `ws.behav`. `false` on a singular Jacobian or without
+/// convergence in 50 steps.
+fn newton_at(
+    game: &CompiledGame,
+    ws: &mut LogitWorkspace,
+    pay: &[f64],
+    tracer: &mut Tracer,
+) -> bool {
     let m = game.profile_len;
     let n = m + 1;
-    let mut converged = false;
     for _ in 0..50 {
-        jacobian(game, ws, pay);
+        equations(game, ws, pay, tracer, true);
         augment(ws, m, Last::Lambda);
         for i in 0..m {
             ws.path.rhs[i] = -ws.path.f0[i];
@@ -504,14 +556,11 @@ fn newton_at(game: &CompiledGame, ws: &mut LogitWorkspace, pay: &[f64]) -> bool 
             ws.path.u[k] += ws.path.rhs[k];
         }
         if dist < FINAL_TOL * ws.path.u[..m].iter().fold(1.0_f64, |a, v| a.max(v.abs())) {
-            converged = true;
-            break;
+            set_probs(game, ws, true);
+            return true;
         }
     }
-    if converged {
-        set_probs(game, ws, true);
-    }
-    converged
+    false
 }
 
 /// Solves `a z = b` in place (`a` row-major `n × n`, destroyed; `z` into `b`) by Gaussian
