@@ -267,3 +267,72 @@ fn qre_with_information_sets_matches_the_solve_module() {
         }
     }
 }
+
+#[test]
+fn a_side_forbidden_to_yield_never_yields_in_the_tail() {
+    // "Colombia never concedes after the threat" holds on every path, the attrition tail
+    // included: also where the counter-tariff is spent and only Hold is left, and where the
+    // target would otherwise concede at once in the tail (high exposure, small stake).
+    let ladder = Ladder {
+        restrictions: vec![Restriction::Forbid {
+            side: Side::Target,
+            after: vec!["Refuse".into(), "Threaten".into()],
+            actions: vec!["Concede".into(), "ConcedeFaceSaving".into()],
+        }],
+        ..Ladder::default()
+    };
+    let c = CompiledLadder::new(&ladder).unwrap();
+    let mut p = base_params(0);
+    p.set(params::STAKE_TARGET, 0.05);
+    p.set(params::EXPORTS_TARGET, 60.0);
+    let mut tails = 0;
+    for t in 0..c.num_terminals() {
+        let o = c.outcome(t, &p).unwrap();
+        if c.history_label(t).unwrap().starts_with("Refuse/Threaten") {
+            assert_eq!(o.yield_prob(Side::Target), 0.0, "{:?}", c.history_label(t));
+            if o.class == OutcomeClass::Attrition && o.tariffs_imposed {
+                tails += 1;
+                assert_eq!(
+                    o.yield_prob(Side::Challenger),
+                    1.0,
+                    "{:?}",
+                    c.history_label(t)
+                );
+            }
+        }
+    }
+    assert!(tails > 0);
+    // Without the intervention the same target concedes in some of those tails.
+    let free = CompiledLadder::new(&Ladder::default()).unwrap();
+    assert!((0..free.num_terminals()).any(|t| {
+        let o = free.outcome(t, &p).unwrap();
+        o.class == OutcomeClass::Attrition && o.yield_prob(Side::Target) > 0.0
+    }));
+}
+
+#[test]
+fn the_weaker_side_concedes_at_once_in_the_tail() {
+    // Individual rationality of the tail (Fudenberg & Tirole 1991, §4.5.2, the pure
+    // equilibrium of the asymmetric war of attrition): undiscounted, the side with the higher
+    // cost-to-prize ratio concedes at once; each side's value is never below conceding.
+    let t = tail_process([3.0, 1.0], [-1.0, -1.0], [0.2, 0.1], 0.0, [true, true]);
+    // Ratios 0.2 / 4 = 0.05 and 0.1 / 2 = 0.05: a symmetric race stays a race.
+    assert_eq!(t.kind, TailKind::Mixed);
+    let t = tail_process([3.0, 1.0], [-1.0, -1.0], [0.2, 0.11], 0.0, [true, true]);
+    assert_eq!(t.kind, TailKind::TargetConcedesAtOnce);
+    assert_eq!(t.values, [3.0, -1.0]);
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for _ in 0..2000 {
+        let win = [rng.random_range(0.0..5.0), rng.random_range(0.0..5.0)];
+        let lose = [-rng.random_range(0.0..3.0), -rng.random_range(0.0..3.0)];
+        let cost = [rng.random_range(0.0..0.1), rng.random_range(0.0..0.1)];
+        let rate = rng.random_range(0.0..0.001);
+        let t = tail_process(win, lose, cost, rate, [true, true]);
+        for i in 0..2 {
+            assert!(
+                t.values[i] >= lose[i] - 1e-12,
+                "{t:?} {win:?} {lose:?} {cost:?}"
+            );
+        }
+    }
+}

@@ -79,7 +79,9 @@ fn chi2(counts: &[usize], expected: &[f64], n: usize) -> (f64, usize) {
 #[test]
 fn conditional_frequencies_match_the_restricted_terminal_probabilities() {
     let c = CompiledLadder::new(&Ladder::default()).unwrap();
-    let p = base_params();
+    // A target stake at which the opening is informative about the types (checked below).
+    let mut p = base_params();
+    p.set(params::STAKE_TARGET, 0.8);
     let mut ws = c.workspace();
     let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
     let mut probs = vec![0.0; c.num_terminals()];

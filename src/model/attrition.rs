@@ -14,7 +14,8 @@
 //! holdout), and its asymmetric comparative statics are perverse (a side concedes faster
 //! when its *opponent*'s costs rise). The ladder's tail ([`tail_process`]) instead lets each
 //! side quit at the hazard `c_i / (W_i - L_i)` of its *own* cost and prize — the same `c / V`
-//! in the symmetric case — and values the resulting race with discounting.
+//! in the symmetric case — and values the resulting race with discounting; a side for which
+//! that race is worth less than conceding concedes at once (individual rationality).
 
 /// How the tail is played.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -51,7 +52,17 @@ impl Tail {
         }
     }
 
-    /// Probability that the target is the one to concede.
+    /// Probability that the challenger is the one to concede (0 in a frozen standoff, where
+    /// nobody ever does).
+    pub fn challenger_concedes_prob(&self) -> f64 {
+        match self.kind {
+            TailKind::Mixed => self.hazards[0] / (self.hazards[0] + self.hazards[1]),
+            TailKind::ChallengerConcedesAtOnce => 1.0,
+            _ => 0.0,
+        }
+    }
+
+    /// Probability that the target is the one to concede (0 in a frozen standoff).
     pub fn target_concedes_prob(&self) -> f64 {
         match self.kind {
             TailKind::Mixed => self.hazards[1] / (self.hazards[0] + self.hazards[1]),
@@ -160,9 +171,16 @@ pub fn private_value_stopping_time(
 /// `(-c_i + h_j W_i + h_i L_i) / (r + h_i + h_j)`. When neither hazard is positive the
 /// standoff is frozen: values `-c_i / r`.
 ///
+/// A side that can yield and whose value of that race is below its payoff of conceding,
+/// `L_i`, concedes at once instead (individual rationality: it never stays in a war it
+/// expects to lose by more than giving in now). Undiscounted this is the side with the
+/// higher cost-to-prize ratio `c_i / (W_i - L_i)`; a symmetric race stays a race. This keeps
+/// the tail's values monotone in each side's own audience cost: raising `-L_i` never makes
+/// the tail worth less than conceding at the last decision before it.
+///
 /// # Examples
 /// ```
-/// use escalation::model::attrition::tail_process;
+/// use escalation::model::attrition::{tail_process, TailKind};
 /// // Symmetric, prize 2, cost 0.5 a day: each quits at c/V = 0.25 a day.
 /// let t = tail_process([2.0, 2.0], [0.0, 0.0], [0.5, 0.5], 0.0, [true, true]);
 /// assert!((t.hazards[0] - 0.25).abs() < 1e-12);
@@ -204,6 +222,21 @@ pub fn tail_process(
         };
     }
     let value = |i: usize| (-cost[i] + h[1 - i] * win[i] + h[i] * lose[i]) / (rate + total);
+    // Individual rationality: a side can always concede at the tail's start, so it never
+    // enters a race worth less to it than conceding. Side i's race is worth less than `L_i`
+    // iff `h_j (W_i - L_i) < c_i + r L_i`; with `h_i (W_i - L_i) = c_i` that is
+    // `(h_j - h_i) (W_i - L_i) < r L_i`, written so that a symmetric race stays a race
+    // exactly. Undiscounted it is `h_j < h_i`: the side with the higher cost-to-prize ratio
+    // (the weaker one) concedes at once, the pure equilibrium of the asymmetric war of
+    // attrition (Fudenberg & Tirole 1991, §4.5.2). The challenger is checked first.
+    let worse_than_conceding =
+        |i: usize| can_yield[i] && (h[1 - i] - h[i]) * (win[i] - lose[i]) < rate * lose[i];
+    if worse_than_conceding(0) {
+        return at_once(win, lose, TailKind::ChallengerConcedesAtOnce);
+    }
+    if worse_than_conceding(1) {
+        return at_once(win, lose, TailKind::TargetConcedesAtOnce);
+    }
     Tail {
         kind: TailKind::Mixed,
         values: [value(0), value(1)],

@@ -142,7 +142,7 @@ impl CompiledLadder {
         let mut features = vec![None; num_pub];
         for (i, n) in public.iter().enumerate() {
             if let Some(end) = n.end {
-                features[i] = Some(feature(&public, i, end));
+                features[i] = Some(feature(ladder, &public, i, end));
             }
         }
         let (game, node_of) = build_game(ladder, &public, &|_, _, _| [0.0, 0.0], None)?;
@@ -816,7 +816,7 @@ impl CompiledLadder {
             cost[1] += a[1] * l.rounds[r] / 365.0;
         }
         let mut day = l.round_start(f.num_rounds);
-        let mut tail_target = 0.0;
+        let mut tail_yield = [0.0; 2];
         let class = match f.end {
             End::Accepted => OutcomeClass::Accepted,
             End::Acquiesced => OutcomeClass::Acquiesced,
@@ -856,7 +856,7 @@ impl CompiledLadder {
                 day += extra;
                 cost[0] += a[0] * extra / 365.0;
                 cost[1] += a[1] * extra / 365.0;
-                tail_target = tl.target_concedes_prob();
+                tail_yield = [tl.challenger_concedes_prob(), tl.target_concedes_prob()];
                 OutcomeClass::Attrition
             }
         };
@@ -877,18 +877,22 @@ impl CompiledLadder {
             cost_challenger_bn: cost[0],
             cost_target_bn: cost[1],
             duration_days: duration,
-            tail_target_concedes_prob: tail_target,
+            tail_target_concedes_prob: tail_yield[1],
+            tail_challenger_concedes_prob: tail_yield[0],
         })
     }
 }
 
-fn feature(public: &[PublicNode], i: usize, end: End) -> TerminalFeature {
+fn feature(ladder: &Ladder, public: &[PublicNode], i: usize, end: End) -> TerminalFeature {
     let n = &public[i];
     let mut rounds = [0u8; MAX_HORIZON];
     for (r, s) in n.rounds.iter().enumerate().take(MAX_HORIZON) {
         rounds[r] = s.id() as u8;
     }
-    // Could each side still yield at its last decision on this path?
+    // Could each side still yield at its last decision on this path? A side whose yielding
+    // actions an intervention forbids there ("never concedes") is taken never to yield in
+    // the tail either. A decision with one action left for another reason (a forced move,
+    // or the counter-tariff already used) does not stop it.
     let mut can_yield = [true, true];
     let mut seen = [false, false];
     let mut cur = i;
@@ -898,16 +902,7 @@ fn feature(public: &[PublicNode], i: usize, end: End) -> TerminalFeature {
             let k = side.index();
             if !seen[k] && pn.history.len() >= 2 {
                 seen[k] = true;
-                // A move forced at one decision (a single action) is a one-off; a side
-                // whose yielding actions were removed among several ("never concedes") is
-                // taken never to yield in the tail either.
-                can_yield[k] = pn.actions.len() == 1
-                    || pn.actions.iter().any(|a| {
-                        matches!(
-                            a,
-                            Action::BackDown | Action::Concede | Action::ConcedeFaceSaving
-                        )
-                    });
+                can_yield[k] = !ladder.forbids_yielding(pn);
             }
         }
         cur = parent;

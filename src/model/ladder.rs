@@ -436,6 +436,34 @@ impl Ladder {
         }
     }
 
+    /// Whether a [`Restriction::Forbid`] removes a yielding action (`BackDown`, `Concede`,
+    /// `ConcedeFaceSaving`) at decision `n`: the intervention "this side never yields",
+    /// which then holds in the attrition tail too.
+    pub(crate) fn forbids_yielding(&self, n: &PublicNode) -> bool {
+        let yielding = |label: &str| {
+            matches!(
+                Action::from_label(label),
+                Some(Action::BackDown | Action::Concede | Action::ConcedeFaceSaving)
+            )
+        };
+        self.restrictions.iter().any(|r| match r {
+            Restriction::Forbid {
+                side,
+                after,
+                actions,
+            } => {
+                Some(*side) == n.mover
+                    && after.len() <= n.history.len()
+                    && after
+                        .iter()
+                        .zip(&n.history)
+                        .all(|(a, h)| a.as_str() == h.label())
+                    && actions.iter().any(|a| yielding(a))
+            }
+            Restriction::Force { .. } => false,
+        })
+    }
+
     fn restricted(&self, n: &PublicNode, used: &mut [bool]) -> Result<Vec<Action>, ModelError> {
         let mut actions = self.available(n);
         let hist: Vec<&str> = n.history.iter().map(|a| a.label()).collect();

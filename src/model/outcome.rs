@@ -98,4 +98,34 @@ pub struct Outcome {
     pub duration_days: f64,
     /// In the attrition tail, the probability that the target is the one to concede.
     pub tail_target_concedes_prob: f64,
+    /// In the attrition tail, the probability that the challenger is the one to concede
+    /// (with [`Outcome::tail_target_concedes_prob`] it sums to 1, or to 0 in a frozen
+    /// standoff where nobody ever concedes).
+    pub tail_challenger_concedes_prob: f64,
+}
+
+impl Outcome {
+    /// Probability that `side` is the one who yields in this outcome: 1 or 0 where the
+    /// class says who yielded, the tail's probabilities in the attrition tail (0 for both
+    /// sides in a frozen standoff, which is nobody's back-down or concession).
+    ///
+    /// # Examples
+    /// ```
+    /// use escalation::model::{params, CompiledLadder, Ladder, OutcomeClass, Params, Side};
+    /// let c = CompiledLadder::new(&Ladder::default())?;
+    /// let p = Params::new(0);
+    /// for t in 0..c.num_terminals() {
+    ///     let o = c.outcome(t, &p)?;
+    ///     let total = o.yield_prob(Side::Challenger) + o.yield_prob(Side::Target);
+    ///     assert!(total == 1.0 || (o.class == OutcomeClass::Attrition && total <= 1.0));
+    /// }
+    /// # Ok::<(), escalation::model::ModelError>(())
+    /// ```
+    pub fn yield_prob(&self, side: Side) -> f64 {
+        match (self.class.yielded(), side) {
+            (Some(s), _) => f64::from(s == side),
+            (None, Side::Challenger) => self.tail_challenger_concedes_prob,
+            (None, Side::Target) => self.tail_target_concedes_prob,
+        }
+    }
 }

@@ -253,7 +253,6 @@ impl Arm for ScenarioArm<'_> {
                 .compiled
                 .outcome(terminal, &p)
                 .map_err(|e| e.to_string())?;
-            let tail_t = oc.tail_target_concedes_prob;
             let values = [
                 f64::from(oc.class == OutcomeClass::Accepted),
                 f64::from(!matches!(
@@ -262,15 +261,16 @@ impl Arm for ScenarioArm<'_> {
                 )),
                 f64::from(oc.tariffs_imposed),
                 f64::from(oc.peak_tariff_imposed >= self.top - 1e-12 && oc.tariffs_imposed),
-                match oc.class {
-                    OutcomeClass::BackedDown => 1.0,
-                    OutcomeClass::Attrition => 1.0 - tail_t,
-                    _ => 0.0,
+                // Yielding after the threat (a frozen tail is neither side's).
+                if oc.class == OutcomeClass::Acquiesced {
+                    0.0
+                } else {
+                    oc.yield_prob(Side::Challenger)
                 },
-                match oc.class {
-                    OutcomeClass::Conceded | OutcomeClass::ConcededFaceSaving => 1.0,
-                    OutcomeClass::Attrition => tail_t,
-                    _ => 0.0,
+                if oc.class == OutcomeClass::Accepted {
+                    0.0
+                } else {
+                    oc.yield_prob(Side::Target)
                 },
                 oc.duration_days,
                 oc.cost_challenger_bn,
