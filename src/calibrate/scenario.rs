@@ -168,6 +168,16 @@ impl ScenarioProblem {
 
     /// The observed paths the likelihood is the product over (one: the documented path,
     /// unless [`ScenarioProblem::with_observed_paths`] replaced it).
+    ///
+    /// # Examples
+    /// ```
+    /// use escalation::calibrate::ScenarioProblem;
+    /// use escalation::scenario::Scenario;
+    /// let scenario = Scenario::from_path("scenarios/colombia_2025.toml")?;
+    /// let problem = ScenarioProblem::new(&scenario)?;
+    /// assert_eq!(problem.observed_paths(), [scenario.documented_path().actions()]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn observed_paths(&self) -> &[Vec<Action>] {
         &self.paths
     }
