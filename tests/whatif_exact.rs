@@ -543,6 +543,22 @@ fn an_intervention_with_the_opening_impossible_in_every_draw_is_left_out() {
     assert!(r
         .to_string()
         .contains("near_rational: left out: the opening had probability zero under this intervention in every draw"));
+    // No play to chart either: the fan chart's sampler says so instead of failing.
+    let arm = ScenarioArm::new(&problem, &scenario, Some("near_rational"))
+        .unwrap()
+        .given(&opening);
+    let theta = &posterior.equal_weight_draws(1, 6)[0];
+    let mut rng = stream_rng(1, 2, 3);
+    assert_eq!(arm.tariff_path(theta, &mut rng, 30).unwrap(), None);
+    let base = ScenarioArm::new(&problem, &scenario, None)
+        .unwrap()
+        .given(&opening);
+    assert_eq!(
+        base.tariff_path(theta, &mut rng, 30)
+            .unwrap()
+            .map(|p| p.len()),
+        Some(30)
+    );
     // From the root the opening does not matter: the same intervention is compared.
     let root = scenario_whatif_given(
         &scenario,

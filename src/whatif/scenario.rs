@@ -178,7 +178,9 @@ impl<'a> ScenarioArm<'a> {
     }
 
     /// The tariff the challenger levies on each day `0..days` of one sampled play (0 once
-    /// the standoff has ended), for fan charts. Uses `rng` as one replicate does.
+    /// the standoff has ended), for fan charts. Uses `rng` as one replicate does. `None`
+    /// when the arm is conditioned on an opening that has probability zero at `theta`
+    /// (there is no such play to chart).
     ///
     /// # Errors
     /// A message if the equilibrium cannot be solved.
@@ -187,16 +189,16 @@ impl<'a> ScenarioArm<'a> {
         theta: &[f64],
         rng: &mut ChaCha8Rng,
         days: usize,
-    ) -> Result<Vec<f64>, String> {
+    ) -> Result<Option<Vec<f64>>, String> {
         let p = self.params(theta, &mut rng.clone());
         let mut ws = self.compiled.workspace();
         let b = self
             .compiled
             .behaviour(&mut ws, &p)
             .map_err(|e| e.to_string())?;
-        let terminal = self
-            .sample(b, &p, rng)
-            .ok_or("the opening has probability zero at these parameters")?;
+        let Some(terminal) = self.sample(b, &p, rng) else {
+            return Ok(None);
+        };
         let outcome = self
             .compiled
             .outcome(terminal, &p)
@@ -214,20 +216,22 @@ impl<'a> ScenarioArm<'a> {
                 0.0
             }
         };
-        Ok((0..days)
-            .map(|d| {
-                let day = d as f64;
-                if !public.threatened || day >= outcome.duration_days {
-                    return 0.0;
-                }
-                let n = public.rounds.len();
-                (0..n)
-                    .find(|&r| day < ladder.round_start(r + 1))
-                    .or(n.checked_sub(1))
-                    .and_then(|r| public.rounds.get(r))
-                    .map_or(0.0, |&s| rate(s))
-            })
-            .collect())
+        Ok(Some(
+            (0..days)
+                .map(|d| {
+                    let day = d as f64;
+                    if !public.threatened || day >= outcome.duration_days {
+                        return 0.0;
+                    }
+                    let n = public.rounds.len();
+                    (0..n)
+                        .find(|&r| day < ladder.round_start(r + 1))
+                        .or(n.checked_sub(1))
+                        .and_then(|r| public.rounds.get(r))
+                        .map_or(0.0, |&s| rate(s))
+                })
+                .collect(),
+        ))
     }
 }
 
