@@ -294,7 +294,15 @@ fn a_conditioned_no_op_gives_exactly_zero_difference() {
     for d in &r.interventions[0].differences {
         assert!(d.per_draw.iter().all(|&x| x == 0.0));
         assert_eq!(d.mean, 0.0);
+        // Exactly zero both ways: sampled and exact per-draw differences.
+        let exact = d
+            .expected_per_draw
+            .as_ref()
+            .expect("scenario arms are exact");
+        assert!(exact.iter().all(|&x| x == 0.0));
+        assert_eq!(d.posterior_interval, [0.0, 0.0]);
     }
     assert_eq!(r.interventions[0].outcome.metrics, r.baseline.metrics);
-    assert!(base.failed_streams().is_empty());
+    assert!(r.excluded_draws.is_empty());
+    assert_eq!(r.baseline.not_applicable, 0);
 }

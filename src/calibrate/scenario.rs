@@ -18,6 +18,10 @@ use std::sync::Mutex;
 /// [`CompiledLadder::path_log_likelihood`]: the product of the QRE probabilities of the
 /// documented actions, types marginalised over their priors; the documented timing enters
 /// through the ladder's rounds (each documented move belongs to a round of known length).
+///
+/// [`ScenarioProblem::with_observed_paths`] replaces the documented path by several
+/// independently observed standoffs under the same parameters (each with its own types), whose
+/// likelihood is the product of theirs.
 pub struct ScenarioProblem {
     compiled: CompiledLadder,
     base: Params,
@@ -26,7 +30,8 @@ pub struct ScenarioProblem {
     priors: Vec<scenario::Prior>,
     copy_belief_c: bool,
     copy_belief_t: bool,
-    path: Vec<Action>,
+    paths: Vec<Vec<Action>>,
+    canonical: String,
     identity: ScenarioIdentity,
     workspaces: Mutex<Vec<LadderWorkspace>>,
     failures: AtomicUsize,
@@ -72,31 +77,109 @@ impl ScenarioProblem {
         }
         let slots = scenario.priors();
         let no_prior = |i: usize| slots.get(i).is_some_and(|p| p.prior.is_none());
+        let mut canonical = scenario.clone();
+        canonical.origin = String::new();
         let problem = ScenarioProblem {
             copy_belief_c: no_prior(params::BELIEF_CHALLENGER_ABOUT_TARGET),
             copy_belief_t: no_prior(params::BELIEF_TARGET_ABOUT_CHALLENGER),
             workspaces: Mutex::new(Vec::new()),
             failures: AtomicUsize::new(0),
             identity: scenario_identity(scenario),
+            canonical: format!("{canonical:?}"),
             compiled,
             base,
             free,
             names,
             priors,
-            path,
+            paths: vec![path],
         };
-        // The path must be playable: check it at the prior medians.
-        let mut ws = problem.compiled.workspace();
-        let b = problem
-            .compiled
-            .behaviour(&mut ws, &problem.base)
-            .map_err(|e| bad(e.to_string()))?
-            .to_vec();
-        problem
-            .compiled
-            .path_log_likelihood(&b, &problem.base, &problem.path)
-            .map_err(|e| bad(e.to_string()))?;
+        problem.check_paths().map_err(bad)?;
         Ok(problem)
+    }
+
+    /// Every observed path must be playable: check them at the prior medians.
+    fn check_paths(&self) -> Result<(), String> {
+        let mut ws = self.compiled.workspace();
+        let b = self
+            .compiled
+            .behaviour(&mut ws, &self.base)
+            .map_err(|e| e.to_string())?
+            .to_vec();
+        for (k, path) in self.paths.iter().enumerate() {
+            if path.is_empty() {
+                return Err(format!("observed path {k} is empty"));
+            }
+            self.compiled
+                .path_log_likelihood(&b, &self.base, path)
+                .map_err(|e| format!("observed path {k}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// This problem with the documented path replaced by `paths`: several standoffs observed
+    /// independently under the same parameters (each path from the root, each with its own
+    /// draw of the types). The likelihood is the product of the paths' likelihoods, each as
+    /// [`CompiledLadder::path_log_likelihood`]. The identity (for posterior files) then
+    /// covers the paths too, so a posterior calibrated to them is not taken for one of the
+    /// scenario's documented path.
+    ///
+    /// # Errors
+    /// [`CalibrateError::InvalidConfig`] (field `paths`) when `paths` is empty, or a path
+    /// is empty or leaves the ladder.
+    ///
+    /// # Examples
+    /// Two standoffs that went as documented carry more information than one:
+    /// ```
+    /// use escalation::calibrate::{Likelihood, ScenarioProblem};
+    /// use escalation::scenario::Scenario;
+    /// let scenario = Scenario::from_path("scenarios/colombia_2025.toml")?;
+    /// let one = ScenarioProblem::new(&scenario)?;
+    /// let path = scenario.documented_path().actions();
+    /// let two = ScenarioProblem::new(&scenario)?.with_observed_paths(vec![path.clone(), path])?;
+    /// // The prior medians of the calibrated parameters.
+    /// let median = scenario.point(escalation::scenario::At::Median);
+    /// let t: Vec<f64> = one.free_indices().iter().map(|&i| median.get(i)).collect();
+    /// let (l1, l2) = (one.ln_likelihood(&t), two.ln_likelihood(&t));
+    /// assert!((l2 - 2.0 * l1).abs() < 1e-9);
+    /// assert_ne!(one.identity(), two.identity());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_observed_paths(mut self, paths: Vec<Vec<Action>>) -> Result<Self, CalibrateError> {
+        let bad = |reason: String| CalibrateError::InvalidConfig {
+            field: "paths",
+            reason,
+        };
+        if paths.is_empty() {
+            return Err(bad("no observed paths".into()));
+        }
+        self.paths = paths;
+        self.check_paths().map_err(bad)?;
+        let labels: Vec<String> = self
+            .paths
+            .iter()
+            .map(|p| crate::model::ladder_labels(p))
+            .collect();
+        self.identity = ScenarioIdentity::from_content(
+            &self.identity.name,
+            format!("{}\nobserved paths: {labels:?}", self.canonical).as_bytes(),
+        );
+        Ok(self)
+    }
+
+    /// The observed paths the likelihood is the product over (one: the documented path,
+    /// unless [`ScenarioProblem::with_observed_paths`] replaced it).
+    ///
+    /// # Examples
+    /// ```
+    /// use escalation::calibrate::ScenarioProblem;
+    /// use escalation::scenario::Scenario;
+    /// let scenario = Scenario::from_path("scenarios/colombia_2025.toml")?;
+    /// let problem = ScenarioProblem::new(&scenario)?;
+    /// assert_eq!(problem.observed_paths(), [scenario.documented_path().actions()]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn observed_paths(&self) -> &[Vec<Action>] {
+        &self.paths
     }
 
     /// The scenario's identity (for [`Posterior::with_scenario`]).
@@ -200,10 +283,20 @@ impl Likelihood for ScenarioProblem {
             .and_then(|mut v| v.pop())
             .unwrap_or_else(|| self.compiled.workspace());
         let ll = match self.compiled.behaviour(&mut ws, &params) {
-            Ok(b) => self
-                .compiled
-                .path_log_likelihood(b, &params, &self.path)
-                .unwrap_or(f64::NEG_INFINITY),
+            // Sum in path order (deterministic); a path of probability zero ends it.
+            Ok(b) => {
+                let mut total = 0.0;
+                for path in &self.paths {
+                    total += self
+                        .compiled
+                        .path_log_likelihood(b, &params, path)
+                        .unwrap_or(f64::NEG_INFINITY);
+                    if total == f64::NEG_INFINITY {
+                        break;
+                    }
+                }
+                total
+            }
             Err(_) => {
                 self.failures.fetch_add(1, Ordering::Relaxed);
                 f64::NEG_INFINITY

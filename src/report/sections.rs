@@ -125,12 +125,29 @@ impl Report {
     /// [`ReportError::Plot`] if the figure cannot be drawn.
     pub fn comparison(&mut self, comparison: &Comparison) -> Result<&mut Self, ReportError> {
         self.heading(2, "Counterfactual interventions");
+        let exact = comparison
+            .interventions
+            .iter()
+            .all(|i| i.differences.iter().all(|d| d.expected_per_draw.is_some()));
+        let per_draw = if exact {
+            "each draw's exact expected difference (from the equilibrium's terminal \
+             probabilities, no Monte Carlo noise)"
+        } else {
+            "the per-draw mean difference over the draw's runs"
+        };
+        let excluded = match comparison.excluded_draws.len() {
+            0 => String::new(),
+            n => format!(
+                " {n} further draws were left out of every arm because they did not apply to \
+                 some arm (given the documented opening: it had probability zero under that arm)."
+            ),
+        };
         self.paragraph(&format!(
             "{} equal-weight posterior draws × {} runs each. Baseline and every intervention \
              use the same draws and, run by run, the same random numbers, so differences are \
              paired. *95% CI* is the Monte Carlo confidence interval of the mean difference; \
-             *95% posterior* is the spread of the per-draw expected difference over the \
-             parameters' posterior.",
+             *95% posterior* is the spread of {per_draw} over the parameters' posterior.\
+             {excluded}",
             comparison.draws, comparison.replicates
         ));
         let mut headers = vec!["metric".to_string(), "baseline".to_string()];

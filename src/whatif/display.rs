@@ -32,6 +32,27 @@ impl fmt::Display for Comparison {
             "{} posterior draws × {} runs, common random numbers (seed {})",
             self.draws, self.replicates, self.seed
         )?;
+        if !self.excluded_draws.is_empty() {
+            writeln!(
+                f,
+                "{} further draws left out: they did not apply to every arm",
+                self.excluded_draws.len()
+            )?;
+        }
+        let exact = std::iter::once(&self.baseline)
+            .chain(self.interventions.iter().map(|i| &i.outcome))
+            .all(|a| a.metrics.iter().all(|s| s.expected_per_draw.is_some()));
+        if exact {
+            writeln!(
+                f,
+                "95% posterior intervals: of each draw's exact expectation (no Monte Carlo noise)"
+            )?;
+        } else {
+            writeln!(
+                f,
+                "95% posterior intervals: of each draw's mean over its runs (include their noise)"
+            )?;
+        }
         let w = self
             .metrics
             .iter()

@@ -8,6 +8,14 @@
 //! effect: an intervention that changes nothing gives a difference of exactly zero, run by
 //! run.
 //!
+//! The mean of each metric and of each paired difference, and its Monte Carlo interval,
+//! come from the runs. The posterior interval (how the effect varies with the uncertain
+//! parameters) comes from each draw's expected value, which an arm may compute exactly
+//! ([`Arm::evaluate_draw`], [`DrawStatus::Exact`]; the scenario arms do, from the
+//! equilibrium's terminal probabilities), so that it carries no Monte Carlo noise. A draw
+//! that does not apply to some arm ([`DrawStatus::NotApplicable`]) is left out of every
+//! arm and counted, never turned into NaN.
+//!
 //! # Examples
 //! A known shift: the intervention adds 0.25 to a metric, so every paired difference is 0.25.
 //! ```
@@ -50,7 +58,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// `run` must be a pure function of `theta` and the random numbers it draws from `rng`, so
 /// that two arms given the same stream are paired run by run. Arms with per-draw set-up
-/// (solving an equilibrium once for all replicates) override [`Arm::run_draw`].
+/// (solving an equilibrium once for all replicates) override [`Arm::run_draw`]; arms that
+/// can compute each metric's expectation at a draw exactly, or that do not apply to some
+/// draws, override [`Arm::evaluate_draw`], which is what [`compare`] calls.
 pub trait Arm: Sync {
     /// Run once at parameters `theta`, writing one value per metric into `out`.
     fn run(&self, theta: &[f64], rng: &mut dyn Rng, out: &mut [f64]);
@@ -73,6 +83,82 @@ pub trait Arm: Sync {
         }
         Ok(())
     }
+
+    /// Evaluate one draw: run its replicates as [`Arm::run_draw`] does (same streams, same
+    /// layout of `out`) and, where the arm can, write each metric's exact expectation at
+    /// `theta` into `expected` (one value per metric) and return [`DrawStatus::Exact`]. An
+    /// arm to which the draw does not apply returns [`DrawStatus::NotApplicable`]; what it
+    /// wrote is then ignored. The default runs [`Arm::run_draw`] and returns
+    /// [`DrawStatus::Sampled`].
+    ///
+    /// # Errors
+    /// As [`Arm::run_draw`].
+    ///
+    /// # Examples
+    /// An arm that reports `theta[0] + u` for a uniform `u` knows its expectation exactly,
+    /// `theta[0] + 1/2`, and does not apply to negative `theta[0]`:
+    /// ```
+    /// use escalation::whatif::{compare, Arm, DrawStatus, Metric, PairedConfig, Unit};
+    /// use rand::{Rng, RngExt};
+    /// use rand_chacha::ChaCha8Rng;
+    ///
+    /// struct Shifted;
+    /// impl Arm for Shifted {
+    ///     fn run(&self, theta: &[f64], rng: &mut dyn Rng, out: &mut [f64]) {
+    ///         out[0] = theta[0] + rng.random::<f64>();
+    ///     }
+    ///     fn evaluate_draw(
+    ///         &self,
+    ///         theta: &[f64],
+    ///         rngs: &mut [ChaCha8Rng],
+    ///         out: &mut [f64],
+    ///         expected: &mut [f64],
+    ///     ) -> Result<DrawStatus, String> {
+    ///         if theta[0] < 0.0 {
+    ///             return Ok(DrawStatus::NotApplicable);
+    ///         }
+    ///         self.run_draw(theta, rngs, out)?;
+    ///         expected[0] = theta[0] + 0.5;
+    ///         Ok(DrawStatus::Exact)
+    ///     }
+    /// }
+    ///
+    /// let metrics = [Metric::new("x", Unit::Other)];
+    /// let draws = vec![vec![1.0], vec![-1.0], vec![2.0]];
+    /// let config = PairedConfig { replicates: 5, seed: 1, threads: None };
+    /// let r = compare(&metrics, &draws, &Shifted, &[("same", &Shifted as &dyn Arm)], &config)
+    ///     .unwrap();
+    /// assert_eq!(r.excluded_draws, [1]);
+    /// assert_eq!(r.baseline.not_applicable, 1);
+    /// assert_eq!(r.baseline.metrics[0].expected_per_draw, Some(vec![1.5, 2.5]));
+    /// assert_eq!(r.interventions[0].differences[0].expected_per_draw, Some(vec![0.0, 0.0]));
+    /// ```
+    fn evaluate_draw(
+        &self,
+        theta: &[f64],
+        rngs: &mut [ChaCha8Rng],
+        out: &mut [f64],
+        expected: &mut [f64],
+    ) -> Result<DrawStatus, String> {
+        let _ = expected;
+        self.run_draw(theta, rngs, out)?;
+        Ok(DrawStatus::Sampled)
+    }
+}
+
+/// What an arm made of one posterior draw ([`Arm::evaluate_draw`], which has an example).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum DrawStatus {
+    /// The replicates were run; the arm has no exact expectation, so [`compare`] uses the
+    /// mean of the replicates in its place.
+    Sampled,
+    /// The replicates were run and the exact expectation of each metric was written.
+    Exact,
+    /// The draw does not apply to this arm (for a scenario arm conditioned on an opening:
+    /// the opening has probability zero at these parameters). [`compare`] leaves the draw
+    /// out of every arm, so that differences stay paired, and counts it against this arm.
+    NotApplicable,
 }
 
 impl<F> Arm for F
@@ -147,6 +233,27 @@ pub enum WhatifError {
         replicate: usize,
         /// The value.
         value: f64,
+    },
+    /// An arm reported an exact expectation that is not a finite number.
+    #[error("arm `{arm}` reported expectation {value} for metric `{metric}` at draw {draw}")]
+    NonFiniteExpectation {
+        /// The arm ("baseline" or the intervention's name).
+        arm: String,
+        /// The metric.
+        metric: String,
+        /// The draw index.
+        draw: usize,
+        /// The value.
+        value: f64,
+    },
+    /// No draw applies to every arm ([`DrawStatus::NotApplicable`]), so nothing is left to
+    /// compare.
+    #[error("none of the {draws} posterior draws applies to every arm (not applicable: {})", .arms.iter().map(|(a, n)| format!("`{a}` in {n}")).collect::<Vec<_>>().join(", "))]
+    NoApplicableDraws {
+        /// Draws attempted.
+        draws: usize,
+        /// Each arm that did not apply to some draws, with how many.
+        arms: Vec<(String, usize)>,
     },
     /// An arm could not run a draw.
     #[error("arm `{arm}` failed at draw {draw}: {message}")]

@@ -1,6 +1,6 @@
 //! The paired-difference engine.
 
-use super::{Arm, Metric, WhatifError};
+use super::{Arm, DrawStatus, Metric, WhatifError};
 use crate::calibrate::{stream_rng, weighted_quantile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -8,9 +8,23 @@ use serde::{Deserialize, Serialize};
 /// Purpose tag of the what-if random streams (see [`stream_rng`]).
 const PURPOSE_WHATIF: u64 = 0x0057_4841_5449_4621;
 
-/// Per draw: each arm's metric means over replicates, and each intervention's mean paired
-/// differences.
-type DrawMeans = (Vec<f64>, Vec<f64>);
+/// One draw's results: per arm and metric the replicates' mean and the expectation (exact,
+/// or the replicates' mean where the arm has none); per intervention and metric the mean
+/// paired difference and the difference of expectations. `None` if the draw was left out.
+struct DrawMeans {
+    means: Vec<f64>,
+    expected: Vec<f64>,
+    diffs: Vec<f64>,
+    expected_diffs: Vec<f64>,
+    /// Per arm: whether its expectation was exact.
+    exact: Vec<bool>,
+}
+
+/// A draw's results, or which arms it did not apply to.
+enum DrawResult {
+    Used(DrawMeans),
+    Excluded(Vec<bool>),
+}
 
 /// Settings of [`compare`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,11 +59,16 @@ pub struct MetricSummary {
     /// over `sqrt(draws)` (draws treated as independent).
     pub mc_se: f64,
     /// 95% posterior interval of the per-draw expected value: the 2.5% and 97.5% quantiles,
-    /// over posterior draws, of the mean of that draw's replicates. It shows parameter
-    /// uncertainty (plus the replicates' own noise), not Monte Carlo error.
+    /// over posterior draws, of that draw's expectation. It shows parameter uncertainty,
+    /// not Monte Carlo error: the expectations are exact when the arm computes them
+    /// (`expected_per_draw` is `Some`), otherwise the means of the draw's replicates (and
+    /// then include their noise).
     pub posterior_interval: [f64; 2],
-    /// The per-draw means, in draw order.
+    /// The per-draw means of the replicates, in draw order.
     pub per_draw: Vec<f64>,
+    /// The exact per-draw expectations, in draw order, when the arm computed them for
+    /// every draw ([`DrawStatus::Exact`]); `None` otherwise.
+    pub expected_per_draw: Option<Vec<f64>>,
 }
 
 /// One metric's paired difference, intervention minus baseline.
@@ -64,10 +83,15 @@ pub struct Difference {
     /// precisely the simulation pins down the average effect over the posterior.
     pub mean_interval: [f64; 2],
     /// 95% posterior interval of the per-draw expected difference (2.5% and 97.5% quantiles
-    /// over draws): how much the effect varies with the uncertain parameters.
+    /// over draws): how much the effect varies with the uncertain parameters. Exact per draw
+    /// when both arms compute their expectations (`expected_per_draw` is `Some`), otherwise
+    /// from the per-draw mean paired differences of the replicates.
     pub posterior_interval: [f64; 2],
-    /// The per-draw mean differences, in draw order.
+    /// The per-draw mean paired differences of the replicates, in draw order.
     pub per_draw: Vec<f64>,
+    /// The exact per-draw expected differences, in draw order, when both arms computed
+    /// their expectations for every draw; `None` otherwise.
+    pub expected_per_draw: Option<Vec<f64>>,
 }
 
 /// All metrics under one arm.
@@ -78,6 +102,9 @@ pub struct ArmSummary {
     pub name: String,
     /// One summary per metric, in the metrics' order.
     pub metrics: Vec<MetricSummary>,
+    /// Draws that did not apply to this arm ([`DrawStatus::NotApplicable`]); they are left
+    /// out of every arm (see [`Comparison::excluded_draws`]).
+    pub not_applicable: usize,
 }
 
 /// One intervention against the baseline.
@@ -96,8 +123,12 @@ pub struct InterventionResult {
 pub struct Comparison {
     /// The metrics, in order.
     pub metrics: Vec<Metric>,
-    /// Number of posterior draws.
+    /// Number of posterior draws compared (those that applied to every arm).
     pub draws: usize,
+    /// Indices (into the draws given to [`compare`]) of the draws left out because some arm
+    /// did not apply to them; the `per_draw` vectors skip them. Every draw keeps its own
+    /// random streams whichever others are left out.
+    pub excluded_draws: Vec<usize>,
     /// Runs per draw.
     pub replicates: usize,
     /// Seed of the runs.
@@ -116,9 +147,17 @@ pub struct Comparison {
 /// Run `r` of draw `j` gives every arm a fresh copy of the same stream, so an intervention
 /// identical to the baseline yields differences of exactly zero.
 ///
+/// Each arm is asked through [`Arm::evaluate_draw`]: the means and their Monte Carlo
+/// intervals come from the replicates; the posterior intervals from the arms' exact
+/// per-draw expectations where they give them. A draw that does not apply to some arm
+/// ([`DrawStatus::NotApplicable`]) is left out of every arm and listed in
+/// [`Comparison::excluded_draws`], counted in that arm's [`ArmSummary::not_applicable`].
+///
 /// # Errors
 /// [`WhatifError::InvalidConfig`] for zero replicates or threads, [`WhatifError::NoDraws`],
-/// [`WhatifError::NonFiniteMetric`] when an arm reports NaN or infinity, and
+/// [`WhatifError::NonFiniteMetric`] / [`WhatifError::NonFiniteExpectation`] when an arm
+/// reports NaN or infinity, [`WhatifError::Arm`] when an arm fails,
+/// [`WhatifError::NoApplicableDraws`] when no draw applies to every arm, and
 /// [`WhatifError::ThreadPool`].
 pub fn compare(
     metrics: &[Metric],
@@ -143,13 +182,15 @@ pub fn compare(
         .chain(interventions.iter().copied())
         .collect();
 
-    // Per draw: for each arm, the mean of each metric over replicates; for each
-    // intervention, the mean paired difference. Layout [arm][metric] then [int][metric].
-    let per_draw = |j: usize| -> Result<DrawMeans, WhatifError> {
+    // Per draw: for each arm, the mean of each metric over replicates and its expectation;
+    // for each intervention, the mean paired difference and the difference of expectations.
+    // Layout [arm][metric] then [intervention][metric].
+    let per_draw = |j: usize| -> Result<DrawResult, WhatifError> {
         let theta = &draws[j];
-        let mut sums = vec![0.0; (k + 1) * m];
-        let mut diffs = vec![0.0; k * m];
         let mut outs = vec![0.0; (k + 1) * reps * m];
+        let mut expected = vec![0.0; (k + 1) * m];
+        let mut exact = vec![false; k + 1];
+        let mut not_applicable = vec![false; k + 1];
         let streams: Vec<_> = (0..reps)
             .map(|r| stream_rng(config.seed, PURPOSE_WHATIF, (j * reps + r) as u64))
             .collect();
@@ -157,12 +198,22 @@ pub fn compare(
             // Every arm gets fresh copies of the same streams: common random numbers.
             let mut rngs = streams.clone();
             let out = &mut outs[a * reps * m..(a + 1) * reps * m];
-            arm.run_draw(theta, &mut rngs, out)
+            let exp = &mut expected[a * m..(a + 1) * m];
+            let status = arm
+                .evaluate_draw(theta, &mut rngs, out, exp)
                 .map_err(|message| WhatifError::Arm {
                     arm: name.to_string(),
                     draw: j,
                     message,
                 })?;
+            match status {
+                DrawStatus::NotApplicable => {
+                    not_applicable[a] = true;
+                    continue;
+                }
+                DrawStatus::Exact => exact[a] = true,
+                DrawStatus::Sampled => {}
+            }
             if let Some((i, &v)) = out.iter().enumerate().find(|(_, v)| !v.is_finite()) {
                 return Err(WhatifError::NonFiniteMetric {
                     arm: name.to_string(),
@@ -172,12 +223,27 @@ pub fn compare(
                     value: v,
                 });
             }
+            if exact[a] {
+                if let Some((q, &v)) = exp.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+                    return Err(WhatifError::NonFiniteExpectation {
+                        arm: name.to_string(),
+                        metric: metrics[q].name.clone(),
+                        draw: j,
+                        value: v,
+                    });
+                }
+            }
+        }
+        if not_applicable.contains(&true) {
+            return Ok(DrawResult::Excluded(not_applicable));
         }
         // Sums in replicate order, the same for every thread count.
+        let mut means = vec![0.0; (k + 1) * m];
+        let mut diffs = vec![0.0; k * m];
         for a in 0..=k {
             for r in 0..reps {
                 for q in 0..m {
-                    sums[a * m + q] += outs[(a * reps + r) * m + q];
+                    means[a * m + q] += outs[(a * reps + r) * m + q];
                 }
             }
         }
@@ -189,14 +255,35 @@ pub fn compare(
             }
         }
         let inv = 1.0 / reps as f64;
-        sums.iter_mut().for_each(|s| *s *= inv);
+        means.iter_mut().for_each(|s| *s *= inv);
         diffs.iter_mut().for_each(|s| *s *= inv);
-        Ok((sums, diffs))
+        for a in 0..=k {
+            if !exact[a] {
+                expected[a * m..(a + 1) * m].copy_from_slice(&means[a * m..(a + 1) * m]);
+            }
+        }
+        let mut expected_diffs = vec![0.0; k * m];
+        for i in 0..k {
+            for q in 0..m {
+                expected_diffs[i * m + q] = if exact[0] && exact[i + 1] {
+                    expected[(i + 1) * m + q] - expected[q]
+                } else {
+                    diffs[i * m + q]
+                };
+            }
+        }
+        Ok(DrawResult::Used(DrawMeans {
+            means,
+            expected,
+            diffs,
+            expected_diffs,
+            exact,
+        }))
     };
-    let run_all = || -> Result<Vec<DrawMeans>, WhatifError> {
+    let run_all = || -> Result<Vec<DrawResult>, WhatifError> {
         (0..draws.len()).into_par_iter().map(per_draw).collect()
     };
-    let results = match config.threads {
+    let all = match config.threads {
         Some(0) => {
             return Err(WhatifError::InvalidConfig {
                 field: "threads",
@@ -214,25 +301,65 @@ pub fn compare(
         None => run_all()?,
     };
 
+    let mut not_applicable = vec![0usize; k + 1];
+    let mut excluded_draws = Vec::new();
+    let mut results = Vec::with_capacity(all.len());
+    for (j, r) in all.into_iter().enumerate() {
+        match r {
+            DrawResult::Used(d) => results.push(d),
+            DrawResult::Excluded(na) => {
+                excluded_draws.push(j);
+                for (count, &x) in not_applicable.iter_mut().zip(&na) {
+                    *count += usize::from(x);
+                }
+            }
+        }
+    }
+    if results.is_empty() {
+        return Err(WhatifError::NoApplicableDraws {
+            draws: draws.len(),
+            arms: arms
+                .iter()
+                .zip(&not_applicable)
+                .filter(|(_, &n)| n > 0)
+                .map(|((name, _), &n)| (name.to_string(), n))
+                .collect(),
+        });
+    }
+
     let column = |f: &dyn Fn(&DrawMeans) -> f64| -> Vec<f64> { results.iter().map(f).collect() };
+    let all_exact = |a: usize| results.iter().all(|d| d.exact[a]);
     let arm_summary = |a: usize| ArmSummary {
         name: arms[a].0.to_string(),
         metrics: (0..m)
-            .map(|q| summarise_metric(column(&|(s, _)| s[a * m + q])))
+            .map(|q| {
+                summarise_metric(
+                    column(&|d| d.means[a * m + q]),
+                    all_exact(a).then(|| column(&|d| d.expected[a * m + q])),
+                )
+            })
             .collect(),
+        not_applicable: not_applicable[a],
     };
     let baseline_summary = arm_summary(0);
     let interventions = (0..k)
         .map(|i| InterventionResult {
             outcome: arm_summary(i + 1),
             differences: (0..m)
-                .map(|q| summarise_difference(column(&|(_, d)| d[i * m + q])))
+                .map(|q| {
+                    summarise_difference(
+                        column(&|d| d.diffs[i * m + q]),
+                        (all_exact(0) && all_exact(i + 1))
+                            .then(|| column(&|d| d.expected_diffs[i * m + q])),
+                    )
+                })
                 .collect(),
         })
         .collect();
     Ok(Comparison {
         metrics: metrics.to_vec(),
-        draws: draws.len(),
+        draws: results.len(),
+        excluded_draws,
         replicates: reps,
         seed: config.seed,
         baseline: baseline_summary,
@@ -257,18 +384,25 @@ fn mean_se_interval(x: &[f64]) -> (f64, f64, [f64; 2]) {
     (mean, (var / n).sqrt(), interval)
 }
 
-fn summarise_metric(per_draw: Vec<f64>) -> MetricSummary {
-    let (mean, mc_se, posterior_interval) = mean_se_interval(&per_draw);
+/// The 95% quantile interval of the exact per-draw values when there are some.
+fn exact_interval(expected: Option<&Vec<f64>>, sampled: [f64; 2]) -> [f64; 2] {
+    expected.map_or(sampled, |e| mean_se_interval(e).2)
+}
+
+fn summarise_metric(per_draw: Vec<f64>, expected_per_draw: Option<Vec<f64>>) -> MetricSummary {
+    let (mean, mc_se, sampled) = mean_se_interval(&per_draw);
     MetricSummary {
         mean,
         mc_se,
-        posterior_interval,
+        posterior_interval: exact_interval(expected_per_draw.as_ref(), sampled),
         per_draw,
+        expected_per_draw,
     }
 }
 
-fn summarise_difference(per_draw: Vec<f64>) -> Difference {
-    let (mean, mc_se, posterior_interval) = mean_se_interval(&per_draw);
+fn summarise_difference(per_draw: Vec<f64>, expected_per_draw: Option<Vec<f64>>) -> Difference {
+    let (mean, mc_se, sampled) = mean_se_interval(&per_draw);
+    let posterior_interval = exact_interval(expected_per_draw.as_ref(), sampled);
     // 1.959964 = Φ⁻¹(0.975).
     let half = 1.959_964 * mc_se;
     Difference {
@@ -277,5 +411,6 @@ fn summarise_difference(per_draw: Vec<f64>) -> Difference {
         mean_interval: [mean - half, mean + half],
         posterior_interval,
         per_draw,
+        expected_per_draw,
     }
 }

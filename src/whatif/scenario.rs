@@ -1,14 +1,13 @@
 //! A scenario's baseline and interventions as [`Arm`]s over its calibrated parameters.
 
-use super::{compare, Arm, Comparison, Metric, PairedConfig, Unit, WhatifError};
+use super::{compare, Arm, Comparison, DrawStatus, Metric, PairedConfig, Unit, WhatifError};
 use crate::calibrate::{Posterior, ScenarioProblem};
-use crate::model::{Action, CompiledLadder, OutcomeClass, Params, Side};
+use crate::model::{Action, CompiledLadder, Outcome, OutcomeClass, Params, Side};
 use crate::scenario::Scenario;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::sync::Mutex;
 
 /// The standard metrics of a scenario run, in the order [`ScenarioArm`] writes them:
 /// the target accepts at the outset; the challenger threatens; tariffs are levied; the top
@@ -55,11 +54,19 @@ fn top_rate(scenario: &Scenario) -> f64 {
 /// one per move). Baseline and interventions consume the same uniforms in the same order:
 /// common random numbers.
 ///
+/// Besides the replicates, each draw's exact expected metrics are computed from the QRE's
+/// terminal probabilities ([`CompiledLadder::terminal_probs`]) and each terminal's
+/// [`Outcome`], so the posterior intervals of [`compare`] carry no Monte Carlo noise
+/// ([`DrawStatus::Exact`]). They are exact given the draw's parameters, including the
+/// values an intervention re-sets, which are drawn once per draw as above.
+///
 /// With an opening ([`ScenarioArm::given`]) every play is conditioned on starting with
 /// those moves ([`CompiledLadder::sample_terminal_given`]: still two uniforms for the types,
-/// then one per move after the opening). A draw under which the opening has probability
-/// zero is recorded as failed (see [`ScenarioArm::failed_streams`]) and its runs written as
-/// zeros; [`scenario_whatif_given`] leaves such draws out and reports them.
+/// then one per move after the opening), and the expectations use the terminal
+/// probabilities restricted to the opening's subtree and renormalised (the same law). A
+/// draw under which the opening has probability zero (the sampler finds no type
+/// combination that can play it, or the restricted probabilities sum to zero) is
+/// [`DrawStatus::NotApplicable`]: [`compare`] leaves it out of every arm and counts it.
 pub struct ScenarioArm<'a> {
     problem: &'a ScenarioProblem,
     scenario: Scenario,
@@ -67,7 +74,8 @@ pub struct ScenarioArm<'a> {
     overridden: Vec<usize>,
     top: f64,
     opening: Option<Vec<Action>>,
-    failed: Mutex<Vec<u64>>,
+    /// With an opening: whether each game terminal lies in the opening's subtree.
+    in_opening: Vec<bool>,
 }
 
 impl<'a> ScenarioArm<'a> {
@@ -105,13 +113,34 @@ impl<'a> ScenarioArm<'a> {
             compiled,
             overridden,
             opening: None,
-            failed: Mutex::new(Vec::new()),
+            in_opening: Vec::new(),
         })
     }
 
     /// This arm with every play conditioned on starting with `opening` (actions from the
     /// root).
     pub fn given(mut self, opening: &[Action]) -> Self {
+        let root = self.compiled.opening_node(opening);
+        let tree = self.compiled.public_tree();
+        let under = |mut p: usize| -> bool {
+            let Some(root) = root else { return false };
+            loop {
+                if p == root {
+                    return true;
+                }
+                match tree.get(p).and_then(|n| n.parent) {
+                    Some((parent, _)) => p = parent,
+                    None => return false,
+                }
+            }
+        };
+        self.in_opening = (0..self.compiled.num_terminals())
+            .map(|t| {
+                self.compiled
+                    .public_terminal(t)
+                    .is_some_and(|(p, _)| under(p))
+            })
+            .collect();
         self.opening = Some(opening.to_vec());
         self
     }
@@ -122,15 +151,6 @@ impl<'a> ScenarioArm<'a> {
         self.opening
             .as_deref()
             .is_none_or(|o| self.compiled.opening_node(o).is_some())
-    }
-
-    /// The random stream index of replicate 0 of every draw so far in which the opening had
-    /// probability zero (drained by the call).
-    pub fn failed_streams(&self) -> Vec<u64> {
-        self.failed
-            .lock()
-            .map(|mut v| std::mem::take(&mut *v))
-            .unwrap_or_default()
     }
 
     /// One play's terminal: from the root, or given the opening (`None` if impossible).
@@ -158,7 +178,9 @@ impl<'a> ScenarioArm<'a> {
     }
 
     /// The tariff the challenger levies on each day `0..days` of one sampled play (0 once
-    /// the standoff has ended), for fan charts. Uses `rng` as one replicate does.
+    /// the standoff has ended), for fan charts. Uses `rng` as one replicate does. `None`
+    /// when the arm is conditioned on an opening that has probability zero at `theta`
+    /// (there is no such play to chart).
     ///
     /// # Errors
     /// A message if the equilibrium cannot be solved.
@@ -167,16 +189,16 @@ impl<'a> ScenarioArm<'a> {
         theta: &[f64],
         rng: &mut ChaCha8Rng,
         days: usize,
-    ) -> Result<Vec<f64>, String> {
+    ) -> Result<Option<Vec<f64>>, String> {
         let p = self.params(theta, &mut rng.clone());
         let mut ws = self.compiled.workspace();
         let b = self
             .compiled
             .behaviour(&mut ws, &p)
             .map_err(|e| e.to_string())?;
-        let terminal = self
-            .sample(b, &p, rng)
-            .ok_or("the opening has probability zero at these parameters")?;
+        let Some(terminal) = self.sample(b, &p, rng) else {
+            return Ok(None);
+        };
         let outcome = self
             .compiled
             .outcome(terminal, &p)
@@ -194,20 +216,92 @@ impl<'a> ScenarioArm<'a> {
                 0.0
             }
         };
-        Ok((0..days)
-            .map(|d| {
-                let day = d as f64;
-                if !public.threatened || day >= outcome.duration_days {
-                    return 0.0;
+        Ok(Some(
+            (0..days)
+                .map(|d| {
+                    let day = d as f64;
+                    if !public.threatened || day >= outcome.duration_days {
+                        return 0.0;
+                    }
+                    let n = public.rounds.len();
+                    (0..n)
+                        .find(|&r| day < ladder.round_start(r + 1))
+                        .or(n.checked_sub(1))
+                        .and_then(|r| public.rounds.get(r))
+                        .map_or(0.0, |&s| rate(s))
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// The values of [`scenario_metrics`] for one play ending in `oc`; `top` is the top rate of
+/// the baseline schedule.
+fn metric_values(oc: &Outcome, top: f64) -> [f64; 9] {
+    [
+        f64::from(oc.class == OutcomeClass::Accepted),
+        f64::from(!matches!(
+            oc.class,
+            OutcomeClass::Accepted | OutcomeClass::Acquiesced
+        )),
+        f64::from(oc.tariffs_imposed),
+        f64::from(oc.peak_tariff_imposed >= top - 1e-12 && oc.tariffs_imposed),
+        // Yielding after the threat (a frozen tail is neither side's).
+        if oc.class == OutcomeClass::Acquiesced {
+            0.0
+        } else {
+            oc.yield_prob(Side::Challenger)
+        },
+        if oc.class == OutcomeClass::Accepted {
+            0.0
+        } else {
+            oc.yield_prob(Side::Target)
+        },
+        oc.duration_days,
+        oc.cost_challenger_bn,
+        oc.cost_target_bn,
+    ]
+}
+
+impl ScenarioArm<'_> {
+    /// The exact expected metrics of one draw (behaviour `b`, parameters `p`) into
+    /// `expected`: the terminal probabilities (restricted to the opening's subtree and
+    /// renormalised, with an opening) times each terminal's metric values. `false` when the
+    /// opening has probability zero.
+    fn expected_metrics(
+        &self,
+        b: &[f64],
+        p: &Params,
+        expected: &mut [f64],
+    ) -> Result<bool, String> {
+        let mut probs = vec![0.0; self.compiled.num_terminals()];
+        self.compiled.terminal_probs(b, p, &mut probs);
+        if self.opening.is_some() {
+            for (pr, &inside) in probs.iter_mut().zip(&self.in_opening) {
+                if !inside {
+                    *pr = 0.0;
                 }
-                let n = public.rounds.len();
-                (0..n)
-                    .find(|&r| day < ladder.round_start(r + 1))
-                    .or(n.checked_sub(1))
-                    .and_then(|r| public.rounds.get(r))
-                    .map_or(0.0, |&s| rate(s))
-            })
-            .collect())
+            }
+        }
+        expected.iter_mut().for_each(|e| *e = 0.0);
+        // Mass and sums in terminal order, in one loop: an indicator that holds at every
+        // terminal gets exactly `mass / mass = 1`.
+        let mut mass = 0.0;
+        for (t, &pr) in probs.iter().enumerate() {
+            if pr <= 0.0 {
+                continue;
+            }
+            let oc = self.compiled.outcome(t, p).map_err(|e| e.to_string())?;
+            mass += pr;
+            for (e, v) in expected.iter_mut().zip(metric_values(&oc, self.top)) {
+                *e += pr * v;
+            }
+        }
+        if !(mass > 0.0 && mass.is_finite()) {
+            return Ok(false);
+        }
+        expected.iter_mut().for_each(|e| *e /= mass);
+        Ok(true)
     }
 }
 
@@ -223,14 +317,32 @@ impl Arm for ScenarioArm<'_> {
         }
     }
 
+    /// As [`ScenarioArm::evaluate_draw`]; a draw at which the opening has probability zero
+    /// is an error here.
     fn run_draw(
         &self,
         theta: &[f64],
         rngs: &mut [ChaCha8Rng],
         out: &mut [f64],
     ) -> Result<(), String> {
+        let mut expected = vec![0.0; out.len() / rngs.len().max(1)];
+        match self.evaluate_draw(theta, rngs, out, &mut expected)? {
+            DrawStatus::NotApplicable => {
+                Err("the opening has probability zero at these parameters".into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn evaluate_draw(
+        &self,
+        theta: &[f64],
+        rngs: &mut [ChaCha8Rng],
+        out: &mut [f64],
+        expected: &mut [f64],
+    ) -> Result<DrawStatus, String> {
         let Some(first) = rngs.first_mut() else {
-            return Ok(());
+            return Ok(DrawStatus::Sampled);
         };
         let p = self.params(theta, first);
         let mut ws = self.compiled.workspace();
@@ -239,48 +351,23 @@ impl Arm for ScenarioArm<'_> {
             .behaviour(&mut ws, &p)
             .map_err(|e| e.to_string())?;
         let m = out.len() / rngs.len();
-        let stream = rngs.first().map_or(0, ChaCha8Rng::get_stream);
         for (rng, o) in rngs.iter_mut().zip(out.chunks_mut(m.max(1))) {
             let Some(terminal) = self.sample(b, &p, rng) else {
                 // The opening is impossible under this draw (for every replicate alike).
-                if let Ok(mut f) = self.failed.lock() {
-                    f.push(stream);
-                }
-                out.iter_mut().for_each(|v| *v = 0.0);
-                return Ok(());
+                return Ok(DrawStatus::NotApplicable);
             };
             let oc = self
                 .compiled
                 .outcome(terminal, &p)
                 .map_err(|e| e.to_string())?;
-            let values = [
-                f64::from(oc.class == OutcomeClass::Accepted),
-                f64::from(!matches!(
-                    oc.class,
-                    OutcomeClass::Accepted | OutcomeClass::Acquiesced
-                )),
-                f64::from(oc.tariffs_imposed),
-                f64::from(oc.peak_tariff_imposed >= self.top - 1e-12 && oc.tariffs_imposed),
-                // Yielding after the threat (a frozen tail is neither side's).
-                if oc.class == OutcomeClass::Acquiesced {
-                    0.0
-                } else {
-                    oc.yield_prob(Side::Challenger)
-                },
-                if oc.class == OutcomeClass::Accepted {
-                    0.0
-                } else {
-                    oc.yield_prob(Side::Target)
-                },
-                oc.duration_days,
-                oc.cost_challenger_bn,
-                oc.cost_target_bn,
-            ];
-            for (dst, v) in o.iter_mut().zip(values) {
+            for (dst, v) in o.iter_mut().zip(metric_values(&oc, self.top)) {
                 *dst = v;
             }
         }
-        Ok(())
+        if !self.expected_metrics(b, &p, expected)? {
+            return Ok(DrawStatus::NotApplicable);
+        }
+        Ok(DrawStatus::Exact)
     }
 }
 
@@ -357,6 +444,10 @@ pub struct OpeningFailure {
     /// Whether the arm's ladder does not contain the opening at all (the intervention
     /// removes one of its moves); such an arm is left out of the comparison.
     pub structural: bool,
+    /// Whether the arm is left out of the comparison: structurally, or because the
+    /// opening had probability zero under it in every draw. Otherwise only the failed
+    /// draws are left out (of every arm).
+    pub left_out: bool,
 }
 
 /// A scenario comparison, from the root or given an opening, with the draws that failed.
@@ -385,6 +476,12 @@ impl fmt::Display for GivenComparison {
                     "  {}: left out: the opening is impossible under this intervention ({} of {} draws failed)",
                     x.arm, x.failed_draws, x.of
                 )?;
+            } else if x.left_out {
+                writeln!(
+                    f,
+                    "  {}: left out: the opening had probability zero under this intervention in every draw ({} of {})",
+                    x.arm, x.failed_draws, x.of
+                )?;
             } else {
                 writeln!(
                     f,
@@ -402,14 +499,17 @@ impl fmt::Display for GivenComparison {
 /// [`documented_opening`]); `None` runs from the root.
 ///
 /// An intervention whose ladder does not contain the opening is left out and reported as
-/// failed in every draw. A draw in which the opening has probability zero under some arm is
-/// left out of every arm (so that differences stay paired) and counted per arm; the
-/// comparison is then re-run on the remaining draws.
+/// failed in every draw (`structural`). A draw in which the opening has probability zero
+/// under some arm is left out of every arm (so that differences stay paired; see
+/// [`Comparison::excluded_draws`]) and counted against each arm it failed in. An
+/// intervention under which the opening has probability zero in every draw is left out
+/// (and reported) too, so that the other interventions are still compared. No metric is
+/// ever computed from an impossible opening: the output holds no NaN.
 ///
 /// # Errors
 /// As [`scenario_whatif`]; [`WhatifError::InvalidConfig`] (field `opening`) when the
-/// baseline's ladder does not contain the opening; [`WhatifError::NoDraws`] when every draw
-/// failed.
+/// baseline's ladder does not contain the opening; [`WhatifError::NoApplicableDraws`]
+/// (naming the arms) when no draw has the opening possible in every arm that remains.
 pub fn scenario_whatif_given(
     scenario: &Scenario,
     problem: &ScenarioProblem,
@@ -439,7 +539,7 @@ pub fn scenario_whatif_given(
             reason: "the opening is not a path of the scenario's ladder".into(),
         });
     }
-    let mut all_draws = posterior.equal_weight_draws(draws, config.seed);
+    let all_draws = posterior.equal_weight_draws(draws, config.seed);
     let total = all_draws.len();
     let mut failures = Vec::new();
     let mut arms: Vec<(&str, ScenarioArm<'_>)> = Vec::new();
@@ -456,57 +556,60 @@ pub fn scenario_whatif_given(
                 failed_draws: total,
                 of: total,
                 structural: true,
+                left_out: true,
             });
         }
     }
-    let named: Vec<(&str, &dyn Arm)> = arms.iter().map(|(n, a)| (*n, a as &dyn Arm)).collect();
-    let all: Vec<(&str, &ScenarioArm<'_>)> = std::iter::once(("baseline", &baseline))
-        .chain(arms.iter().map(|(n, a)| (*n, a)))
-        .collect();
-    let mut failed_per_arm = vec![0usize; all.len()];
-    let reps = config.replicates.max(1) as u64;
+    let metrics = scenario_metrics(scenario);
     loop {
-        let comparison = compare(
-            &scenario_metrics(scenario),
-            &all_draws,
-            &baseline,
-            &named,
-            config,
-        )?;
-        // Draw index of each failure: stream index of replicate 0 over replicates.
-        let mut drop = vec![false; all_draws.len()];
-        for (a, (_, arm)) in all.iter().enumerate() {
-            let mut streams = arm.failed_streams();
-            streams.sort_unstable();
-            streams.dedup();
-            failed_per_arm[a] += streams.len();
-            for s in streams {
-                if let Some(d) = drop.get_mut((s / reps) as usize) {
-                    *d = true;
-                }
-            }
-        }
-        if !drop.contains(&true) {
-            for (a, (name, _)) in all.iter().enumerate() {
-                if failed_per_arm[a] > 0 {
+        let named: Vec<(&str, &dyn Arm)> = arms.iter().map(|(n, a)| (*n, a as &dyn Arm)).collect();
+        match compare(&metrics, &all_draws, &baseline, &named, config) {
+            Ok(comparison) => {
+                let summaries = std::iter::once(&comparison.baseline)
+                    .chain(comparison.interventions.iter().map(|i| &i.outcome));
+                for s in summaries.filter(|s| s.not_applicable > 0) {
                     failures.push(OpeningFailure {
-                        arm: name.to_string(),
-                        failed_draws: failed_per_arm[a],
+                        arm: s.name.clone(),
+                        failed_draws: s.not_applicable,
                         of: total,
                         structural: false,
+                        left_out: false,
+                    });
+                }
+                return Ok(GivenComparison {
+                    opening: opening.map(|o| o.iter().map(|a| a.label().to_string()).collect()),
+                    comparison,
+                    failures,
+                });
+            }
+            // Interventions impossible in every draw are left out; the rest are compared.
+            Err(WhatifError::NoApplicableDraws {
+                draws: n,
+                arms: failed,
+            }) => {
+                let everywhere: Vec<String> = failed
+                    .iter()
+                    .filter(|(a, k)| *k == n && a != "baseline")
+                    .map(|(a, _)| a.clone())
+                    .collect();
+                if everywhere.is_empty() {
+                    return Err(WhatifError::NoApplicableDraws {
+                        draws: n,
+                        arms: failed,
+                    });
+                }
+                arms.retain(|(name, _)| !everywhere.iter().any(|e| e == name));
+                for arm in everywhere {
+                    failures.push(OpeningFailure {
+                        arm,
+                        failed_draws: n,
+                        of: total,
+                        structural: false,
+                        left_out: true,
                     });
                 }
             }
-            return Ok(GivenComparison {
-                opening: opening.map(|o| o.iter().map(|a| a.label().to_string()).collect()),
-                comparison,
-                failures,
-            });
-        }
-        let mut keep = drop.iter().map(|d| !d);
-        all_draws.retain(|_| keep.next().unwrap_or(true));
-        if all_draws.is_empty() {
-            return Err(WhatifError::NoDraws);
+            Err(e) => return Err(e),
         }
     }
 }

@@ -91,7 +91,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
             // Reported with the counterfactuals: the opening is impossible under this arm.
             continue;
         }
-        let runs: Vec<Vec<f64>> = draws
+        let sampled: Vec<Option<Vec<f64>>> = draws
             .iter()
             .enumerate()
             .map(|(j, theta)| {
@@ -99,8 +99,17 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
                 arm.tariff_path(theta, &mut rng, FAN_DAYS)
             })
             .collect::<Result<_, _>>()?;
-        let bands = FanBands::from_runs(days.clone(), &runs, &[0.05, 0.25, 0.5, 0.75, 0.95]);
+        // Draws under which the opening has probability zero have no play to chart.
+        let runs: Vec<Vec<f64>> = sampled.into_iter().flatten().collect();
+        let left_out = draws.len() - runs.len();
         let label = arm_name.as_deref().unwrap_or("baseline");
+        if runs.is_empty() {
+            report.paragraph(&format!(
+                "No fan chart for {label}: the opening has probability zero in every draw."
+            ));
+            continue;
+        }
+        let bands = FanBands::from_runs(days.clone(), &runs, &[0.05, 0.25, 0.5, 0.75, 0.95]);
         let svg = fan_chart_svg(
             &format!("Tariff levied by day: {label}"),
             "tariff rate",
@@ -108,7 +117,15 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
         )?;
         report.figure(
             &format!("fan_{label}.svg"),
-            &format!("Tariff levied by day ({label}), quantiles over {FAN_RUNS} posterior runs"),
+            &if left_out == 0 {
+                format!("Tariff levied by day ({label}), quantiles over {FAN_RUNS} posterior runs")
+            } else {
+                format!(
+                    "Tariff levied by day ({label}), quantiles over {} posterior runs \
+                     ({left_out} draws left out: the opening had probability zero)",
+                    runs.len()
+                )
+            },
             svg,
         );
     }
