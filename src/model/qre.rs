@@ -6,81 +6,89 @@
 //! by the profile (McKelvey & Palfrey 1998). Tracing lambda upward from 0 in small steps and
 //! iterating to a fixed point at each follows the principal branch where it is stable.
 //!
-//! Each iteration is a handful of flat passes over edges, information-set members and actions
-//! (no loops over a node's few children or an information set's few actions), so that its
-//! cost is dominated by the `exp`s rather than by loop control.
+//! The ladder's game is the public tree once per type combination (the root chance node's
+//! children), so the solver works on *rows*: one per public node, with one *lane* per type
+//! combination (at most [`LANES`]). A row's lanes have the same children and the same mover;
+//! an information set is one row's lanes where the mover has a given type (its members are
+//! the other side's types). Reach, values and each action's probability are stored per row
+//! as `[f64; LANES]`, contiguous, so that every pass walks the public tree once and handles
+//! the combinations together; the per-action work outside the `exp`s is a few loads and
+//! multiply-adds per lane. The arithmetic is the agent QRE's, operation by operation in the
+//! order of the game's nodes, members and actions (so the bits do not depend on the layout).
 
 use crate::game::{Game, Mover};
 
-/// Flat arrays of a game for the solver. Probabilities live in one buffer per workspace,
-/// `[profile | chance probabilities | 1.0 | 0.0]`, so that every edge reads its multiplier
-/// from it without branching on the mover. Reach and values are interleaved by player:
-/// `reach[2 * node + player]`; the value arrays have one more node, the zero node, whose
-/// values are 0. Nodes are padded to the same number of children and actions to the same
-/// number of utility terms (with zero-probability children and zero-weight terms, which add
-/// exactly nothing), so that every inner loop has the same trip count.
-#[derive(Clone, Debug)]
-pub(crate) struct Qre {
-    /// Edges into decision and chance nodes, parents before children (reach is not needed
-    /// at terminals).
-    inner_edges: Vec<InnerEdge>,
-    /// Decision and chance nodes, in reverse index order (children before parents).
-    internal_rev: Vec<u32>,
-    /// Per node of `internal_rev`, `arity` entries: the value index of each child
-    /// (`2 * child`), padded with the zero node.
-    child_value: Vec<u32>,
-    /// Per node of `internal_rev`, `arity` entries: the probability buffer index of each
-    /// action, padded with the buffer's 0.0 entry.
-    child_prob: Vec<u32>,
-    /// The largest number of children of a node.
-    arity: usize,
-    /// Terminal nodes with their terminal index (order of node ids).
-    terminals: Vec<(u32, u32)>,
-    /// Members of the strategic information sets: reach index (`2 * node + player`) and
-    /// information set (index into the strategic sets).
-    members: Vec<(u32, u32)>,
-    /// Per strategic information set: number of members.
-    num_members: Vec<u32>,
-    /// Utility terms, `width` per action (profile order): the member's index in `members`
-    /// and the value index of the member's child; padded with the zero weight (index
-    /// `members.len()`) and the zero node.
-    terms: Vec<(u32, u32)>,
-    /// The largest number of members of an information set.
-    width: usize,
-    /// Per profile entry: its strategic information set.
-    action_infoset: Vec<u32>,
-    /// Chance probabilities, flat.
-    chance_probs: Vec<f64>,
-    /// Offset in the probability buffer of the root chance node's probabilities, if the game
-    /// has one (a solve may override them), and its number of actions.
-    root_chance: Option<(usize, usize)>,
-    num_nodes: usize,
-    profile_len: usize,
+/// The most type combinations (2 × 2).
+const LANES: usize = 4;
+
+/// One value per type combination.
+type Row = [f64; LANES];
+
+/// A public decision node: its row and its action slots `first..first + num_actions`.
+#[derive(Clone, Copy, Debug)]
+struct Decision {
+    row: u32,
+    first: u32,
+    num_actions: u32,
 }
 
-/// An edge into a decision or chance node: the reach of each player (excluding the player's
-/// own moves) is the parent's times the buffer entry `mult[p]` (1.0 for the player's own move).
+/// An edge into a decision row: the child's reach excluding `mover`'s own moves is the
+/// parent's; the other player's is the parent's times the action's probability.
 #[derive(Clone, Copy, Debug)]
-struct InnerEdge {
+struct ReachEdge {
     parent: u32,
     child: u32,
-    mult: [u32; 2],
+    slot: u32,
+    mover: u32,
+}
+
+/// A strategic information set: the row (public node) and the mover, the action slots and
+/// the profile entries of its actions, and its members (lanes, in the game's member order).
+#[derive(Clone, Copy, Debug)]
+struct Infoset {
+    row: u32,
+    mover: u32,
+    first_slot: u32,
+    offset: u32,
+    num_actions: u32,
+    members: [u32; LANES],
+    num_members: u32,
+}
+
+/// The game in rows for the solver.
+#[derive(Clone, Debug)]
+pub(crate) struct Qre {
+    /// Public decision nodes, parents before children.
+    decisions: Vec<Decision>,
+    /// Per action slot (decisions in order, actions in order): the child's row.
+    slot_child: Vec<u32>,
+    /// Edges into decision rows, parents before children.
+    reach_edges: Vec<ReachEdge>,
+    /// Strategic information sets, in profile order.
+    infosets: Vec<Infoset>,
+    /// Terminal rows: the row and, per lane, the game terminal index (`u32::MAX` for an
+    /// unused lane).
+    terminal_rows: Vec<(u32, [u32; LANES])>,
+    /// Number of lanes in use (type combinations).
+    lanes: usize,
+    num_rows: usize,
+    num_slots: usize,
+    profile_len: usize,
 }
 
 /// Scratch space of [`Qre::solve`].
 #[derive(Clone, Debug)]
 pub(crate) struct QreWorkspace {
-    /// `[profile | chance probabilities | 1.0 | 0.0]`.
+    /// The profile (Gambit order).
     probs: Vec<f64>,
+    /// Per profile entry: the logit response being formed.
     next: Vec<f64>,
-    reach: Vec<f64>,
-    value: Vec<f64>,
-    /// Per member: belief weight.
-    weights: Vec<f64>,
-    /// Per strategic information set: total reach, maximum utility, sum of exps.
-    total: Vec<f64>,
-    max: Vec<f64>,
-    z: Vec<f64>,
+    /// Per action slot: the action's probability in each lane (the mover's own type's).
+    sig: Vec<Row>,
+    /// Per row: reach excluding player 0's and player 1's own moves.
+    reach: Vec<[Row; 2]>,
+    /// Per row: both players' values.
+    value: Vec<[Row; 2]>,
     profile_len: usize,
     /// `exp` evaluations of all solves in this workspace so far.
     pub(crate) exps: u64,
@@ -108,165 +116,168 @@ pub(crate) struct NoConvergence {
     pub(crate) residual: f64,
 }
 
+/// The game is not a public tree repeated per type combination under a root chance node.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("the game is not in rows of type combinations: {0}")]
+pub(crate) struct NotInRows(&'static str);
+
 const TOL: f64 = 1e-11;
 const MAX_ITER: usize = 4000;
 const LAMBDA_STEP: f64 = 0.25;
 
 impl Qre {
-    pub(crate) fn new(game: &Game) -> Self {
+    /// Lays out `game` in rows: `node_of[lane][row]` is the game node of public node `row`
+    /// in type combination `lane` (the root chance node's child `lane`, or the root when there
+    /// is a single combination). Every lane must have the same shape and mover per row, and
+    /// every information set must lie in one row.
+    pub(crate) fn new(game: &Game, node_of: &[Vec<usize>]) -> Result<Self, NotInRows> {
+        let lanes = node_of.len();
+        if lanes == 0 || lanes > LANES {
+            return Err(NotInRows("1 to 4 type combinations"));
+        }
+        let num_rows = node_of[0].len();
+        if node_of.iter().any(|m| m.len() != num_rows) {
+            return Err(NotInRows("lanes of different lengths"));
+        }
         let nodes = game.nodes();
+        let mut row_of = vec![None; nodes.len()];
+        for (lane, map) in node_of.iter().enumerate() {
+            for (row, &g) in map.iter().enumerate() {
+                let slot = row_of.get_mut(g).ok_or(NotInRows("node out of range"))?;
+                *slot = Some((row, lane));
+            }
+        }
         let layout = game.profile_layout();
-        let mut chance_offset = vec![0usize; game.infosets().len()];
-        let mut chance_probs = Vec::new();
-        let mut members = Vec::new();
-        let mut num_members = Vec::new();
-        let mut action_terms = Vec::new();
-        let mut action_infoset = vec![0u32; layout.len];
-        for (k, iset) in game.infosets().iter().enumerate() {
-            match iset.mover {
-                Mover::Chance => {
-                    chance_offset[k] = layout.len + chance_probs.len();
-                    chance_probs.extend(iset.probs.iter().map(|p| p.to_f64()));
+        // Profile offset and mover of each row's information sets, by infoset id.
+        let mut decisions = Vec::new();
+        let mut slot_child = Vec::new();
+        let mut first_slot = vec![u32::MAX; num_rows];
+        let mut terminal_rows = Vec::new();
+        let mut terminal_index = vec![0u32; nodes.len()];
+        let mut num_terminals = 0u32;
+        for (g, node) in nodes.iter().enumerate() {
+            if node.children.is_empty() {
+                terminal_index[g] = num_terminals;
+                num_terminals += 1;
+            }
+        }
+        for row in 0..num_rows {
+            let node = &nodes[node_of[0][row]];
+            if node.children.is_empty() {
+                let mut t = [u32::MAX; LANES];
+                for (lane, map) in node_of.iter().enumerate() {
+                    if !nodes[map[row]].children.is_empty() {
+                        return Err(NotInRows("lanes of different shapes"));
+                    }
+                    t[lane] = terminal_index[map[row]];
                 }
-                Mover::Player(player) => {
-                    let s = num_members.len() as u32;
-                    let first = members.len();
-                    members.extend(iset.members.iter().map(|m| ((2 * m.0 + player) as u32, s)));
-                    num_members.push(iset.members.len() as u32);
-                    let offset = layout.offset[k].unwrap_or(0);
-                    let k = iset
-                        .members
-                        .first()
-                        .map_or(0, |m| nodes[m.0].children.len());
-                    for a in 0..k {
-                        action_infoset[offset + a] = s;
-                        let terms_a = iset.members.iter().enumerate().map(|(i, m)| {
-                            let child = nodes[m.0].children[a].0;
-                            ((first + i) as u32, (2 * child + player) as u32)
-                        });
-                        action_terms.push((offset + a, terms_a.collect::<Vec<_>>()));
+                terminal_rows.push((row as u32, t));
+                continue;
+            }
+            first_slot[row] = slot_child.len() as u32;
+            decisions.push(Decision {
+                row: row as u32,
+                first: slot_child.len() as u32,
+                num_actions: node.children.len() as u32,
+            });
+            for (a, c) in node.children.iter().enumerate() {
+                let (child, _) = row_of[c.0].ok_or(NotInRows("child outside the rows"))?;
+                for map in node_of {
+                    let n = &nodes[map[row]];
+                    let same = n.children.get(a).and_then(|c| row_of[c.0]).map(|r| r.0);
+                    if n.children.len() != node.children.len() || same != Some(child) {
+                        return Err(NotInRows("lanes of different shapes"));
                     }
                 }
+                slot_child.push(child as u32);
             }
         }
-        let one = (layout.len + chance_probs.len()) as u32;
-        let zero_prob = one + 1;
-        let zero_node = (2 * nodes.len()) as u32;
-        let arity = nodes
-            .iter()
-            .map(|n| n.children.len())
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let mut internal_rev = Vec::new();
-        let mut child_value = Vec::new();
-        let mut child_prob = Vec::new();
-        let mut inner_edges = Vec::new();
-        let mut terminals = Vec::new();
-        for (i, node) in nodes.iter().enumerate() {
-            let Some(s) = node.infoset.filter(|_| !node.children.is_empty()) else {
-                terminals.push((i as u32, terminals.len() as u32));
+        // Rows are public nodes in an order with parents first (the game's node order within
+        // each lane); edges into decision rows follow it.
+        let mut reach_edges = Vec::new();
+        let mut infosets = Vec::new();
+        for d in &decisions {
+            let g = node_of[0][d.row as usize];
+            let s = nodes[g]
+                .infoset
+                .ok_or(NotInRows("decision without infoset"))?;
+            let Mover::Player(mover) = game.infoset(s).mover else {
+                return Err(NotInRows("chance inside the rows"));
+            };
+            for a in 0..d.num_actions {
+                let slot = d.first + a;
+                let child = slot_child[slot as usize];
+                if child <= d.row {
+                    return Err(NotInRows("rows not in tree order"));
+                }
+                if first_slot[child as usize] != u32::MAX {
+                    reach_edges.push(ReachEdge {
+                        parent: d.row,
+                        child,
+                        slot,
+                        mover: mover as u32,
+                    });
+                }
+            }
+        }
+        for (k, iset) in game.infosets().iter().enumerate() {
+            let Mover::Player(mover) = iset.mover else {
                 continue;
             };
-            let (mover, probs) = match game.infoset(s).mover {
-                Mover::Chance => (None, chance_offset[s.0]),
-                Mover::Player(p) => (Some(p), layout.offset[s.0].unwrap_or(0)),
-            };
-            internal_rev.push(i as u32);
-            for a in 0..arity {
-                let child = node.children.get(a);
-                child_value.push(child.map_or(zero_node, |c| (2 * c.0) as u32));
-                child_prob.push(child.map_or(zero_prob, |_| (probs + a) as u32));
+            let mut members = [0u32; LANES];
+            let mut row = None;
+            if iset.members.len() > LANES {
+                return Err(NotInRows("too many members"));
             }
-            for (a, c) in node.children.iter().enumerate() {
-                if nodes[c.0].children.is_empty() {
-                    continue;
+            for (j, m) in iset.members.iter().enumerate() {
+                let (r, lane) = row_of[m.0].ok_or(NotInRows("member outside the rows"))?;
+                if row.is_some_and(|x| x != r) {
+                    return Err(NotInRows("information set across rows"));
                 }
-                let prob = (probs + a) as u32;
-                let mult = [0, 1].map(|p| if mover == Some(p) { one } else { prob });
-                inner_edges.push(InnerEdge {
-                    parent: i as u32,
-                    child: c.0 as u32,
-                    mult,
-                });
+                row = Some(r);
+                members[j] = lane as u32;
             }
+            let row = row.ok_or(NotInRows("empty information set"))?;
+            infosets.push(Infoset {
+                row: row as u32,
+                mover: mover as u32,
+                first_slot: first_slot[row],
+                offset: layout.offset[k].ok_or(NotInRows("no profile offset"))? as u32,
+                num_actions: iset.actions.len() as u32,
+                members,
+                num_members: iset.members.len() as u32,
+            });
         }
-        internal_rev.reverse();
-        child_value = child_value
-            .chunks(arity.max(1))
-            .rev()
-            .flatten()
-            .copied()
-            .collect();
-        child_prob = child_prob
-            .chunks(arity.max(1))
-            .rev()
-            .flatten()
-            .copied()
-            .collect();
-        // Terms by action in profile order, padded to the widest information set.
-        action_terms.sort_by_key(|(j, _)| *j);
-        let width = action_terms
-            .iter()
-            .map(|(_, t)| t.len())
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let zero_weight = members.len() as u32;
-        let mut terms = Vec::with_capacity(width * action_terms.len());
-        for (_, t) in &action_terms {
-            terms.extend(t.iter().copied());
-            terms.extend(std::iter::repeat_n(
-                (zero_weight, zero_node),
-                width - t.len(),
-            ));
-        }
-        let root_chance = nodes[0]
-            .infoset
-            .filter(|s| game.infoset(*s).mover == Mover::Chance)
-            .map(|s| (chance_offset[s.0], nodes[0].children.len()));
-        Qre {
-            inner_edges,
-            internal_rev,
-            child_value,
-            child_prob,
-            arity,
-            terminals,
-            members,
-            num_members,
-            terms,
-            width,
-            action_infoset,
-            chance_probs,
-            root_chance,
-            num_nodes: nodes.len(),
+        infosets.sort_by_key(|s| s.offset);
+        Ok(Qre {
+            decisions,
+            num_slots: slot_child.len(),
+            slot_child,
+            reach_edges,
+            infosets,
+            terminal_rows,
+            lanes,
+            num_rows,
             profile_len: layout.len,
-        }
+        })
     }
 
     pub(crate) fn workspace(&self) -> QreWorkspace {
-        let n = self.num_nodes;
-        let sets = self.num_members.len();
-        let mut probs = vec![0.0; self.profile_len];
-        probs.extend_from_slice(&self.chance_probs);
-        probs.extend([1.0, 0.0]);
         QreWorkspace {
-            probs,
+            probs: vec![0.0; self.profile_len],
             next: vec![0.0; self.profile_len],
-            reach: vec![0.0; 2 * n],
-            value: vec![0.0; 2 * n + 2],
-            weights: vec![0.0; self.members.len() + 1],
-            total: vec![0.0; sets],
-            max: vec![0.0; sets],
-            z: vec![0.0; sets],
+            sig: vec![[0.0; LANES]; self.num_slots],
+            reach: vec![[[0.0; LANES]; 2]; self.num_rows],
+            value: vec![[[0.0; LANES]; 2]; self.num_rows],
             profile_len: self.profile_len,
             exps: 0,
             fallbacks: 0,
         }
     }
 
-    /// Solves at `lambda`; `root_probs` replaces the root chance probabilities (if the game
-    /// has a root chance node); `payoffs[t * 2 + p]` is player p's payoff at terminal t.
+    /// Solves at `lambda`; `root_probs` are the root chance probabilities of the type
+    /// combinations (ignored with a single combination); `payoffs[t * 2 + p]` is player p's
+    /// payoff at terminal t.
     pub(crate) fn solve<'w>(
         &self,
         ws: &'w mut QreWorkspace,
@@ -274,19 +285,35 @@ impl Qre {
         payoffs: &[f64],
         lambda: f64,
     ) -> Result<&'w [f64], NoConvergence> {
-        let a = self.profile_len;
-        ws.probs[a..a + self.chance_probs.len()].copy_from_slice(&self.chance_probs);
-        if let Some((off, k)) = self.root_chance {
-            ws.probs[off..off + k].copy_from_slice(&root_probs[..k]);
+        // Reach at the top of each lane: the chance probability (1 * p, as an edge from the
+        // chance node gives it), or 1 without a chance node.
+        let mut top = [0.0; LANES];
+        if self.lanes == 1 {
+            top[0] = 1.0;
+        } else {
+            top[..self.lanes].copy_from_slice(&root_probs[..self.lanes]);
         }
+        ws.reach[0] = [top, top];
         // Terminal values are the payoffs throughout the solve.
-        for &(node, t) in &self.terminals {
-            let (node, t) = (node as usize, t as usize);
-            ws.value[2 * node..2 * node + 2].copy_from_slice(&payoffs[2 * t..2 * t + 2]);
+        for &(row, t) in &self.terminal_rows {
+            let v = &mut ws.value[row as usize];
+            for (lane, &t) in t.iter().enumerate().take(self.lanes) {
+                let t = t as usize;
+                v[0][lane] = payoffs[2 * t];
+                v[1][lane] = payoffs[2 * t + 1];
+            }
         }
         // Uniform start at lambda = 0.
-        for (p, &s) in ws.probs[..a].iter_mut().zip(&self.action_infoset) {
-            *p = 1.0 / self.num_actions(s);
+        for s in &self.infosets {
+            let p = 1.0 / f64::from(s.num_actions);
+            let off = s.offset as usize;
+            ws.probs[off..off + s.num_actions as usize].fill(p);
+            let first = s.first_slot as usize;
+            for sig in &mut ws.sig[first..first + s.num_actions as usize] {
+                for &m in &s.members[..s.num_members as usize] {
+                    sig[m as usize] = p;
+                }
+            }
         }
         let steps = (lambda / LAMBDA_STEP).ceil().max(1.0) as usize;
         for step in 1..=steps {
@@ -295,7 +322,7 @@ impl Qre {
             let mut damping = 1.0;
             for it in 0..MAX_ITER {
                 self.respond(ws, lam);
-                residual = update(&mut ws.probs[..a], &ws.next, damping);
+                residual = self.update(ws, damping);
                 if residual < TOL {
                     break;
                 }
@@ -313,107 +340,112 @@ impl Qre {
         Ok(ws.profile())
     }
 
-    /// Number of actions at strategic information set `s` (as f64, for the uniform start).
-    fn num_actions(&self, s: u32) -> f64 {
-        self.action_infoset.iter().filter(|&&t| t == s).count() as f64
-    }
-
-    /// Logit response to the current profile, written into `ws.next`.
+    /// `lambda` times each action's expected utility less its set's largest, written into
+    /// `ws.next`, and then their `exp`s.
     fn respond(&self, ws: &mut QreWorkspace, lambda: f64) {
         let QreWorkspace {
-            probs,
             next,
+            sig,
             reach,
             value,
-            weights,
-            total,
-            max,
-            z,
             exps,
             ..
         } = ws;
-        // Reach excluding each player's own moves, at decision and chance nodes.
-        reach[0] = 1.0;
-        reach[1] = 1.0;
-        for e in &self.inner_edges {
-            let (parent, child) = (2 * e.parent as usize, 2 * e.child as usize);
-            reach[child] = reach[parent] * probs[e.mult[0] as usize];
-            reach[child + 1] = reach[parent + 1] * probs[e.mult[1] as usize];
-        }
-        // Values, from the terminals up.
-        let k = self.arity;
-        for ((&node, children), pr) in self
-            .internal_rev
-            .iter()
-            .zip(self.child_value.chunks_exact(k))
-            .zip(self.child_prob.chunks_exact(k))
-        {
-            let (mut v0, mut v1) = (0.0, 0.0);
-            for (&c, &p) in children.iter().zip(pr) {
-                let (c, p) = (c as usize, probs[p as usize]);
-                v0 += p * value[c];
-                v1 += p * value[c + 1];
+        // Reach excluding each player's own moves, at decision rows.
+        for e in &self.reach_edges {
+            let mut r = reach[e.parent as usize];
+            let other = &mut r[1 - e.mover as usize];
+            let s = &sig[e.slot as usize];
+            for (x, &p) in other.iter_mut().zip(s) {
+                *x *= p;
             }
-            let i = 2 * node as usize;
-            value[i] = v0;
-            value[i + 1] = v1;
+            reach[e.child as usize] = r;
         }
-        // Beliefs at each information set.
-        total.fill(0.0);
-        for &(r, s) in &self.members {
-            total[s as usize] += reach[r as usize];
-        }
-        // (The last weight stays 0: padding terms point to it.)
-        for (w, &(r, s)) in weights.iter_mut().zip(&self.members) {
-            let t = total[s as usize];
-            *w = if t > 0.0 {
-                reach[r as usize] / t
-            } else {
-                1.0 / f64::from(self.num_members[s as usize])
-            };
-        }
-        // Expected utilities of the actions (and each set's largest), then their logit.
-        max.fill(f64::NEG_INFINITY);
-        let terms = self.terms.chunks_exact(self.width);
-        for ((u, terms), &s) in next.iter_mut().zip(terms).zip(&self.action_infoset) {
-            let mut sum = 0.0;
-            for &(m, v) in terms {
-                sum += weights[m as usize] * value[v as usize];
+        // Values, children before parents.
+        for d in self.decisions.iter().rev() {
+            let first = d.first as usize;
+            let slots = first..first + d.num_actions as usize;
+            let mut v = [[0.0; LANES]; 2];
+            for (&c, s) in self.slot_child[slots.clone()].iter().zip(&sig[slots]) {
+                let c = &value[c as usize];
+                for lane in 0..LANES {
+                    v[0][lane] += s[lane] * c[0][lane];
+                    v[1][lane] += s[lane] * c[1][lane];
+                }
             }
-            *u = sum;
-            max[s as usize] = f64::max(max[s as usize], sum);
+            value[d.row as usize] = v;
         }
-        z.fill(0.0);
-        for (u, &s) in next.iter_mut().zip(&self.action_infoset) {
-            *u = (lambda * (*u - max[s as usize])).exp();
-            z[s as usize] += *u;
+        // Beliefs (members' reach, normalised), expected utilities, their logit exponents.
+        for s in &self.infosets {
+            let members = &s.members[..s.num_members as usize];
+            let mover = s.mover as usize;
+            let r = &reach[s.row as usize][mover];
+            let mut total = 0.0;
+            for &m in members {
+                total += r[m as usize];
+            }
+            let mut w = [0.0; LANES];
+            for (w, &m) in w.iter_mut().zip(members) {
+                *w = if total > 0.0 {
+                    r[m as usize] / total
+                } else {
+                    1.0 / f64::from(s.num_members)
+                };
+            }
+            let off = s.offset as usize;
+            let n = s.num_actions as usize;
+            let first = s.first_slot as usize;
+            let out = &mut next[off..off + n];
+            let mut max = f64::NEG_INFINITY;
+            for (u, &c) in out.iter_mut().zip(&self.slot_child[first..first + n]) {
+                let c = &value[c as usize][mover];
+                let mut sum = 0.0;
+                for (&w, &m) in w.iter().zip(members) {
+                    sum += w * c[m as usize];
+                }
+                *u = sum;
+                max = f64::max(max, sum);
+            }
+            for u in out.iter_mut() {
+                *u = lambda * (*u - max);
+            }
+        }
+        for x in next.iter_mut() {
+            *x = x.exp();
         }
         *exps += next.len() as u64;
-        for (e, &s) in next.iter_mut().zip(&self.action_infoset) {
-            *e /= z[s as usize];
-        }
     }
-}
 
-/// Moves `profile` by `damping` towards `next`; returns the largest absolute difference
-/// (independent accumulators, so that the maximum is not one long dependency chain).
-fn update(profile: &mut [f64], next: &[f64], damping: f64) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let mut p_chunks = profile.chunks_exact_mut(4);
-    let mut q_chunks = next.chunks_exact(4);
-    for (p, q) in (&mut p_chunks).zip(&mut q_chunks) {
-        for i in 0..4 {
-            acc[i] = f64::max(acc[i], (q[i] - p[i]).abs());
-            p[i] += damping * (q[i] - p[i]);
+    /// Normalises the `exp`s of `ws.next` per information set into the logit response and
+    /// moves the profile by `damping` towards it; returns the largest absolute difference.
+    fn update(&self, ws: &mut QreWorkspace, damping: f64) -> f64 {
+        let QreWorkspace {
+            probs, next, sig, ..
+        } = ws;
+        let mut residual = 0.0f64;
+        for s in &self.infosets {
+            let off = s.offset as usize;
+            let n = s.num_actions as usize;
+            let first = s.first_slot as usize;
+            let e = &next[off..off + n];
+            let mut z = 0.0;
+            for &x in e {
+                z += x;
+            }
+            let members = &s.members[..s.num_members as usize];
+            for ((p, &x), sig) in probs[off..off + n]
+                .iter_mut()
+                .zip(e)
+                .zip(&mut sig[first..first + n])
+            {
+                let q = x / z;
+                residual = f64::max(residual, (q - *p).abs());
+                *p += damping * (q - *p);
+                for &m in members {
+                    sig[m as usize] = *p;
+                }
+            }
         }
+        residual
     }
-    for (p, q) in p_chunks
-        .into_remainder()
-        .iter_mut()
-        .zip(q_chunks.remainder())
-    {
-        acc[0] = f64::max(acc[0], (q - *p).abs());
-        *p += damping * (q - *p);
-    }
-    f64::max(f64::max(acc[0], acc[1]), f64::max(acc[2], acc[3]))
 }
