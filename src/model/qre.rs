@@ -21,15 +21,39 @@ use crate::game::{Game, Mover};
 /// The most type combinations (2 × 2).
 const LANES: usize = 4;
 
+/// A lane no combination uses when there are fewer than [`LANES`]: pads information sets
+/// with one member (its reach and weight are exactly 0, so it adds exactly nothing).
+const PAD: usize = LANES - 1;
+
 /// One value per type combination.
 type Row = [f64; LANES];
 
-/// A public decision node: its row and its action slots `first..first + num_actions`.
+/// A public decision node: its row, its mover, its action slots `first..first + num_actions`
+/// and the information sets in its row (one per type of the mover; when the mover has one
+/// type, a second, dummy one whose utilities are formed and ignored).
 #[derive(Clone, Copy, Debug)]
 struct Decision {
     row: u32,
+    mover: u32,
     first: u32,
     num_actions: u32,
+    /// Number of real sets in `sets` (1 or 2).
+    num_sets: u32,
+    sets: [RowSet; 2],
+    /// Per lane: the set it is a member of (0 for a lane no set uses), and its weight when
+    /// that set's members are not reached (0 for pads and unused lanes).
+    lane_set: [u32; LANES],
+    lane_uniform: [f64; LANES],
+}
+
+/// An information set within its row: where its actions' utilities go in the profile, its
+/// members' lanes (in the game's member order), and the members' weights when none of them
+/// is reached (1 / members; 0 for a pad).
+#[derive(Clone, Copy, Debug)]
+struct RowSet {
+    offset: u32,
+    lanes: [u32; 2],
+    uniform: [f64; 2],
 }
 
 /// An edge into a decision row: the child's reach excluding `mover`'s own moves is the
@@ -42,17 +66,14 @@ struct ReachEdge {
     mover: u32,
 }
 
-/// A strategic information set: the row (public node) and the mover, the action slots and
-/// the profile entries of its actions, and its members (lanes, in the game's member order).
+/// A strategic information set: its profile entries `offset..offset + num_actions`, its
+/// action slots from `first_slot`, and its members' lanes.
 #[derive(Clone, Copy, Debug)]
 struct Infoset {
-    row: u32,
-    mover: u32,
-    first_slot: u32,
     offset: u32,
     num_actions: u32,
-    members: [u32; LANES],
-    num_members: u32,
+    first_slot: u32,
+    lanes: [u32; 2],
 }
 
 /// The game in rows for the solver.
@@ -73,6 +94,8 @@ pub(crate) struct Qre {
     lanes: usize,
     num_rows: usize,
     num_slots: usize,
+    /// The most actions at a node (for the size of the row buffers).
+    max_actions: usize,
     profile_len: usize,
 }
 
@@ -81,14 +104,16 @@ pub(crate) struct Qre {
 pub(crate) struct QreWorkspace {
     /// The profile (Gambit order).
     probs: Vec<f64>,
-    /// Per profile entry: the logit response being formed.
-    next: Vec<f64>,
     /// Per action slot: the action's probability in each lane (the mover's own type's).
     sig: Vec<Row>,
     /// Per row: reach excluding player 0's and player 1's own moves.
     reach: Vec<[Row; 2]>,
     /// Per row: both players' values.
     value: Vec<[Row; 2]>,
+    /// Per decision: the beliefs, by lane (each member's weight in its set).
+    weights: Vec<Row>,
+    /// Two rows' utilities, then `exp`s (see [`Qre::iterate`]).
+    ebuf: Vec<f64>,
     profile_len: usize,
     /// `exp` evaluations of all solves in this workspace so far.
     pub(crate) exps: u64,
@@ -129,7 +154,7 @@ impl Qre {
     /// Lays out `game` in rows: `node_of[lane][row]` is the game node of public node `row`
     /// in type combination `lane` (the root chance node's child `lane`, or the root when there
     /// is a single combination). Every lane must have the same shape and mover per row, and
-    /// every information set must lie in one row.
+    /// every information set must lie in one row with one or two members.
     pub(crate) fn new(game: &Game, node_of: &[Vec<usize>]) -> Result<Self, NotInRows> {
         let lanes = node_of.len();
         if lanes == 0 || lanes > LANES {
@@ -148,11 +173,6 @@ impl Qre {
             }
         }
         let layout = game.profile_layout();
-        // Profile offset and mover of each row's information sets, by infoset id.
-        let mut decisions = Vec::new();
-        let mut slot_child = Vec::new();
-        let mut first_slot = vec![u32::MAX; num_rows];
-        let mut terminal_rows = Vec::new();
         let mut terminal_index = vec![0u32; nodes.len()];
         let mut num_terminals = 0u32;
         for (g, node) in nodes.iter().enumerate() {
@@ -161,6 +181,45 @@ impl Qre {
                 num_terminals += 1;
             }
         }
+        // Information sets by row, with their members' lanes in the game's member order.
+        let mut sets_of_row: Vec<Vec<(usize, RowSet, usize)>> = vec![Vec::new(); num_rows];
+        for (k, iset) in game.infosets().iter().enumerate() {
+            let Mover::Player(mover) = iset.mover else {
+                continue;
+            };
+            let n = iset.members.len();
+            if n == 0 || n > 2 || (n == 1 && lanes == LANES) {
+                return Err(NotInRows("members must be one or two lanes"));
+            }
+            let mut member_lanes = [PAD as u32; 2];
+            let mut row = None;
+            for (j, m) in iset.members.iter().enumerate() {
+                let (r, lane) = row_of[m.0].ok_or(NotInRows("member outside the rows"))?;
+                if row.is_some_and(|x| x != r) {
+                    return Err(NotInRows("information set across rows"));
+                }
+                row = Some(r);
+                member_lanes[j] = lane as u32;
+            }
+            let row = row.ok_or(NotInRows("empty information set"))?;
+            let uniform = 1.0 / n as f64;
+            let offset = layout.offset[k].ok_or(NotInRows("no profile offset"))?;
+            sets_of_row[row].push((
+                mover,
+                RowSet {
+                    offset: offset as u32,
+                    lanes: member_lanes,
+                    uniform: [uniform, if n == 2 { uniform } else { 0.0 }],
+                },
+                iset.actions.len(),
+            ));
+        }
+        let mut decisions = Vec::new();
+        let mut slot_child = Vec::new();
+        let mut first_slot = vec![u32::MAX; num_rows];
+        let mut terminal_rows = Vec::new();
+        let mut infosets = Vec::new();
+        let max_actions = nodes.iter().map(|n| n.children.len()).max().unwrap_or(0);
         for row in 0..num_rows {
             let node = &nodes[node_of[0][row]];
             if node.children.is_empty() {
@@ -174,79 +233,83 @@ impl Qre {
                 terminal_rows.push((row as u32, t));
                 continue;
             }
-            first_slot[row] = slot_child.len() as u32;
-            decisions.push(Decision {
-                row: row as u32,
-                first: slot_child.len() as u32,
-                num_actions: node.children.len() as u32,
-            });
+            let first = slot_child.len();
+            let num_actions = node.children.len();
+            first_slot[row] = first as u32;
             for (a, c) in node.children.iter().enumerate() {
                 let (child, _) = row_of[c.0].ok_or(NotInRows("child outside the rows"))?;
+                if child <= row {
+                    return Err(NotInRows("rows not in tree order"));
+                }
                 for map in node_of {
                     let n = &nodes[map[row]];
                     let same = n.children.get(a).and_then(|c| row_of[c.0]).map(|r| r.0);
-                    if n.children.len() != node.children.len() || same != Some(child) {
+                    if n.children.len() != num_actions || same != Some(child) {
                         return Err(NotInRows("lanes of different shapes"));
                     }
                 }
                 slot_child.push(child as u32);
             }
-        }
-        // Rows are public nodes in an order with parents first (the game's node order within
-        // each lane); edges into decision rows follow it.
-        let mut reach_edges = Vec::new();
-        let mut infosets = Vec::new();
-        for d in &decisions {
-            let g = node_of[0][d.row as usize];
-            let s = nodes[g]
-                .infoset
-                .ok_or(NotInRows("decision without infoset"))?;
-            let Mover::Player(mover) = game.infoset(s).mover else {
-                return Err(NotInRows("chance inside the rows"));
+            let sets = &sets_of_row[row];
+            let mover = match sets.first() {
+                Some(&(m, _, _)) => m,
+                None => return Err(NotInRows("decision without information set")),
             };
+            if sets.len() > 2 || sets.iter().any(|&(m, _, k)| m != mover || k != num_actions) {
+                return Err(NotInRows("a row's sets differ"));
+            }
+            let dummy = RowSet {
+                offset: layout.len as u32,
+                lanes: [PAD as u32; 2],
+                uniform: [0.0; 2],
+            };
+            let mut row_sets = [dummy; 2];
+            for (slot, &(_, set, _)) in row_sets.iter_mut().zip(sets) {
+                *slot = set;
+                infosets.push(Infoset {
+                    offset: set.offset,
+                    num_actions: num_actions as u32,
+                    first_slot: first as u32,
+                    lanes: set.lanes,
+                });
+            }
+            let mut lane_set = [0u32; LANES];
+            let mut lane_uniform = [0.0; LANES];
+            for (k, &(_, set, _)) in sets.iter().enumerate() {
+                for (&l, &u) in set.lanes.iter().zip(&set.uniform) {
+                    if u > 0.0 {
+                        lane_set[l as usize] = k as u32;
+                        lane_uniform[l as usize] = u;
+                    }
+                }
+            }
+            decisions.push(Decision {
+                row: row as u32,
+                lane_set,
+                lane_uniform,
+                mover: mover as u32,
+                first: first as u32,
+                num_actions: num_actions as u32,
+                num_sets: sets.len() as u32,
+                sets: row_sets,
+            });
+        }
+        // Rows are public nodes in an order with parents first; edges into decision rows
+        // follow it.
+        let mut reach_edges = Vec::new();
+        for d in &decisions {
             for a in 0..d.num_actions {
                 let slot = d.first + a;
                 let child = slot_child[slot as usize];
-                if child <= d.row {
-                    return Err(NotInRows("rows not in tree order"));
-                }
                 if first_slot[child as usize] != u32::MAX {
                     reach_edges.push(ReachEdge {
                         parent: d.row,
                         child,
                         slot,
-                        mover: mover as u32,
+                        mover: d.mover,
                     });
                 }
             }
-        }
-        for (k, iset) in game.infosets().iter().enumerate() {
-            let Mover::Player(mover) = iset.mover else {
-                continue;
-            };
-            let mut members = [0u32; LANES];
-            let mut row = None;
-            if iset.members.len() > LANES {
-                return Err(NotInRows("too many members"));
-            }
-            for (j, m) in iset.members.iter().enumerate() {
-                let (r, lane) = row_of[m.0].ok_or(NotInRows("member outside the rows"))?;
-                if row.is_some_and(|x| x != r) {
-                    return Err(NotInRows("information set across rows"));
-                }
-                row = Some(r);
-                members[j] = lane as u32;
-            }
-            let row = row.ok_or(NotInRows("empty information set"))?;
-            infosets.push(Infoset {
-                row: row as u32,
-                mover: mover as u32,
-                first_slot: first_slot[row],
-                offset: layout.offset[k].ok_or(NotInRows("no profile offset"))? as u32,
-                num_actions: iset.actions.len() as u32,
-                members,
-                num_members: iset.members.len() as u32,
-            });
         }
         infosets.sort_by_key(|s| s.offset);
         Ok(Qre {
@@ -258,6 +321,7 @@ impl Qre {
             terminal_rows,
             lanes,
             num_rows,
+            max_actions,
             profile_len: layout.len,
         })
     }
@@ -265,10 +329,11 @@ impl Qre {
     pub(crate) fn workspace(&self) -> QreWorkspace {
         QreWorkspace {
             probs: vec![0.0; self.profile_len],
-            next: vec![0.0; self.profile_len],
             sig: vec![[0.0; LANES]; self.num_slots],
             reach: vec![[[0.0; LANES]; 2]; self.num_rows],
             value: vec![[[0.0; LANES]; 2]; self.num_rows],
+            weights: vec![[0.0; LANES]; self.decisions.len()],
+            ebuf: vec![0.0; 4 * self.max_actions],
             profile_len: self.profile_len,
             exps: 0,
             fallbacks: 0,
@@ -305,14 +370,14 @@ impl Qre {
         }
         // Uniform start at lambda = 0.
         for s in &self.infosets {
-            let p = 1.0 / f64::from(s.num_actions);
+            let n = s.num_actions as usize;
+            let p = 1.0 / n as f64;
             let off = s.offset as usize;
-            ws.probs[off..off + s.num_actions as usize].fill(p);
+            ws.probs[off..off + n].fill(p);
             let first = s.first_slot as usize;
-            for sig in &mut ws.sig[first..first + s.num_actions as usize] {
-                for &m in &s.members[..s.num_members as usize] {
-                    sig[m as usize] = p;
-                }
+            for sig in &mut ws.sig[first..first + n] {
+                sig[s.lanes[0] as usize % LANES] = p;
+                sig[s.lanes[1] as usize % LANES] = p;
             }
         }
         let steps = (lambda / LAMBDA_STEP).ceil().max(1.0) as usize;
@@ -321,8 +386,7 @@ impl Qre {
             let mut residual = f64::INFINITY;
             let mut damping = 1.0;
             for it in 0..MAX_ITER {
-                self.respond(ws, lam);
-                residual = self.update(ws, damping);
+                residual = self.iterate(ws, lam, damping);
                 if residual < TOL {
                     break;
                 }
@@ -340,112 +404,160 @@ impl Qre {
         Ok(ws.profile())
     }
 
-    /// `lambda` times each action's expected utility less its set's largest, written into
-    /// `ws.next`, and then their `exp`s.
-    fn respond(&self, ws: &mut QreWorkspace, lambda: f64) {
+    /// One damped fixed-point step: the logit response to the current profile (with its
+    /// `exp`s counted), and the profile moved by `damping` towards it; returns the largest
+    /// absolute difference between response and profile.
+    ///
+    /// Rows are handled children first, and a row's profile entries are updated right after
+    /// its values are formed: nothing later in the step reads them (parents read the row's
+    /// values, and reach is formed first), so every response is to the profile at the start
+    /// of the step, as in a Jacobi step.
+    fn iterate(&self, ws: &mut QreWorkspace, lambda: f64, damping: f64) -> f64 {
         let QreWorkspace {
-            next,
+            probs,
             sig,
             reach,
             value,
+            weights,
+            ebuf,
             exps,
             ..
         } = ws;
         // Reach excluding each player's own moves, at decision rows.
         for e in &self.reach_edges {
             let mut r = reach[e.parent as usize];
-            let other = &mut r[1 - e.mover as usize];
+            let other = &mut r[1 - e.mover as usize % 2];
             let s = &sig[e.slot as usize];
             for (x, &p) in other.iter_mut().zip(s) {
                 *x *= p;
             }
             reach[e.child as usize] = r;
         }
-        // Values, children before parents.
-        for d in self.decisions.iter().rev() {
+        // Beliefs at every row (off the backward pass's critical path): the members' reach,
+        // normalised.
+        for (d, w) in self.decisions.iter().zip(weights.iter_mut()) {
+            let r = &reach[d.row as usize][d.mover as usize % 2];
+            let total = d.sets.map(|set| {
+                let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
+                0.0 + r[l0] + r[l1]
+            });
+            for (lane, w) in w.iter_mut().enumerate() {
+                let t = total[d.lane_set[lane] as usize % 2];
+                *w = if t > 0.0 {
+                    r[lane] / t
+                } else {
+                    d.lane_uniform[lane]
+                };
+            }
+        }
+        let mut residual = 0.0f64;
+        // Per row, the utilities and then the `exp`s of its sets, `[set 0 | set 1]`; two
+        // buffers, as a row is finished while the next one is formed.
+        let half = ebuf.len() / 2;
+        let (buf0, buf1) = ebuf.split_at_mut(half);
+        let mut pending: Option<(&Decision, [f64; 2])> = None;
+        for (i, (d, w)) in self.decisions.iter().zip(weights.iter()).enumerate().rev() {
+            let (cur, prev) = if i % 2 == 0 {
+                (&mut *buf0, &*buf1)
+            } else {
+                (&mut *buf1, &*buf0)
+            };
+            let mover = d.mover as usize % 2;
+            // Values, and each action's expected utility at each set of the row: the
+            // members' values at the child, weighted by the beliefs.
             let first = d.first as usize;
-            let slots = first..first + d.num_actions as usize;
+            let n = d.num_actions as usize;
+            let slots = first..first + n;
+            let [[a0, b0], [a1, b1]] = d.sets.map(|s| s.lanes.map(|l| l as usize % LANES));
+            let (e0, e1) = cur[..2 * n].split_at_mut(n);
             let mut v = [[0.0; LANES]; 2];
-            for (&c, s) in self.slot_child[slots.clone()].iter().zip(&sig[slots]) {
+            let mut max = [f64::NEG_INFINITY; 2];
+            for (((&c, s), u0), u1) in self.slot_child[slots.clone()]
+                .iter()
+                .zip(&sig[slots])
+                .zip(e0.iter_mut())
+                .zip(e1.iter_mut())
+            {
                 let c = &value[c as usize];
+                let mut u = [0.0; LANES];
                 for lane in 0..LANES {
                     v[0][lane] += s[lane] * c[0][lane];
                     v[1][lane] += s[lane] * c[1][lane];
+                    u[lane] = w[lane] * c[mover][lane];
                 }
+                *u0 = 0.0 + u[a0] + u[b0];
+                *u1 = 0.0 + u[a1] + u[b1];
+                // (NaN-ignoring like f64::max; the sign of a zero maximum does not matter
+                // below.)
+                max[0] = if *u0 > max[0] { *u0 } else { max[0] };
+                max[1] = if *u1 > max[1] { *u1 } else { max[1] };
             }
             value[d.row as usize] = v;
-        }
-        // Beliefs (members' reach, normalised), expected utilities, their logit exponents.
-        for s in &self.infosets {
-            let members = &s.members[..s.num_members as usize];
-            let mover = s.mover as usize;
-            let r = &reach[s.row as usize][mover];
-            let mut total = 0.0;
-            for &m in members {
-                total += r[m as usize];
-            }
-            let mut w = [0.0; LANES];
-            for (w, &m) in w.iter_mut().zip(members) {
-                *w = if total > 0.0 {
-                    r[m as usize] / total
-                } else {
-                    1.0 / f64::from(s.num_members)
-                };
-            }
-            let off = s.offset as usize;
-            let n = s.num_actions as usize;
-            let first = s.first_slot as usize;
-            let out = &mut next[off..off + n];
-            let mut max = f64::NEG_INFINITY;
-            for (u, &c) in out.iter_mut().zip(&self.slot_child[first..first + n]) {
-                let c = &value[c as usize][mover];
-                let mut sum = 0.0;
-                for (&w, &m) in w.iter().zip(members) {
-                    sum += w * c[m as usize];
-                }
-                *u = sum;
-                max = f64::max(max, sum);
-            }
-            for u in out.iter_mut() {
-                *u = lambda * (*u - max);
-            }
-        }
-        for x in next.iter_mut() {
-            *x = x.exp();
-        }
-        *exps += next.len() as u64;
-    }
-
-    /// Normalises the `exp`s of `ws.next` per information set into the logit response and
-    /// moves the profile by `damping` towards it; returns the largest absolute difference.
-    fn update(&self, ws: &mut QreWorkspace, damping: f64) -> f64 {
-        let QreWorkspace {
-            probs, next, sig, ..
-        } = ws;
-        let mut residual = 0.0f64;
-        for s in &self.infosets {
-            let off = s.offset as usize;
-            let n = s.num_actions as usize;
-            let first = s.first_slot as usize;
-            let e = &next[off..off + n];
-            let mut z = 0.0;
-            for &x in e {
-                z += x;
-            }
-            let members = &s.members[..s.num_members as usize];
-            for ((p, &x), sig) in probs[off..off + n]
-                .iter_mut()
-                .zip(e)
-                .zip(&mut sig[first..first + n])
-            {
-                let q = x / z;
-                residual = f64::max(residual, (q - *p).abs());
-                *p += damping * (q - *p);
-                for &m in members {
-                    sig[m as usize] = *p;
+            // Logit response per set of the row: exp(lambda * (U - max U)), and the sums.
+            let sets = d.num_sets as usize;
+            for (e, &max) in cur[..sets * n].chunks_exact_mut(n).zip(&max) {
+                for x in e {
+                    *x = lambda * (*x - max);
                 }
             }
+            for x in &mut cur[..sets * n] {
+                *x = x.exp();
+            }
+            let mut z = [0.0; 2];
+            for (e, z) in cur[..sets * n].chunks_exact(n).zip(&mut z) {
+                for &x in e {
+                    *z += x;
+                }
+            }
+            // The damped update of the previous row's profile (one row late, so that its
+            // divisions do not wait for this row's `exp`s).
+            if let Some((p, z)) = pending.replace((d, z)) {
+                residual = finish(p, z, probs, prev, sig, damping, residual);
+            }
         }
+        if let Some((p, z)) = pending {
+            // (The last row formed is decision 0's, in buffer 0.)
+            residual = finish(p, z, probs, buf0, sig, damping, residual);
+        }
+        *exps += self.profile_len as u64;
         residual
     }
+}
+
+/// Normalises the `exp`s of decision `d`'s sets (`e`, `[set 0 | set 1]`, sums `z`) into the
+/// logit response and moves the profile by `damping` towards it; returns `residual` or the
+/// largest absolute difference between response and profile, if larger.
+#[inline]
+fn finish(
+    d: &Decision,
+    z: [f64; 2],
+    probs: &mut [f64],
+    e: &[f64],
+    sig: &mut [Row],
+    damping: f64,
+    mut residual: f64,
+) -> f64 {
+    let first = d.first as usize;
+    let n = d.num_actions as usize;
+    let sets = d.num_sets as usize;
+    for ((set, &z), e) in d.sets[..sets].iter().zip(&z).zip(e.chunks_exact(n)) {
+        let off = set.offset as usize;
+        let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
+        for ((p, &x), s) in probs[off..off + n]
+            .iter_mut()
+            .zip(e)
+            .zip(&mut sig[first..first + n])
+        {
+            let q = x / z;
+            let old = *p;
+            let diff = (q - old).abs();
+            // (NaN-ignoring, like f64::max.)
+            residual = if diff > residual { diff } else { residual };
+            let new = old + damping * (q - old);
+            *p = new;
+            s[l0] = new;
+            s[l1] = new;
+        }
+    }
+    residual
 }
