@@ -441,10 +441,14 @@ impl Qre {
                 let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
                 0.0 + r[l0] + r[l1]
             });
-            for (lane, w) in w.iter_mut().enumerate() {
-                let t = total[d.lane_set[lane] as usize % 2];
-                *w = if t > 0.0 {
-                    r[lane] / t
+            let t = d.lane_set.map(|k| total[k as usize % 2]);
+            let mut q = [0.0; LANES];
+            for lane in 0..LANES {
+                q[lane] = r[lane] / t[lane];
+            }
+            for lane in 0..LANES {
+                w[lane] = if t[lane] > 0.0 {
+                    q[lane]
                 } else {
                     d.lane_uniform[lane]
                 };
@@ -455,7 +459,7 @@ impl Qre {
         // buffers, as a row is finished while the next one is formed.
         let half = ebuf.len() / 2;
         let (buf0, buf1) = ebuf.split_at_mut(half);
-        let mut pending: Option<(&Decision, [f64; 2])> = None;
+        let mut pending: Option<&Decision> = None;
         for (i, (d, w)) in self.decisions.iter().zip(weights.iter()).enumerate().rev() {
             let (cur, prev) = if i % 2 == 0 {
                 (&mut *buf0, &*buf1)
@@ -468,69 +472,100 @@ impl Qre {
             let first = d.first as usize;
             let n = d.num_actions as usize;
             let slots = first..first + n;
-            let [[a0, b0], [a1, b1]] = d.sets.map(|s| s.lanes.map(|l| l as usize % LANES));
             let (e0, e1) = cur[..2 * n].split_at_mut(n);
-            let mut v = [[0.0; LANES]; 2];
-            let mut max = [f64::NEG_INFINITY; 2];
-            for (((&c, s), u0), u1) in self.slot_child[slots.clone()]
-                .iter()
-                .zip(&sig[slots])
-                .zip(e0.iter_mut())
-                .zip(e1.iter_mut())
-            {
-                let c = &value[c as usize];
-                let mut u = [0.0; LANES];
-                for lane in 0..LANES {
-                    v[0][lane] += s[lane] * c[0][lane];
-                    v[1][lane] += s[lane] * c[1][lane];
-                    u[lane] = w[lane] * c[mover][lane];
+            let rows = RowInputs {
+                children: &self.slot_child[slots.clone()],
+                sig: &sig[slots],
+                value,
+                w,
+                mover,
+            };
+            // (Constant lanes for the two layouts of 2 x 2 types, so that no lane is picked
+            // through memory.)
+            let (v, max) = match d.sets.map(|s| s.lanes) {
+                [[0, 1], [2, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[1], 0.0 + u[2] + u[3])),
+                [[0, 2], [1, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[2], 0.0 + u[1] + u[3])),
+                lanes => {
+                    let [[a0, b0], [a1, b1]] = lanes.map(|l| l.map(|l| l as usize % LANES));
+                    rows.form(e0, e1, |u| (0.0 + u[a0] + u[b0], 0.0 + u[a1] + u[b1]))
                 }
-                *u0 = 0.0 + u[a0] + u[b0];
-                *u1 = 0.0 + u[a1] + u[b1];
-                // (NaN-ignoring like f64::max; the sign of a zero maximum does not matter
-                // below.)
-                max[0] = if *u0 > max[0] { *u0 } else { max[0] };
-                max[1] = if *u1 > max[1] { *u1 } else { max[1] };
-            }
+            };
             value[d.row as usize] = v;
-            // Logit response per set of the row: exp(lambda * (U - max U)), and the sums.
+            // Logit response per set of the row: exp(lambda * (U - max U)).
             let sets = d.num_sets as usize;
             for (e, &max) in cur[..sets * n].chunks_exact_mut(n).zip(&max) {
                 for x in e {
-                    *x = lambda * (*x - max);
+                    *x = (lambda * (*x - max)).exp();
                 }
             }
-            for x in &mut cur[..sets * n] {
-                *x = x.exp();
-            }
-            let mut z = [0.0; 2];
-            for (e, z) in cur[..sets * n].chunks_exact(n).zip(&mut z) {
-                for &x in e {
-                    *z += x;
-                }
-            }
-            // The damped update of the previous row's profile (one row late, so that its
-            // divisions do not wait for this row's `exp`s).
-            if let Some((p, z)) = pending.replace((d, z)) {
-                residual = finish(p, z, probs, prev, sig, damping, residual);
+            // The previous row's response normalised and its damped update (one row late, so
+            // that they do not wait for this row's `exp`s).
+            if let Some(p) = pending.replace(d) {
+                residual = finish(p, probs, prev, sig, damping, residual);
             }
         }
-        if let Some((p, z)) = pending {
+        if let Some(p) = pending {
             // (The last row formed is decision 0's, in buffer 0.)
-            residual = finish(p, z, probs, buf0, sig, damping, residual);
+            residual = finish(p, probs, buf0, sig, damping, residual);
         }
         *exps += self.profile_len as u64;
         residual
     }
 }
 
-/// Normalises the `exp`s of decision `d`'s sets (`e`, `[set 0 | set 1]`, sums `z`) into the
-/// logit response and moves the profile by `damping` towards it; returns `residual` or the
+/// What forming a row's values and utilities reads: the action slots' children and
+/// probabilities, the values, the row's beliefs and its mover.
+struct RowInputs<'a> {
+    children: &'a [u32],
+    sig: &'a [Row],
+    value: &'a [[Row; 2]],
+    w: &'a Row,
+    mover: usize,
+}
+
+impl RowInputs<'_> {
+    /// The row's values (each player's, per lane) and, per action, the expected utility at
+    /// each set of the row (into `e0`, `e1`: the members' values at the child weighted by the
+    /// beliefs, summed by `sets` from the lanes' products); returns the values and each set's
+    /// largest utility.
+    #[inline(always)]
+    fn form(
+        &self,
+        e0: &mut [f64],
+        e1: &mut [f64],
+        sets: impl Fn(&Row) -> (f64, f64),
+    ) -> ([Row; 2], [f64; 2]) {
+        let mut v = [[0.0; LANES]; 2];
+        let mut max = [f64::NEG_INFINITY; 2];
+        for (((&c, s), u0), u1) in self
+            .children
+            .iter()
+            .zip(self.sig)
+            .zip(e0.iter_mut())
+            .zip(e1.iter_mut())
+        {
+            let c = &self.value[c as usize];
+            let mut u = [0.0; LANES];
+            for lane in 0..LANES {
+                v[0][lane] += s[lane] * c[0][lane];
+                v[1][lane] += s[lane] * c[1][lane];
+                u[lane] = self.w[lane] * c[self.mover][lane];
+            }
+            (*u0, *u1) = sets(&u);
+            // (NaN-ignoring like f64::max; the sign of a zero maximum does not matter below.)
+            max[0] = if *u0 > max[0] { *u0 } else { max[0] };
+            max[1] = if *u1 > max[1] { *u1 } else { max[1] };
+        }
+        (v, max)
+    }
+}
+
+/// Normalises the `exp`s of decision `d`'s sets (`e`, `[set 0 | set 1]`) into the logit
+/// response and moves the profile by `damping` towards it; returns `residual` or the
 /// largest absolute difference between response and profile, if larger.
 #[inline]
 fn finish(
     d: &Decision,
-    z: [f64; 2],
     probs: &mut [f64],
     e: &[f64],
     sig: &mut [Row],
@@ -540,7 +575,11 @@ fn finish(
     let first = d.first as usize;
     let n = d.num_actions as usize;
     let sets = d.num_sets as usize;
-    for ((set, &z), e) in d.sets[..sets].iter().zip(&z).zip(e.chunks_exact(n)) {
+    for (set, e) in d.sets[..sets].iter().zip(e.chunks_exact(n)) {
+        let mut z = 0.0;
+        for &x in e {
+            z += x;
+        }
         let off = set.offset as usize;
         let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
         for ((p, &x), s) in probs[off..off + n]
