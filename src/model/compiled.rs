@@ -176,7 +176,8 @@ impl CompiledLadder {
             .iter()
             .map(|s: &InfosetId| game.infoset(*s).num_actions())
             .sum();
-        let qre = Qre::new(&game);
+        // The game is built in rows of type combinations; a failure here is a bug.
+        let qre = Qre::new(&game, &node_of).map_err(|e| ModelError::Solve(e.to_string()))?;
         Ok(CompiledLadder {
             ladder: ladder.clone(),
             public,

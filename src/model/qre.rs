@@ -6,81 +6,114 @@
 //! by the profile (McKelvey & Palfrey 1998). Tracing lambda upward from 0 in small steps and
 //! iterating to a fixed point at each follows the principal branch where it is stable.
 //!
-//! Each iteration is a handful of flat passes over edges, information-set members and actions
-//! (no loops over a node's few children or an information set's few actions), so that its
-//! cost is dominated by the `exp`s rather than by loop control.
+//! The ladder's game is the public tree once per type combination (the root chance node's
+//! children), so the solver works on *rows*: one per public node, with one *lane* per type
+//! combination (at most [`LANES`]). A row's lanes have the same children and the same mover;
+//! an information set is one row's lanes where the mover has a given type (its members are
+//! the other side's types). Reach, values and each action's probability are stored per row
+//! as `[f64; LANES]`, contiguous, so that every pass walks the public tree once and handles
+//! the combinations together; the per-action work outside the `exp`s is a few loads and
+//! multiply-adds per lane. The arithmetic is the agent QRE's, operation by operation in the
+//! order of the game's nodes, members and actions (so the bits do not depend on the layout).
 
 use crate::game::{Game, Mover};
 
-/// Flat arrays of a game for the solver. Probabilities live in one buffer per workspace,
-/// `[profile | chance probabilities | 1.0 | 0.0]`, so that every edge reads its multiplier
-/// from it without branching on the mover. Reach and values are interleaved by player:
-/// `reach[2 * node + player]`; the value arrays have one more node, the zero node, whose
-/// values are 0. Nodes are padded to the same number of children and actions to the same
-/// number of utility terms (with zero-probability children and zero-weight terms, which add
-/// exactly nothing), so that every inner loop has the same trip count.
-#[derive(Clone, Debug)]
-pub(crate) struct Qre {
-    /// Edges into decision and chance nodes, parents before children (reach is not needed
-    /// at terminals).
-    inner_edges: Vec<InnerEdge>,
-    /// Decision and chance nodes, in reverse index order (children before parents).
-    internal_rev: Vec<u32>,
-    /// Per node of `internal_rev`, `arity` entries: the value index of each child
-    /// (`2 * child`), padded with the zero node.
-    child_value: Vec<u32>,
-    /// Per node of `internal_rev`, `arity` entries: the probability buffer index of each
-    /// action, padded with the buffer's 0.0 entry.
-    child_prob: Vec<u32>,
-    /// The largest number of children of a node.
-    arity: usize,
-    /// Terminal nodes with their terminal index (order of node ids).
-    terminals: Vec<(u32, u32)>,
-    /// Members of the strategic information sets: reach index (`2 * node + player`) and
-    /// information set (index into the strategic sets).
-    members: Vec<(u32, u32)>,
-    /// Per strategic information set: number of members.
-    num_members: Vec<u32>,
-    /// Utility terms, `width` per action (profile order): the member's index in `members`
-    /// and the value index of the member's child; padded with the zero weight (index
-    /// `members.len()`) and the zero node.
-    terms: Vec<(u32, u32)>,
-    /// The largest number of members of an information set.
-    width: usize,
-    /// Per profile entry: its strategic information set.
-    action_infoset: Vec<u32>,
-    /// Chance probabilities, flat.
-    chance_probs: Vec<f64>,
-    /// Offset in the probability buffer of the root chance node's probabilities, if the game
-    /// has one (a solve may override them), and its number of actions.
-    root_chance: Option<(usize, usize)>,
-    num_nodes: usize,
-    profile_len: usize,
+/// The most type combinations (2 × 2).
+const LANES: usize = 4;
+
+/// A lane no combination uses when there are fewer than [`LANES`]: pads information sets
+/// with one member (its reach and weight are exactly 0, so it adds exactly nothing).
+const PAD: usize = LANES - 1;
+
+/// One value per type combination.
+type Row = [f64; LANES];
+
+/// A public decision node: its row, its mover, its action slots `first..first + num_actions`
+/// and the information sets in its row (one per type of the mover; when the mover has one
+/// type, a second, dummy one whose utilities are formed and ignored).
+#[derive(Clone, Copy, Debug)]
+struct Decision {
+    row: u32,
+    mover: u32,
+    first: u32,
+    num_actions: u32,
+    /// Number of real sets in `sets` (1 or 2).
+    num_sets: u32,
+    sets: [RowSet; 2],
+    /// Per lane: the set it is a member of (0 for a lane no set uses), and its weight when
+    /// that set's members are not reached (0 for pads and unused lanes).
+    lane_set: [u32; LANES],
+    lane_uniform: [f64; LANES],
 }
 
-/// An edge into a decision or chance node: the reach of each player (excluding the player's
-/// own moves) is the parent's times the buffer entry `mult[p]` (1.0 for the player's own move).
+/// An information set within its row: where its actions' utilities go in the profile, its
+/// members' lanes (in the game's member order), and the members' weights when none of them
+/// is reached (1 / members; 0 for a pad).
 #[derive(Clone, Copy, Debug)]
-struct InnerEdge {
+struct RowSet {
+    offset: u32,
+    lanes: [u32; 2],
+    uniform: [f64; 2],
+}
+
+/// An edge into a decision row: the child's reach excluding `mover`'s own moves is the
+/// parent's; the other player's is the parent's times the action's probability.
+#[derive(Clone, Copy, Debug)]
+struct ReachEdge {
     parent: u32,
     child: u32,
-    mult: [u32; 2],
+    slot: u32,
+    mover: u32,
+}
+
+/// A strategic information set: its profile entries `offset..offset + num_actions`, its
+/// action slots from `first_slot`, and its members' lanes.
+#[derive(Clone, Copy, Debug)]
+struct Infoset {
+    offset: u32,
+    num_actions: u32,
+    first_slot: u32,
+    lanes: [u32; 2],
+}
+
+/// The game in rows for the solver.
+#[derive(Clone, Debug)]
+pub(crate) struct Qre {
+    /// Public decision nodes, parents before children.
+    decisions: Vec<Decision>,
+    /// Per action slot (decisions in order, actions in order): the child's row.
+    slot_child: Vec<u32>,
+    /// Edges into decision rows, parents before children.
+    reach_edges: Vec<ReachEdge>,
+    /// Strategic information sets, in profile order.
+    infosets: Vec<Infoset>,
+    /// Terminal rows: the row and, per lane, the game terminal index (`u32::MAX` for an
+    /// unused lane).
+    terminal_rows: Vec<(u32, [u32; LANES])>,
+    /// Number of lanes in use (type combinations).
+    lanes: usize,
+    num_rows: usize,
+    num_slots: usize,
+    /// The most actions at a node (for the size of the row buffers).
+    max_actions: usize,
+    profile_len: usize,
 }
 
 /// Scratch space of [`Qre::solve`].
 #[derive(Clone, Debug)]
 pub(crate) struct QreWorkspace {
-    /// `[profile | chance probabilities | 1.0 | 0.0]`.
+    /// The profile (Gambit order).
     probs: Vec<f64>,
-    next: Vec<f64>,
-    reach: Vec<f64>,
-    value: Vec<f64>,
-    /// Per member: belief weight.
-    weights: Vec<f64>,
-    /// Per strategic information set: total reach, maximum utility, sum of exps.
-    total: Vec<f64>,
-    max: Vec<f64>,
-    z: Vec<f64>,
+    /// Per action slot: the action's probability in each lane (the mover's own type's).
+    sig: Vec<Row>,
+    /// Per row: reach excluding player 0's and player 1's own moves.
+    reach: Vec<[Row; 2]>,
+    /// Per row: both players' values.
+    value: Vec<[Row; 2]>,
+    /// Per decision: the beliefs, by lane (each member's weight in its set).
+    weights: Vec<Row>,
+    /// Two rows' utilities, then `exp`s (see [`Qre::iterate`]).
+    ebuf: Vec<f64>,
     profile_len: usize,
     /// `exp` evaluations of all solves in this workspace so far.
     pub(crate) exps: u64,
@@ -108,165 +141,208 @@ pub(crate) struct NoConvergence {
     pub(crate) residual: f64,
 }
 
+/// The game is not a public tree repeated per type combination under a root chance node.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("the game is not in rows of type combinations: {0}")]
+pub(crate) struct NotInRows(&'static str);
+
 const TOL: f64 = 1e-11;
 const MAX_ITER: usize = 4000;
 const LAMBDA_STEP: f64 = 0.25;
 
 impl Qre {
-    pub(crate) fn new(game: &Game) -> Self {
+    /// Lays out `game` in rows: `node_of[lane][row]` is the game node of public node `row`
+    /// in type combination `lane` (the root chance node's child `lane`, or the root when there
+    /// is a single combination). Every lane must have the same shape and mover per row, and
+    /// every information set must lie in one row with one or two members.
+    pub(crate) fn new(game: &Game, node_of: &[Vec<usize>]) -> Result<Self, NotInRows> {
+        let lanes = node_of.len();
+        if lanes == 0 || lanes > LANES {
+            return Err(NotInRows("1 to 4 type combinations"));
+        }
+        let num_rows = node_of[0].len();
+        if node_of.iter().any(|m| m.len() != num_rows) {
+            return Err(NotInRows("lanes of different lengths"));
+        }
         let nodes = game.nodes();
+        let mut row_of = vec![None; nodes.len()];
+        for (lane, map) in node_of.iter().enumerate() {
+            for (row, &g) in map.iter().enumerate() {
+                let slot = row_of.get_mut(g).ok_or(NotInRows("node out of range"))?;
+                *slot = Some((row, lane));
+            }
+        }
         let layout = game.profile_layout();
-        let mut chance_offset = vec![0usize; game.infosets().len()];
-        let mut chance_probs = Vec::new();
-        let mut members = Vec::new();
-        let mut num_members = Vec::new();
-        let mut action_terms = Vec::new();
-        let mut action_infoset = vec![0u32; layout.len];
+        let mut terminal_index = vec![0u32; nodes.len()];
+        let mut num_terminals = 0u32;
+        for (g, node) in nodes.iter().enumerate() {
+            if node.children.is_empty() {
+                terminal_index[g] = num_terminals;
+                num_terminals += 1;
+            }
+        }
+        // Information sets by row, with their members' lanes in the game's member order.
+        let mut sets_of_row: Vec<Vec<(usize, RowSet, usize)>> = vec![Vec::new(); num_rows];
         for (k, iset) in game.infosets().iter().enumerate() {
-            match iset.mover {
-                Mover::Chance => {
-                    chance_offset[k] = layout.len + chance_probs.len();
-                    chance_probs.extend(iset.probs.iter().map(|p| p.to_f64()));
+            let Mover::Player(mover) = iset.mover else {
+                continue;
+            };
+            let n = iset.members.len();
+            if n == 0 || n > 2 || (n == 1 && lanes == LANES) {
+                return Err(NotInRows("members must be one or two lanes"));
+            }
+            let mut member_lanes = [PAD as u32; 2];
+            let mut row = None;
+            for (j, m) in iset.members.iter().enumerate() {
+                let (r, lane) = row_of[m.0].ok_or(NotInRows("member outside the rows"))?;
+                if row.is_some_and(|x| x != r) {
+                    return Err(NotInRows("information set across rows"));
                 }
-                Mover::Player(player) => {
-                    let s = num_members.len() as u32;
-                    let first = members.len();
-                    members.extend(iset.members.iter().map(|m| ((2 * m.0 + player) as u32, s)));
-                    num_members.push(iset.members.len() as u32);
-                    let offset = layout.offset[k].unwrap_or(0);
-                    let k = iset
-                        .members
-                        .first()
-                        .map_or(0, |m| nodes[m.0].children.len());
-                    for a in 0..k {
-                        action_infoset[offset + a] = s;
-                        let terms_a = iset.members.iter().enumerate().map(|(i, m)| {
-                            let child = nodes[m.0].children[a].0;
-                            ((first + i) as u32, (2 * child + player) as u32)
-                        });
-                        action_terms.push((offset + a, terms_a.collect::<Vec<_>>()));
+                row = Some(r);
+                member_lanes[j] = lane as u32;
+            }
+            let row = row.ok_or(NotInRows("empty information set"))?;
+            let uniform = 1.0 / n as f64;
+            let offset = layout.offset[k].ok_or(NotInRows("no profile offset"))?;
+            sets_of_row[row].push((
+                mover,
+                RowSet {
+                    offset: offset as u32,
+                    lanes: member_lanes,
+                    uniform: [uniform, if n == 2 { uniform } else { 0.0 }],
+                },
+                iset.actions.len(),
+            ));
+        }
+        let mut decisions = Vec::new();
+        let mut slot_child = Vec::new();
+        let mut first_slot = vec![u32::MAX; num_rows];
+        let mut terminal_rows = Vec::new();
+        let mut infosets = Vec::new();
+        let max_actions = nodes.iter().map(|n| n.children.len()).max().unwrap_or(0);
+        for row in 0..num_rows {
+            let node = &nodes[node_of[0][row]];
+            if node.children.is_empty() {
+                let mut t = [u32::MAX; LANES];
+                for (lane, map) in node_of.iter().enumerate() {
+                    if !nodes[map[row]].children.is_empty() {
+                        return Err(NotInRows("lanes of different shapes"));
+                    }
+                    t[lane] = terminal_index[map[row]];
+                }
+                terminal_rows.push((row as u32, t));
+                continue;
+            }
+            let first = slot_child.len();
+            let num_actions = node.children.len();
+            first_slot[row] = first as u32;
+            for (a, c) in node.children.iter().enumerate() {
+                let (child, _) = row_of[c.0].ok_or(NotInRows("child outside the rows"))?;
+                if child <= row {
+                    return Err(NotInRows("rows not in tree order"));
+                }
+                for map in node_of {
+                    let n = &nodes[map[row]];
+                    let same = n.children.get(a).and_then(|c| row_of[c.0]).map(|r| r.0);
+                    if n.children.len() != num_actions || same != Some(child) {
+                        return Err(NotInRows("lanes of different shapes"));
+                    }
+                }
+                slot_child.push(child as u32);
+            }
+            let sets = &sets_of_row[row];
+            let mover = match sets.first() {
+                Some(&(m, _, _)) => m,
+                None => return Err(NotInRows("decision without information set")),
+            };
+            if sets.len() > 2 || sets.iter().any(|&(m, _, k)| m != mover || k != num_actions) {
+                return Err(NotInRows("a row's sets differ"));
+            }
+            let dummy = RowSet {
+                offset: layout.len as u32,
+                lanes: [PAD as u32; 2],
+                uniform: [0.0; 2],
+            };
+            let mut row_sets = [dummy; 2];
+            for (slot, &(_, set, _)) in row_sets.iter_mut().zip(sets) {
+                *slot = set;
+                infosets.push(Infoset {
+                    offset: set.offset,
+                    num_actions: num_actions as u32,
+                    first_slot: first as u32,
+                    lanes: set.lanes,
+                });
+            }
+            let mut lane_set = [0u32; LANES];
+            let mut lane_uniform = [0.0; LANES];
+            for (k, &(_, set, _)) in sets.iter().enumerate() {
+                for (&l, &u) in set.lanes.iter().zip(&set.uniform) {
+                    if u > 0.0 {
+                        lane_set[l as usize] = k as u32;
+                        lane_uniform[l as usize] = u;
                     }
                 }
             }
+            decisions.push(Decision {
+                row: row as u32,
+                lane_set,
+                lane_uniform,
+                mover: mover as u32,
+                first: first as u32,
+                num_actions: num_actions as u32,
+                num_sets: sets.len() as u32,
+                sets: row_sets,
+            });
         }
-        let one = (layout.len + chance_probs.len()) as u32;
-        let zero_prob = one + 1;
-        let zero_node = (2 * nodes.len()) as u32;
-        let arity = nodes
-            .iter()
-            .map(|n| n.children.len())
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let mut internal_rev = Vec::new();
-        let mut child_value = Vec::new();
-        let mut child_prob = Vec::new();
-        let mut inner_edges = Vec::new();
-        let mut terminals = Vec::new();
-        for (i, node) in nodes.iter().enumerate() {
-            let Some(s) = node.infoset.filter(|_| !node.children.is_empty()) else {
-                terminals.push((i as u32, terminals.len() as u32));
-                continue;
-            };
-            let (mover, probs) = match game.infoset(s).mover {
-                Mover::Chance => (None, chance_offset[s.0]),
-                Mover::Player(p) => (Some(p), layout.offset[s.0].unwrap_or(0)),
-            };
-            internal_rev.push(i as u32);
-            for a in 0..arity {
-                let child = node.children.get(a);
-                child_value.push(child.map_or(zero_node, |c| (2 * c.0) as u32));
-                child_prob.push(child.map_or(zero_prob, |_| (probs + a) as u32));
-            }
-            for (a, c) in node.children.iter().enumerate() {
-                if nodes[c.0].children.is_empty() {
-                    continue;
+        // Rows are public nodes in an order with parents first; edges into decision rows
+        // follow it.
+        let mut reach_edges = Vec::new();
+        for d in &decisions {
+            for a in 0..d.num_actions {
+                let slot = d.first + a;
+                let child = slot_child[slot as usize];
+                if first_slot[child as usize] != u32::MAX {
+                    reach_edges.push(ReachEdge {
+                        parent: d.row,
+                        child,
+                        slot,
+                        mover: d.mover,
+                    });
                 }
-                let prob = (probs + a) as u32;
-                let mult = [0, 1].map(|p| if mover == Some(p) { one } else { prob });
-                inner_edges.push(InnerEdge {
-                    parent: i as u32,
-                    child: c.0 as u32,
-                    mult,
-                });
             }
         }
-        internal_rev.reverse();
-        child_value = child_value
-            .chunks(arity.max(1))
-            .rev()
-            .flatten()
-            .copied()
-            .collect();
-        child_prob = child_prob
-            .chunks(arity.max(1))
-            .rev()
-            .flatten()
-            .copied()
-            .collect();
-        // Terms by action in profile order, padded to the widest information set.
-        action_terms.sort_by_key(|(j, _)| *j);
-        let width = action_terms
-            .iter()
-            .map(|(_, t)| t.len())
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let zero_weight = members.len() as u32;
-        let mut terms = Vec::with_capacity(width * action_terms.len());
-        for (_, t) in &action_terms {
-            terms.extend(t.iter().copied());
-            terms.extend(std::iter::repeat_n(
-                (zero_weight, zero_node),
-                width - t.len(),
-            ));
-        }
-        let root_chance = nodes[0]
-            .infoset
-            .filter(|s| game.infoset(*s).mover == Mover::Chance)
-            .map(|s| (chance_offset[s.0], nodes[0].children.len()));
-        Qre {
-            inner_edges,
-            internal_rev,
-            child_value,
-            child_prob,
-            arity,
-            terminals,
-            members,
-            num_members,
-            terms,
-            width,
-            action_infoset,
-            chance_probs,
-            root_chance,
-            num_nodes: nodes.len(),
+        infosets.sort_by_key(|s| s.offset);
+        Ok(Qre {
+            decisions,
+            num_slots: slot_child.len(),
+            slot_child,
+            reach_edges,
+            infosets,
+            terminal_rows,
+            lanes,
+            num_rows,
+            max_actions,
             profile_len: layout.len,
-        }
+        })
     }
 
     pub(crate) fn workspace(&self) -> QreWorkspace {
-        let n = self.num_nodes;
-        let sets = self.num_members.len();
-        let mut probs = vec![0.0; self.profile_len];
-        probs.extend_from_slice(&self.chance_probs);
-        probs.extend([1.0, 0.0]);
         QreWorkspace {
-            probs,
-            next: vec![0.0; self.profile_len],
-            reach: vec![0.0; 2 * n],
-            value: vec![0.0; 2 * n + 2],
-            weights: vec![0.0; self.members.len() + 1],
-            total: vec![0.0; sets],
-            max: vec![0.0; sets],
-            z: vec![0.0; sets],
+            probs: vec![0.0; self.profile_len],
+            sig: vec![[0.0; LANES]; self.num_slots],
+            reach: vec![[[0.0; LANES]; 2]; self.num_rows],
+            value: vec![[[0.0; LANES]; 2]; self.num_rows],
+            weights: vec![[0.0; LANES]; self.decisions.len()],
+            ebuf: vec![0.0; 4 * self.max_actions],
             profile_len: self.profile_len,
             exps: 0,
             fallbacks: 0,
         }
     }
 
-    /// Solves at `lambda`; `root_probs` replaces the root chance probabilities (if the game
-    /// has a root chance node); `payoffs[t * 2 + p]` is player p's payoff at terminal t.
+    /// Solves at `lambda`; `root_probs` are the root chance probabilities of the type
+    /// combinations (ignored with a single combination); `payoffs[t * 2 + p]` is player p's
+    /// payoff at terminal t.
     pub(crate) fn solve<'w>(
         &self,
         ws: &'w mut QreWorkspace,
@@ -274,19 +350,35 @@ impl Qre {
         payoffs: &[f64],
         lambda: f64,
     ) -> Result<&'w [f64], NoConvergence> {
-        let a = self.profile_len;
-        ws.probs[a..a + self.chance_probs.len()].copy_from_slice(&self.chance_probs);
-        if let Some((off, k)) = self.root_chance {
-            ws.probs[off..off + k].copy_from_slice(&root_probs[..k]);
+        // Reach at the top of each lane: the chance probability (1 * p, as an edge from the
+        // chance node gives it), or 1 without a chance node.
+        let mut top = [0.0; LANES];
+        if self.lanes == 1 {
+            top[0] = 1.0;
+        } else {
+            top[..self.lanes].copy_from_slice(&root_probs[..self.lanes]);
         }
+        ws.reach[0] = [top, top];
         // Terminal values are the payoffs throughout the solve.
-        for &(node, t) in &self.terminals {
-            let (node, t) = (node as usize, t as usize);
-            ws.value[2 * node..2 * node + 2].copy_from_slice(&payoffs[2 * t..2 * t + 2]);
+        for &(row, t) in &self.terminal_rows {
+            let v = &mut ws.value[row as usize];
+            for (lane, &t) in t.iter().enumerate().take(self.lanes) {
+                let t = t as usize;
+                v[0][lane] = payoffs[2 * t];
+                v[1][lane] = payoffs[2 * t + 1];
+            }
         }
         // Uniform start at lambda = 0.
-        for (p, &s) in ws.probs[..a].iter_mut().zip(&self.action_infoset) {
-            *p = 1.0 / self.num_actions(s);
+        for s in &self.infosets {
+            let n = s.num_actions as usize;
+            let p = 1.0 / n as f64;
+            let off = s.offset as usize;
+            ws.probs[off..off + n].fill(p);
+            let first = s.first_slot as usize;
+            for sig in &mut ws.sig[first..first + n] {
+                sig[s.lanes[0] as usize % LANES] = p;
+                sig[s.lanes[1] as usize % LANES] = p;
+            }
         }
         let steps = (lambda / LAMBDA_STEP).ceil().max(1.0) as usize;
         for step in 1..=steps {
@@ -294,8 +386,7 @@ impl Qre {
             let mut residual = f64::INFINITY;
             let mut damping = 1.0;
             for it in 0..MAX_ITER {
-                self.respond(ws, lam);
-                residual = update(&mut ws.probs[..a], &ws.next, damping);
+                residual = self.iterate(ws, lam, damping);
                 if residual < TOL {
                     break;
                 }
@@ -313,107 +404,199 @@ impl Qre {
         Ok(ws.profile())
     }
 
-    /// Number of actions at strategic information set `s` (as f64, for the uniform start).
-    fn num_actions(&self, s: u32) -> f64 {
-        self.action_infoset.iter().filter(|&&t| t == s).count() as f64
-    }
-
-    /// Logit response to the current profile, written into `ws.next`.
-    fn respond(&self, ws: &mut QreWorkspace, lambda: f64) {
+    /// One damped fixed-point step: the logit response to the current profile (with its
+    /// `exp`s counted), and the profile moved by `damping` towards it; returns the largest
+    /// absolute difference between response and profile.
+    ///
+    /// Rows are handled children first, and a row's profile entries are updated right after
+    /// its values are formed: nothing later in the step reads them (parents read the row's
+    /// values, and reach is formed first), so every response is to the profile at the start
+    /// of the step, as in a Jacobi step.
+    fn iterate(&self, ws: &mut QreWorkspace, lambda: f64, damping: f64) -> f64 {
         let QreWorkspace {
             probs,
-            next,
+            sig,
             reach,
             value,
             weights,
-            total,
-            max,
-            z,
+            ebuf,
             exps,
             ..
         } = ws;
-        // Reach excluding each player's own moves, at decision and chance nodes.
-        reach[0] = 1.0;
-        reach[1] = 1.0;
-        for e in &self.inner_edges {
-            let (parent, child) = (2 * e.parent as usize, 2 * e.child as usize);
-            reach[child] = reach[parent] * probs[e.mult[0] as usize];
-            reach[child + 1] = reach[parent + 1] * probs[e.mult[1] as usize];
-        }
-        // Values, from the terminals up.
-        let k = self.arity;
-        for ((&node, children), pr) in self
-            .internal_rev
-            .iter()
-            .zip(self.child_value.chunks_exact(k))
-            .zip(self.child_prob.chunks_exact(k))
-        {
-            let (mut v0, mut v1) = (0.0, 0.0);
-            for (&c, &p) in children.iter().zip(pr) {
-                let (c, p) = (c as usize, probs[p as usize]);
-                v0 += p * value[c];
-                v1 += p * value[c + 1];
+        // Reach excluding each player's own moves, at decision rows.
+        for e in &self.reach_edges {
+            let mut r = reach[e.parent as usize];
+            let other = &mut r[1 - e.mover as usize % 2];
+            let s = &sig[e.slot as usize];
+            for (x, &p) in other.iter_mut().zip(s) {
+                *x *= p;
             }
-            let i = 2 * node as usize;
-            value[i] = v0;
-            value[i + 1] = v1;
+            reach[e.child as usize] = r;
         }
-        // Beliefs at each information set.
-        total.fill(0.0);
-        for &(r, s) in &self.members {
-            total[s as usize] += reach[r as usize];
+        // Beliefs at every row (off the backward pass's critical path): the members' reach,
+        // normalised.
+        for (d, w) in self.decisions.iter().zip(weights.iter_mut()) {
+            let r = &reach[d.row as usize][d.mover as usize % 2];
+            let total = d.sets.map(|set| {
+                let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
+                0.0 + r[l0] + r[l1]
+            });
+            let t = d.lane_set.map(|k| total[k as usize % 2]);
+            let mut q = [0.0; LANES];
+            for lane in 0..LANES {
+                q[lane] = r[lane] / t[lane];
+            }
+            for lane in 0..LANES {
+                w[lane] = if t[lane] > 0.0 {
+                    q[lane]
+                } else {
+                    d.lane_uniform[lane]
+                };
+            }
         }
-        // (The last weight stays 0: padding terms point to it.)
-        for (w, &(r, s)) in weights.iter_mut().zip(&self.members) {
-            let t = total[s as usize];
-            *w = if t > 0.0 {
-                reach[r as usize] / t
+        let mut residual = 0.0f64;
+        // Per row, the utilities and then the `exp`s of its sets, `[set 0 | set 1]`; two
+        // buffers, as a row is finished while the next one is formed.
+        let half = ebuf.len() / 2;
+        let (buf0, buf1) = ebuf.split_at_mut(half);
+        let mut pending: Option<&Decision> = None;
+        for (i, (d, w)) in self.decisions.iter().zip(weights.iter()).enumerate().rev() {
+            let (cur, prev) = if i % 2 == 0 {
+                (&mut *buf0, &*buf1)
             } else {
-                1.0 / f64::from(self.num_members[s as usize])
+                (&mut *buf1, &*buf0)
             };
-        }
-        // Expected utilities of the actions (and each set's largest), then their logit.
-        max.fill(f64::NEG_INFINITY);
-        let terms = self.terms.chunks_exact(self.width);
-        for ((u, terms), &s) in next.iter_mut().zip(terms).zip(&self.action_infoset) {
-            let mut sum = 0.0;
-            for &(m, v) in terms {
-                sum += weights[m as usize] * value[v as usize];
+            let mover = d.mover as usize % 2;
+            // Values, and each action's expected utility at each set of the row: the
+            // members' values at the child, weighted by the beliefs.
+            let first = d.first as usize;
+            let n = d.num_actions as usize;
+            let slots = first..first + n;
+            let (e0, e1) = cur[..2 * n].split_at_mut(n);
+            let rows = RowInputs {
+                children: &self.slot_child[slots.clone()],
+                sig: &sig[slots],
+                value,
+                w,
+                mover,
+            };
+            // (Constant lanes for the two layouts of 2 x 2 types, so that no lane is picked
+            // through memory.)
+            let (v, max) = match d.sets.map(|s| s.lanes) {
+                [[0, 1], [2, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[1], 0.0 + u[2] + u[3])),
+                [[0, 2], [1, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[2], 0.0 + u[1] + u[3])),
+                lanes => {
+                    let [[a0, b0], [a1, b1]] = lanes.map(|l| l.map(|l| l as usize % LANES));
+                    rows.form(e0, e1, |u| (0.0 + u[a0] + u[b0], 0.0 + u[a1] + u[b1]))
+                }
+            };
+            value[d.row as usize] = v;
+            // Logit response per set of the row: exp(lambda * (U - max U)).
+            let sets = d.num_sets as usize;
+            for (e, &max) in cur[..sets * n].chunks_exact_mut(n).zip(&max) {
+                for x in e {
+                    *x = (lambda * (*x - max)).exp();
+                }
             }
-            *u = sum;
-            max[s as usize] = f64::max(max[s as usize], sum);
+            // The previous row's response normalised and its damped update (one row late, so
+            // that they do not wait for this row's `exp`s).
+            if let Some(p) = pending.replace(d) {
+                residual = finish(p, probs, prev, sig, damping, residual);
+            }
         }
-        z.fill(0.0);
-        for (u, &s) in next.iter_mut().zip(&self.action_infoset) {
-            *u = (lambda * (*u - max[s as usize])).exp();
-            z[s as usize] += *u;
+        if let Some(p) = pending {
+            // (The last row formed is decision 0's, in buffer 0.)
+            residual = finish(p, probs, buf0, sig, damping, residual);
         }
-        *exps += next.len() as u64;
-        for (e, &s) in next.iter_mut().zip(&self.action_infoset) {
-            *e /= z[s as usize];
-        }
+        *exps += self.profile_len as u64;
+        residual
     }
 }
 
-/// Moves `profile` by `damping` towards `next`; returns the largest absolute difference
-/// (independent accumulators, so that the maximum is not one long dependency chain).
-fn update(profile: &mut [f64], next: &[f64], damping: f64) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let mut p_chunks = profile.chunks_exact_mut(4);
-    let mut q_chunks = next.chunks_exact(4);
-    for (p, q) in (&mut p_chunks).zip(&mut q_chunks) {
-        for i in 0..4 {
-            acc[i] = f64::max(acc[i], (q[i] - p[i]).abs());
-            p[i] += damping * (q[i] - p[i]);
+/// What forming a row's values and utilities reads: the action slots' children and
+/// probabilities, the values, the row's beliefs and its mover.
+struct RowInputs<'a> {
+    children: &'a [u32],
+    sig: &'a [Row],
+    value: &'a [[Row; 2]],
+    w: &'a Row,
+    mover: usize,
+}
+
+impl RowInputs<'_> {
+    /// The row's values (each player's, per lane) and, per action, the expected utility at
+    /// each set of the row (into `e0`, `e1`: the members' values at the child weighted by the
+    /// beliefs, summed by `sets` from the lanes' products); returns the values and each set's
+    /// largest utility.
+    #[inline(always)]
+    fn form(
+        &self,
+        e0: &mut [f64],
+        e1: &mut [f64],
+        sets: impl Fn(&Row) -> (f64, f64),
+    ) -> ([Row; 2], [f64; 2]) {
+        let mut v = [[0.0; LANES]; 2];
+        let mut max = [f64::NEG_INFINITY; 2];
+        for (((&c, s), u0), u1) in self
+            .children
+            .iter()
+            .zip(self.sig)
+            .zip(e0.iter_mut())
+            .zip(e1.iter_mut())
+        {
+            let c = &self.value[c as usize];
+            let mut u = [0.0; LANES];
+            for lane in 0..LANES {
+                v[0][lane] += s[lane] * c[0][lane];
+                v[1][lane] += s[lane] * c[1][lane];
+                u[lane] = self.w[lane] * c[self.mover][lane];
+            }
+            (*u0, *u1) = sets(&u);
+            // (NaN-ignoring like f64::max; the sign of a zero maximum does not matter below.)
+            max[0] = if *u0 > max[0] { *u0 } else { max[0] };
+            max[1] = if *u1 > max[1] { *u1 } else { max[1] };
+        }
+        (v, max)
+    }
+}
+
+/// Normalises the `exp`s of decision `d`'s sets (`e`, `[set 0 | set 1]`) into the logit
+/// response and moves the profile by `damping` towards it; returns `residual` or the
+/// largest absolute difference between response and profile, if larger.
+#[inline]
+fn finish(
+    d: &Decision,
+    probs: &mut [f64],
+    e: &[f64],
+    sig: &mut [Row],
+    damping: f64,
+    mut residual: f64,
+) -> f64 {
+    let first = d.first as usize;
+    let n = d.num_actions as usize;
+    let sets = d.num_sets as usize;
+    for (set, e) in d.sets[..sets].iter().zip(e.chunks_exact(n)) {
+        let mut z = 0.0;
+        for &x in e {
+            z += x;
+        }
+        let off = set.offset as usize;
+        let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
+        for ((p, &x), s) in probs[off..off + n]
+            .iter_mut()
+            .zip(e)
+            .zip(&mut sig[first..first + n])
+        {
+            let q = x / z;
+            let old = *p;
+            let diff = (q - old).abs();
+            // (NaN-ignoring, like f64::max.)
+            residual = if diff > residual { diff } else { residual };
+            let new = old + damping * (q - old);
+            *p = new;
+            s[l0] = new;
+            s[l1] = new;
         }
     }
-    for (p, q) in p_chunks
-        .into_remainder()
-        .iter_mut()
-        .zip(q_chunks.remainder())
-    {
-        acc[0] = f64::max(acc[0], (q - *p).abs());
-        *p += damping * (q - *p);
-    }
-    f64::max(f64::max(acc[0], acc[1]), f64::max(acc[2], acc[3]))
+    residual
 }

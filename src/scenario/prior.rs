@@ -137,14 +137,24 @@ pub fn normal_quantile(p: f64) -> f64 {
 /// Regularised incomplete beta function `I_x(a, b)` (continued fraction, Numerical Recipes
 /// §6.4).
 pub fn beta_cdf(x: f64, a: f64, b: f64) -> f64 {
+    beta_cdf_with(x, a, b, ln_inv_beta(a, b))
+}
+
+/// `ln(1 / B(a, b))`, the part of [`beta_cdf`]'s prefactor that does not depend on `x`.
+fn ln_inv_beta(a: f64, b: f64) -> f64 {
+    libm::lgamma(a + b) - libm::lgamma(a) - libm::lgamma(b)
+}
+
+/// [`beta_cdf`] with `ln_inv_beta(a, b)` computed once by the caller (the same operations in
+/// the same order, so the same bits).
+fn beta_cdf_with(x: f64, a: f64, b: f64, ln_inv_beta: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
     if x >= 1.0 {
         return 1.0;
     }
-    let ln_front =
-        libm::lgamma(a + b) - libm::lgamma(a) - libm::lgamma(b) + a * x.ln() + b * (1.0 - x).ln();
+    let ln_front = ln_inv_beta + a * x.ln() + b * (1.0 - x).ln();
     let front = ln_front.exp();
     if x < (a + 1.0) / (a + b + 2.0) {
         front * beta_cf(x, a, b) / a
@@ -341,9 +351,15 @@ impl Prior {
             }
             Prior::Beta { alpha, beta } => {
                 let (mut lo, mut hi) = (0.0, 1.0);
+                let ln_b = ln_inv_beta(*alpha, *beta);
                 for _ in 0..100 {
                     let mid = 0.5 * (lo + hi);
-                    if beta_cdf(mid, *alpha, *beta) < p {
+                    // Once the midpoint rounds to an end, every later step leaves it as the
+                    // midpoint (the interval stays or collapses onto it): the answer is final.
+                    if mid == lo || mid == hi {
+                        return mid;
+                    }
+                    if beta_cdf_with(mid, *alpha, *beta, ln_b) < p {
                         lo = mid;
                     } else {
                         hi = mid;
