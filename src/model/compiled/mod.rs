@@ -1,0 +1,393 @@
+//! The ladder compiled once into a game and flat per-terminal features, so that a Monte Carlo
+//! draw computes only payoffs and one QRE solve.
+
+use super::attrition::{tail_process, Tail};
+use super::ladder::{
+    Action, End, Ladder, LeverStart, PublicNode, RoundState, Side, MAX_HORIZON, MAX_STEPS,
+};
+use super::outcome::{Outcome, OutcomeClass};
+use super::params::*;
+use super::qre::{Qre, QreWorkspace};
+use super::ModelError;
+use crate::game::{Game, GameBuilder, InfosetId, Number};
+
+mod build;
+mod payoffs;
+mod play;
+
+use build::{build_game, feature};
+
+/// Reported length of a frozen tail (no side ever concedes), in days: outcomes cap it here so
+/// that costs and durations stay finite in summaries.
+pub const FROZEN_REPORT_DAYS: f64 = 365.0;
+
+const NUM_STATES: usize = 4 * MAX_STEPS;
+
+/// Per public terminal: what payoffs and outcomes need.
+#[derive(Clone, Debug)]
+struct TerminalFeature {
+    end: End,
+    /// Rounds completed before the end (each with its cost state).
+    rounds: [u8; MAX_HORIZON],
+    num_rounds: usize,
+    level: u32,
+    threatened: bool,
+    step: usize,
+    retaliated: bool,
+    peak_imposed: f64,
+    move_index: usize,
+    /// Whether each side still had a way to yield at its last decision (for the tail).
+    can_yield: [bool; 2],
+}
+
+/// A compiled ladder: the game, its solver and per-terminal features. Build once per
+/// scenario (and intervention); per draw call [`CompiledLadder::payoffs_into`] and
+/// [`CompiledLadder::behaviour`].
+#[derive(Clone, Debug)]
+pub struct CompiledLadder {
+    ladder: Ladder,
+    public: Vec<PublicNode>,
+    game: Game,
+    qre: Qre,
+    /// Game terminals (index order): public terminal and type combination.
+    terminals: Vec<(u32, u8, u8)>,
+    /// Game terminal index of (public node, combo), `u32::MAX` for non-terminals.
+    terminal_of: Vec<u32>,
+    /// Profile offset of (public decision node, own type), `usize::MAX` otherwise.
+    decision_offset: Vec<[usize; 2]>,
+    features: Vec<Option<TerminalFeature>>,
+    /// Length of the challenger's part of the profile (it comes first).
+    challenger_len: usize,
+}
+
+/// Scratch space for [`CompiledLadder::behaviour`]; one per thread.
+#[derive(Clone, Debug)]
+pub struct LadderWorkspace {
+    payoffs: Vec<f64>,
+    qre: [QreWorkspace; 2],
+    behaviour: Vec<f64>,
+}
+
+impl LadderWorkspace {
+    /// The terminal payoffs of the last [`CompiledLadder::behaviour`] call.
+    pub fn payoffs(&self) -> &[f64] {
+        &self.payoffs
+    }
+
+    /// Work done so far by the [`CompiledLadder::behaviour`] calls on this workspace: the
+    /// number of `exp` evaluations of the logit QRE solves, and the number of solves that fell
+    /// back to the path-following solver (whose `exp`s are not counted). For benchmarks.
+    pub fn solver_work(&self) -> SolverWork {
+        SolverWork {
+            exps: self.qre[0].exps + self.qre[1].exps,
+            fallbacks: self.qre[0].fallbacks + self.qre[1].fallbacks,
+        }
+    }
+}
+
+/// Counters of [`LadderWorkspace::solver_work`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SolverWork {
+    /// `exp` evaluations by the fixed-point QRE solver.
+    pub exps: u64,
+    /// Solves that did not settle and fell back to path following.
+    pub fallbacks: u64,
+}
+
+/// Export loss of an ad-valorem tariff `t` at trade elasticity `sigma`: `1 - (1+t)^(-sigma)`
+/// (0 for `t <= 0`).
+///
+/// # Examples
+/// ```
+/// // DESIGN.md §1: sigma = 0.76, 25% → about 16%, 50% → about 26%.
+/// let l = escalation::model::export_loss(0.25, 0.76);
+/// assert!((l - 0.156).abs() < 1e-3);
+/// ```
+pub fn export_loss(t: f64, sigma: f64) -> f64 {
+    loss(t, sigma)
+}
+
+fn loss(t: f64, sigma: f64) -> f64 {
+    if t <= 0.0 {
+        0.0
+    } else {
+        1.0 - (1.0 + t).powf(-sigma)
+    }
+}
+
+impl CompiledLadder {
+    /// Compiles a ladder.
+    ///
+    /// # Errors
+    /// [`ModelError`] for an invalid structure or restriction.
+    ///
+    /// # Examples
+    /// ```
+    /// use escalation::model::{CompiledLadder, Ladder, Params};
+    /// let ladder = Ladder::default();
+    /// let c = CompiledLadder::new(&ladder)?;
+    /// let params = Params::new(0);
+    /// let mut ws = c.workspace();
+    /// let b = c.behaviour(&mut ws, &params)?;
+    /// assert_eq!(b.len(), c.game().profile_layout().len);
+    /// # Ok::<(), escalation::model::ModelError>(())
+    /// ```
+    pub fn new(ladder: &Ladder) -> Result<Self, ModelError> {
+        let public = ladder.public_tree()?;
+        let num_pub = public.len();
+        let combos = ladder.challenger_types * ladder.target_types;
+        let mut features = vec![None; num_pub];
+        for (i, n) in public.iter().enumerate() {
+            if let Some(end) = n.end {
+                features[i] = Some(feature(ladder, &public, i, end));
+            }
+        }
+        let (game, node_of) = build_game(ladder, &public, &|_, _, _| [0.0, 0.0], None)?;
+        let layout = game.profile_layout();
+        let mut terminal_of = vec![u32::MAX; num_pub * combos];
+        let mut terminals = Vec::new();
+        let mut decision_offset = vec![[usize::MAX; 2]; num_pub];
+        // node_of[combo][pub] = game node
+        let mut by_node = vec![None; game.nodes().len()];
+        for (combo, map) in node_of.iter().enumerate() {
+            for (p, &g) in map.iter().enumerate() {
+                by_node[g] = Some((p, combo));
+            }
+        }
+        for (g, node) in game.nodes().iter().enumerate() {
+            let Some((p, combo)) = by_node[g] else {
+                continue;
+            };
+            let kc = combo / ladder.target_types;
+            let kt = combo % ladder.target_types;
+            if node.is_terminal() {
+                terminal_of[p * combos + combo] = terminals.len() as u32;
+                terminals.push((p as u32, kc as u8, kt as u8));
+            } else if let (Some(s), Some(side)) = (node.infoset, public[p].mover) {
+                let own = if side == Side::Challenger { kc } else { kt };
+                decision_offset[p][own] = layout.offset[s.0].unwrap_or(usize::MAX);
+            }
+        }
+        let challenger_len = game
+            .player_infosets(0)
+            .iter()
+            .map(|s: &InfosetId| game.infoset(*s).num_actions())
+            .sum();
+        // The game is built in rows of type combinations; a failure here is a bug.
+        let qre = Qre::new(&game, &node_of).map_err(|e| ModelError::Solve(e.to_string()))?;
+        Ok(CompiledLadder {
+            ladder: ladder.clone(),
+            public,
+            game,
+            qre,
+            terminals,
+            terminal_of,
+            decision_offset,
+            features,
+            challenger_len,
+        })
+    }
+
+    /// The ladder compiled.
+    pub fn ladder(&self) -> &Ladder {
+        &self.ladder
+    }
+
+    /// The game's structure (payoffs all zero; see [`CompiledLadder::game_at`]).
+    pub fn game(&self) -> &Game {
+        &self.game
+    }
+
+    /// The public tree.
+    pub fn public_tree(&self) -> &[PublicNode] {
+        &self.public
+    }
+
+    /// Number of terminals of the game (payoff vectors have twice this length).
+    pub fn num_terminals(&self) -> usize {
+        self.terminals.len()
+    }
+
+    /// A fresh workspace.
+    pub fn workspace(&self) -> LadderWorkspace {
+        LadderWorkspace {
+            payoffs: vec![0.0; 2 * self.terminals.len()],
+            qre: [self.qre.workspace(), self.qre.workspace()],
+            behaviour: vec![0.0; self.game.profile_layout().len],
+        }
+    }
+
+    /// The game with chance probabilities (true priors) and payoffs at `params`, e.g. for
+    /// export to Gambit.
+    ///
+    /// # Errors
+    /// [`ModelError::Params`] for parameters out of range; [`ModelError::Game`] if the game
+    /// does not validate.
+    pub fn game_at(&self, params: &Params) -> Result<Game, ModelError> {
+        self.check(params)?;
+        let probs = self.root_probs(
+            params.get(PRIOR_CHALLENGER_RESOLUTE),
+            params.get(PRIOR_TARGET_RESOLUTE),
+        );
+        self.game_with_probs(params, &probs)
+    }
+
+    fn check(&self, params: &Params) -> Result<(), ModelError> {
+        if params.num_levers() != self.ladder.levers.len() {
+            return Err(ModelError::ParamCount {
+                got: params.len(),
+                expected: NUM_FIXED + 2 * self.ladder.levers.len(),
+            });
+        }
+        params.validate()?;
+        Ok(())
+    }
+
+    /// Root chance probabilities of the type combinations given P(challenger resolute) and
+    /// P(target resolute).
+    fn root_probs(&self, pc: f64, pt: f64) -> [f64; 4] {
+        let nt = self.ladder.target_types;
+        let mut out = [0.0; 4];
+        let pcs = if self.ladder.challenger_types == 2 {
+            [1.0 - pc, pc]
+        } else {
+            [1.0, 0.0]
+        };
+        let pts = if nt == 2 { [1.0 - pt, pt] } else { [1.0, 0.0] };
+        for kc in 0..self.ladder.challenger_types {
+            for kt in 0..nt {
+                out[kc * nt + kt] = pcs[kc] * pts[kt];
+            }
+        }
+        out
+    }
+
+    /// The QRE behaviour profile at `params` (its `lambda`), flat in Gambit order. Without
+    /// misperception one solve; with it, two: the challenger's strategy from the game whose
+    /// type prior is its belief (target prior = `belief_challenger_about_target`), the
+    /// target's from its own (challenger prior = `belief_target_about_challenger`); each side
+    /// takes its own view as common knowledge.
+    ///
+    /// # Errors
+    /// [`ModelError::Params`] for parameters out of range, [`ModelError::Solve`] if the
+    /// solver fails.
+    pub fn behaviour<'w>(
+        &self,
+        ws: &'w mut LadderWorkspace,
+        params: &Params,
+    ) -> Result<&'w [f64], ModelError> {
+        self.check(params)?;
+        let LadderWorkspace {
+            payoffs,
+            qre,
+            behaviour,
+        } = ws;
+        self.payoffs_into(params, payoffs);
+        let lambda = params.get(LAMBDA);
+        let pc = params.get(PRIOR_CHALLENGER_RESOLUTE);
+        let pt = params.get(PRIOR_TARGET_RESOLUTE);
+        let qc = params.get(BELIEF_CHALLENGER_ABOUT_TARGET);
+        let qt = params.get(BELIEF_TARGET_ABOUT_CHALLENGER);
+        let view_c = self.root_probs(pc, qc);
+        let view_t = self.root_probs(qt, pt);
+        let [ws_c, ws_t] = qre;
+        let cl = self.challenger_len;
+        self.solve_view(
+            ws_c,
+            &view_c,
+            params,
+            payoffs,
+            lambda,
+            &mut behaviour[..cl],
+            0..cl,
+        )?;
+        if view_c == view_t {
+            let cl_end = behaviour.len();
+            let solved = ws_c.profile();
+            behaviour[cl..].copy_from_slice(&solved[cl..cl_end]);
+        } else {
+            let n = behaviour.len();
+            self.solve_view(
+                ws_t,
+                &view_t,
+                params,
+                payoffs,
+                lambda,
+                &mut behaviour[cl..],
+                cl..n,
+            )?;
+        }
+        Ok(behaviour)
+    }
+
+    /// Solves one perspective (root chance probabilities `view`) and copies the entries
+    /// `range` of the profile into `out`. When the fixed-point iteration does not settle,
+    /// falls back to the crate's path-following solver on the game built for this view.
+    #[allow(clippy::too_many_arguments)]
+    fn solve_view(
+        &self,
+        ws: &mut QreWorkspace,
+        view: &[f64; 4],
+        params: &Params,
+        payoffs: &[f64],
+        lambda: f64,
+        out: &mut [f64],
+        range: std::ops::Range<usize>,
+    ) -> Result<(), ModelError> {
+        match self.qre.solve(ws, view, payoffs, lambda) {
+            Ok(solved) => {
+                out.copy_from_slice(&solved[range]);
+                Ok(())
+            }
+            Err(_) => {
+                ws.fallbacks += 1;
+                let game = self.game_with_probs(params, view)?;
+                let eq = crate::solve::logit::logit_solve_lambda(&game, lambda)
+                    .map_err(|e| ModelError::Solve(e.to_string()))?;
+                let flat = eq.profile.flat();
+                out.copy_from_slice(&flat[range.clone()]);
+                ws.profile_mut().copy_from_slice(flat);
+                Ok(())
+            }
+        }
+    }
+
+    fn game_with_probs(&self, params: &Params, probs: &[f64; 4]) -> Result<Game, ModelError> {
+        let mut pay = vec![0.0; 2 * self.terminals.len()];
+        self.payoffs_into(params, &mut pay);
+        let combos = self.ladder.challenger_types * self.ladder.target_types;
+        let payoff = |p: usize, kc: usize, kt: usize| {
+            let combo = kc * self.ladder.target_types + kt;
+            let t = self.terminal_of[p * combos + combo] as usize;
+            [pay[2 * t], pay[2 * t + 1]]
+        };
+        let (game, _) = build_game(&self.ladder, &self.public, &payoff, Some(probs))?;
+        Ok(game)
+    }
+
+    /// The public tree node and type combination index of a game terminal.
+    pub fn public_terminal(&self, terminal: usize) -> Option<(usize, usize)> {
+        self.terminals.get(terminal).map(|&(p, kc, kt)| {
+            (
+                p as usize,
+                kc as usize * self.ladder.target_types + kt as usize,
+            )
+        })
+    }
+
+    /// The public history of a game terminal, action labels joined by `/` (e.g.
+    /// `"Refuse/Threaten/Concede"`); `None` for an index out of range. (Not part of
+    /// [`Outcome`], so that the per-run outcome allocates nothing.)
+    pub fn history_label(&self, terminal: usize) -> Option<String> {
+        let (node, _) = self.public_terminal(terminal)?;
+        Some(self.public[node].history_label())
+    }
+
+    /// The types of a game terminal: (challenger, target), 1 = resolute when there are two.
+    pub fn terminal_types(&self, terminal: usize) -> Option<(usize, usize)> {
+        self.terminals
+            .get(terminal)
+            .map(|&(_, kc, kt)| (kc as usize, kt as usize))
+    }
+}
