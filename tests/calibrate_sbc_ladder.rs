@@ -11,6 +11,8 @@
 //! The seed is fixed, so the test is deterministic; the bands say how often a correct method
 //! would fail at a random seed (at most 1e-3 per check).
 
+mod common;
+use common::binomial_band;
 use escalation::calibrate::{
     stream_rng, Likelihood, NoObserver, Prior, ScenarioProblem, SmcConfig,
 };
@@ -69,30 +71,6 @@ const PATHS: usize = 12;
 const REPEATS: usize = 100;
 /// Particles per calibration.
 const PARTICLES: usize = 600;
-
-/// Smallest `lo` and largest `hi` with P(X < lo) ≤ alpha/2 and P(X > hi) ≤ alpha/2 for
-/// X ~ Binomial(n, p), from the exact pmf.
-fn binomial_band(n: usize, p: f64, alpha: f64) -> (usize, usize) {
-    let ln_pmf = |k: usize| {
-        libm::lgamma(n as f64 + 1.0)
-            - libm::lgamma(k as f64 + 1.0)
-            - libm::lgamma((n - k) as f64 + 1.0)
-            + k as f64 * p.ln()
-            + (n - k) as f64 * (1.0 - p).ln()
-    };
-    let pmf: Vec<f64> = (0..=n).map(|k| ln_pmf(k).exp()).collect();
-    let (mut lo, mut cum) = (0, 0.0);
-    while cum + pmf[lo] <= alpha / 2.0 {
-        cum += pmf[lo];
-        lo += 1;
-    }
-    let (mut hi, mut cum) = (n, 0.0);
-    while cum + pmf[hi] <= alpha / 2.0 {
-        cum += pmf[hi];
-        hi -= 1;
-    }
-    (lo, hi)
-}
 
 /// Upper 1e-3 quantile of chi-square with 9 degrees of freedom (standard tables: 27.877).
 const CHI2_9DF_1E3: f64 = 27.877;

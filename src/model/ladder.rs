@@ -451,15 +451,7 @@ impl Ladder {
                 side,
                 after,
                 actions,
-            } => {
-                Some(*side) == n.mover
-                    && after.len() <= n.history.len()
-                    && after
-                        .iter()
-                        .zip(&n.history)
-                        .all(|(a, h)| a.as_str() == h.label())
-                    && actions.iter().any(|a| yielding(a))
-            }
+            } => forbid_applies(*side, after, n) && actions.iter().any(|a| yielding(a)),
             Restriction::Force { .. } => false,
         })
     }
@@ -492,12 +484,7 @@ impl Ladder {
                     after,
                     actions: removed,
                 } => {
-                    let prefix = after.len() <= hist.len()
-                        && after
-                            .iter()
-                            .map(String::as_str)
-                            .eq(hist[..after.len()].iter().copied());
-                    if Some(*side) == n.mover && prefix {
+                    if forbid_applies(*side, after, n) {
                         let before = actions.len();
                         actions.retain(|a| !removed.iter().any(|r| r == a.label()));
                         if actions.len() < before {
@@ -581,4 +568,15 @@ pub(crate) fn labels(actions: &[Action]) -> String {
         .map(|a| a.label())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Whether a [`Restriction::Forbid`] of `side` after the history prefix `after` applies at
+/// decision `n`.
+fn forbid_applies(side: Side, after: &[String], n: &PublicNode) -> bool {
+    Some(side) == n.mover
+        && after.len() <= n.history.len()
+        && after
+            .iter()
+            .zip(&n.history)
+            .all(|(a, h)| a.as_str() == h.label())
 }
