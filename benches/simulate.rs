@@ -8,6 +8,11 @@
 //! Solves that fall back to path following are reported (their `exp`s are not counted, which
 //! only flatters the roofline, never the simulation).
 //!
+//! Before criterion's own measurements, the bench prints a paired one that a noisy machine
+//! cannot skew as easily: [`PAIRED_ROUNDS`] rounds, each timing the simulation and the
+//! roofline back to back on 1 and on 2 threads; it reports the median over rounds of each
+//! round's ratios (roofline time / simulation time, and 1-thread / 2-thread time).
+//!
 //! Run briefly: `cargo bench --bench simulate -- --warm-up-time 1 --measurement-time 2`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -16,10 +21,13 @@ use escalation::sim::{run_rng, Episode, RunRecord, ScenarioEpisode, Simulation};
 use rand::Rng;
 use rayon::prelude::*;
 use std::hint::black_box;
+use std::time::Instant;
 
 const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
 const SEED: u64 = 2025;
 const RUNS: u64 = 2048;
+/// Rounds of the paired measurement.
+const PAIRED_ROUNDS: usize = 7;
 
 /// Random words (32-bit) and `exp` calls of each run, and the number of fallback solves.
 fn work_per_run(episode: &ScenarioEpisode) -> (Vec<(u64, u64)>, u64) {
@@ -66,6 +74,65 @@ fn roofline(work: &[(u64, u64)], pool: &rayon::ThreadPool) -> f64 {
     })
 }
 
+/// Seconds taken by `f`.
+fn seconds(f: impl FnOnce()) -> f64 {
+    let start = Instant::now();
+    f();
+    start.elapsed().as_secs_f64()
+}
+
+/// The median of `x` (sorted in place).
+fn median(x: &mut [f64]) -> f64 {
+    x.sort_by(f64::total_cmp);
+    let n = x.len();
+    if n % 2 == 1 {
+        x[n / 2]
+    } else {
+        0.5 * (x[n / 2 - 1] + x[n / 2])
+    }
+}
+
+/// The paired measurement (see the module documentation): per round, the simulation and the
+/// roofline back to back on 1 and 2 threads.
+fn paired(episode: &ScenarioEpisode, work: &[(u64, u64)]) {
+    let pools: Vec<_> = [1, 2]
+        .map(|t| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .expect("pool")
+        })
+        .into();
+    let (mut r1, mut r2, mut speedup) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..PAIRED_ROUNDS {
+        let mut sim = [0.0; 2];
+        let mut roof = [0.0; 2];
+        for (k, threads) in [1usize, 2].into_iter().enumerate() {
+            sim[k] = seconds(|| {
+                black_box(
+                    Simulation::new(episode, SEED, RUNS)
+                        .threads(threads)
+                        .run()
+                        .expect("runs"),
+                );
+            });
+            roof[k] = seconds(|| {
+                black_box(roofline(work, &pools[k]));
+            });
+        }
+        r1.push(roof[0] / sim[0]);
+        r2.push(roof[1] / sim[1]);
+        speedup.push(sim[0] / sim[1]);
+    }
+    eprintln!(
+        "paired, median of {PAIRED_ROUNDS} rounds: simulate runs/s = {:.1}% of the roofline's \
+         on 1 thread, {:.1}% on 2 threads; simulate on 2 threads = {:.2}x 1 thread",
+        100.0 * median(&mut r1),
+        100.0 * median(&mut r2),
+        median(&mut speedup)
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let scenario = Scenario::from_path(SCENARIO).expect("scenario");
     let episode = ScenarioEpisode::new(&scenario, "bench").expect("compiles");
@@ -76,6 +143,7 @@ fn bench(c: &mut Criterion) {
         words as f64 / RUNS as f64,
         exps as f64 / RUNS as f64
     );
+    paired(&episode, &work);
     let mut g = c.benchmark_group("colombia");
     g.throughput(Throughput::Elements(RUNS));
     g.sample_size(10);

@@ -113,6 +113,40 @@ fn priors_match_reference_values() {
     };
     assert!((b.mean() - 0.4).abs() < 1e-15);
     assert!((prior::beta_cdf(b.median(), 2.0, 3.0) - 0.5).abs() < 1e-12);
+    // Beta quantiles in closed form: Beta(a, 1) has CDF x^a, Beta(1, b) has CDF
+    // 1 - (1 - x)^b; and for any shape the quantile inverts the CDF.
+    for i in 0..=200 {
+        let p = i as f64 / 200.0;
+        for (a, b, exact) in [
+            (1.0, 1.0, p),
+            (2.0, 1.0, p.sqrt()),
+            (0.5, 1.0, p * p),
+            (1.0, 9.0, 1.0 - (1.0 - p).powf(1.0 / 9.0)),
+            (1.0, 0.3, 1.0 - (1.0 - p).powf(1.0 / 0.3)),
+        ] {
+            let q = Prior::Beta { alpha: a, beta: b }.quantile(p);
+            assert!(
+                (q - exact).abs() < 1e-13,
+                "Beta({a}, {b}) at {p}: {q} vs {exact}"
+            );
+        }
+        for (a, b) in [
+            (4.0, 4.0),
+            (4.0, 2.0),
+            (2.0, 4.0),
+            (6.0, 4.0),
+            (0.5, 0.5),
+            (30.0, 2.0),
+        ] {
+            let q = Prior::Beta { alpha: a, beta: b }.quantile(p);
+            assert!((0.0..=1.0).contains(&q));
+            assert!(
+                (prior::beta_cdf(q, a, b) - p).abs() < 1e-13,
+                "Beta({a}, {b}) at {p}: CDF({q}) = {}",
+                prior::beta_cdf(q, a, b)
+            );
+        }
+    }
     // Lognormal: median e^mu, mean e^(mu + sigma²/2).
     let l = Prior::LogNormal {
         mu: 1.0,

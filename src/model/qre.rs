@@ -441,10 +441,13 @@ impl Qre {
                 let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
                 0.0 + r[l0] + r[l1]
             });
+            // (One division per set, not per member.)
+            let inv = total.map(|t| 1.0 / t);
             let t = d.lane_set.map(|k| total[k as usize % 2]);
+            let inv = d.lane_set.map(|k| inv[k as usize % 2]);
             let mut q = [0.0; LANES];
             for lane in 0..LANES {
-                q[lane] = r[lane] / t[lane];
+                q[lane] = r[lane] * inv[lane];
             }
             for lane in 0..LANES {
                 w[lane] = if t[lane] > 0.0 {
@@ -580,6 +583,8 @@ fn finish(
         for &x in e {
             z += x;
         }
+        // (One division per set, not per action.)
+        let inv_z = 1.0 / z;
         let off = set.offset as usize;
         let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
         for ((p, &x), s) in probs[off..off + n]
@@ -587,7 +592,7 @@ fn finish(
             .zip(e)
             .zip(&mut sig[first..first + n])
         {
-            let q = x / z;
+            let q = x * inv_z;
             let old = *p;
             let diff = (q - old).abs();
             // (NaN-ignoring, like f64::max.)

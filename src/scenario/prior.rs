@@ -163,6 +163,50 @@ fn beta_cdf_with(x: f64, a: f64, b: f64, ln_inv_beta: f64) -> f64 {
     }
 }
 
+/// The `p`-quantile of Beta(a, b): Newton's method on [`beta_cdf`], kept inside a bracket
+/// of the root that every step shrinks (a step that would leave it bisects instead).
+///
+/// Stops when a step moves `x` by less than 2⁻⁵² of it, or when the bracket cannot shrink
+/// any more; at most 100 steps. About 4 to 8 evaluations of the CDF where plain bisection
+/// needs 53.
+fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let ln_b = ln_inv_beta(a, b);
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    let mut x = a / (a + b);
+    for _ in 0..100 {
+        let f = beta_cdf_with(x, a, b, ln_b) - p;
+        if f < 0.0 {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        if f == 0.0 {
+            return x;
+        }
+        let ln_pdf = ln_b + (a - 1.0) * x.ln() + (b - 1.0) * (1.0 - x).ln();
+        let next = x - f / ln_pdf.exp();
+        let next = if next > lo && next < hi && next.is_finite() {
+            next
+        } else {
+            0.5 * (lo + hi)
+        };
+        if next == x || (next - x).abs() <= f64::EPSILON * x {
+            return next;
+        }
+        if next == lo || next == hi {
+            return x;
+        }
+        x = next;
+    }
+    x
+}
+
 fn beta_cf(x: f64, a: f64, b: f64) -> f64 {
     let tiny = 1e-300;
     let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
@@ -349,24 +393,7 @@ impl Prior {
                 let hi = normal_cdf((max - mean) / sd);
                 (mean + sd * normal_quantile(lo + p * (hi - lo))).clamp(*min, *max)
             }
-            Prior::Beta { alpha, beta } => {
-                let (mut lo, mut hi) = (0.0, 1.0);
-                let ln_b = ln_inv_beta(*alpha, *beta);
-                for _ in 0..100 {
-                    let mid = 0.5 * (lo + hi);
-                    // Once the midpoint rounds to an end, every later step leaves it as the
-                    // midpoint (the interval stays or collapses onto it): the answer is final.
-                    if mid == lo || mid == hi {
-                        return mid;
-                    }
-                    if beta_cdf_with(mid, *alpha, *beta, ln_b) < p {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                0.5 * (lo + hi)
-            }
+            Prior::Beta { alpha, beta } => beta_quantile(p, *alpha, *beta),
             Prior::LogNormal { mu, sigma } => (mu + sigma * normal_quantile(p)).exp(),
             Prior::Triangular { min, mode, max } => {
                 let f = (mode - min) / (max - min);
