@@ -598,7 +598,7 @@ fn an_intervention_with_the_opening_impossible_in_every_draw_is_left_out() {
         None,
     )
     .unwrap();
-    assert!(root.failures.is_empty());
+    assert!(root.failures.is_empty(), "{:?}", root.failures);
     // Colombia accepts at once, always.
     assert_eq!(
         root.comparison.interventions[0].outcome.metrics[0].mean,

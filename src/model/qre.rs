@@ -441,13 +441,12 @@ impl Qre {
                 let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
                 0.0 + r[l0] + r[l1]
             });
-            // (One division per set, not per member.)
-            let inv = total.map(|t| 1.0 / t);
+            // (A division per member: a set's reach can be subnormal at high lambda, where
+            // its reciprocal would overflow.)
             let t = d.lane_set.map(|k| total[k as usize % 2]);
-            let inv = d.lane_set.map(|k| inv[k as usize % 2]);
             let mut q = [0.0; LANES];
             for lane in 0..LANES {
-                q[lane] = r[lane] * inv[lane];
+                q[lane] = r[lane] / t[lane];
             }
             for lane in 0..LANES {
                 w[lane] = if t[lane] > 0.0 {
@@ -583,7 +582,8 @@ fn finish(
         for &x in e {
             z += x;
         }
-        // (One division per set, not per action.)
+        // (One division per set, not per action; `z >= 1`, as the largest utility's term is
+        // `exp(0)`, so its reciprocal is finite.)
         let inv_z = 1.0 / z;
         let off = set.offset as usize;
         let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
