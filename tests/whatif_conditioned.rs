@@ -3,13 +3,11 @@
 //! comparison on Colombia 2025 (trivial opening metrics, exact zero for a no-op, thread
 //! independence, structurally impossible interventions reported).
 
-use escalation::calibrate::{NoObserver, Posterior, ScenarioProblem, SmcConfig};
+mod whatif_common;
+
+use escalation::calibrate::ScenarioProblem;
 use escalation::model::{params, Action, CompiledLadder, Ladder, Params};
-use escalation::scenario::Scenario;
-use escalation::whatif::{
-    compare, documented_opening, scenario_metrics, scenario_whatif_given, Arm, PairedConfig,
-    ScenarioArm,
-};
+use escalation::whatif::{documented_opening, scenario_whatif_given, PairedConfig, ScenarioArm};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -191,20 +189,7 @@ fn an_opening_that_is_no_path_has_no_sample() {
     );
 }
 
-fn colombia() -> Scenario {
-    Scenario::from_path(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/colombia_2025.toml"
-    ))
-    .unwrap()
-}
-
-fn small_posterior(problem: &ScenarioProblem) -> Posterior {
-    let mut config = SmcConfig::default();
-    config.particles = 100;
-    config.seed = 3;
-    problem.calibrate(config, &mut NoObserver).unwrap()
-}
+use whatif_common::{colombia, no_op_comparison, small_posterior};
 
 #[test]
 fn colombia_conditioned_on_the_documented_opening() {
@@ -278,19 +263,7 @@ fn a_conditioned_no_op_gives_exactly_zero_difference() {
     let same = ScenarioArm::new(&problem, &scenario, None)
         .unwrap()
         .given(&opening);
-    let draws = posterior.equal_weight_draws(20, 4);
-    let r = compare(
-        &scenario_metrics(&scenario),
-        &draws,
-        &base,
-        &[("no-op", &same as &dyn Arm)],
-        &PairedConfig {
-            replicates: 5,
-            seed: 2,
-            threads: None,
-        },
-    )
-    .unwrap();
+    let r = no_op_comparison(&scenario, &posterior, &base, &same, 5);
     for d in &r.interventions[0].differences {
         assert!(d.per_draw.iter().all(|&x| x == 0.0));
         assert_eq!(d.mean, 0.0);

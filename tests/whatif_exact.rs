@@ -9,7 +9,9 @@
 //! - A draw that does not apply to some arm is left out of every arm and counted; one under
 //!   which the documented opening has probability zero is reported, never turned into NaN.
 
-use escalation::calibrate::{stream_rng, NoObserver, Posterior, ScenarioProblem, SmcConfig};
+mod whatif_common;
+
+use escalation::calibrate::{stream_rng, ScenarioProblem};
 use escalation::scenario::Scenario;
 use escalation::whatif::{
     compare, documented_opening, scenario_metrics, scenario_whatif_given, Arm, DrawStatus, Metric,
@@ -17,19 +19,7 @@ use escalation::whatif::{
 };
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
-
-const COLOMBIA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
-
-fn colombia() -> Scenario {
-    Scenario::from_path(COLOMBIA).unwrap()
-}
-
-fn small_posterior(problem: &ScenarioProblem) -> Posterior {
-    let mut config = SmcConfig::default();
-    config.particles = 100;
-    config.seed = 3;
-    problem.calibrate(config, &mut NoObserver).unwrap()
-}
+use whatif_common::{colombia, no_op_comparison, small_posterior, COLOMBIA};
 
 /// Run `arm` at `theta` with `n` replicates on the streams `stream_rng(seed, 1, 0..n)`;
 /// return the replicates' values (row-major, `m` per replicate) and the exact expectations.
@@ -303,19 +293,7 @@ fn a_no_op_gives_exactly_zero_from_the_root_too() {
     let posterior = small_posterior(&problem);
     let base = ScenarioArm::new(&problem, &scenario, None).unwrap();
     let same = ScenarioArm::new(&problem, &scenario, None).unwrap();
-    let draws = posterior.equal_weight_draws(20, 4);
-    let r = compare(
-        &scenario_metrics(&scenario),
-        &draws,
-        &base,
-        &[("no-op", &same as &dyn Arm)],
-        &PairedConfig {
-            replicates: 3,
-            seed: 2,
-            threads: None,
-        },
-    )
-    .unwrap();
+    let r = no_op_comparison(&scenario, &posterior, &base, &same, 3);
     for d in &r.interventions[0].differences {
         assert!(d.per_draw.iter().all(|&x| x == 0.0));
         assert!(d
