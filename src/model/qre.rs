@@ -102,7 +102,7 @@ pub(crate) struct Qre {
 /// Scratch space of [`Qre::solve`].
 #[derive(Clone, Debug)]
 pub(crate) struct QreWorkspace {
-    /// The profile (Gambit order).
+    /// The profile (Gambit order), filled from `sig` when a solve settles.
     probs: Vec<f64>,
     /// Per action slot: the action's probability in each lane (the mover's own type's).
     sig: Vec<Row>,
@@ -372,8 +372,6 @@ impl Qre {
         for s in &self.infosets {
             let n = s.num_actions as usize;
             let p = 1.0 / n as f64;
-            let off = s.offset as usize;
-            ws.probs[off..off + n].fill(p);
             let first = s.first_slot as usize;
             for sig in &mut ws.sig[first..first + n] {
                 sig[s.lanes[0] as usize % LANES] = p;
@@ -401,6 +399,16 @@ impl Qre {
                 });
             }
         }
+        // The profile, from the action probabilities of each set's first member.
+        for s in &self.infosets {
+            let n = s.num_actions as usize;
+            let off = s.offset as usize;
+            let first = s.first_slot as usize;
+            let lane = s.lanes[0] as usize % LANES;
+            for (p, sig) in ws.probs[off..off + n].iter_mut().zip(&ws.sig[first..]) {
+                *p = sig[lane];
+            }
+        }
         Ok(ws.profile())
     }
 
@@ -414,7 +422,6 @@ impl Qre {
     /// of the step, as in a Jacobi step.
     fn iterate(&self, ws: &mut QreWorkspace, lambda: f64, damping: f64) -> f64 {
         let QreWorkspace {
-            probs,
             sig,
             reach,
             value,
@@ -468,50 +475,93 @@ impl Qre {
             } else {
                 (&mut *buf1, &*buf0)
             };
-            let mover = d.mover as usize % 2;
-            // Values, and each action's expected utility at each set of the row: the
-            // members' values at the child, weighted by the beliefs.
-            let first = d.first as usize;
-            let n = d.num_actions as usize;
-            let slots = first..first + n;
-            let (e0, e1) = cur[..2 * n].split_at_mut(n);
-            let rows = RowInputs {
-                children: &self.slot_child[slots.clone()],
-                sig: &sig[slots],
-                value,
-                w,
-                mover,
-            };
-            // (Constant lanes for the two layouts of 2 x 2 types, so that no lane is picked
-            // through memory.)
-            let (v, max) = match d.sets.map(|s| s.lanes) {
-                [[0, 1], [2, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[1], 0.0 + u[2] + u[3])),
-                [[0, 2], [1, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[2], 0.0 + u[1] + u[3])),
-                lanes => {
-                    let [[a0, b0], [a1, b1]] = lanes.map(|l| l.map(|l| l as usize % LANES));
-                    rows.form(e0, e1, |u| (0.0 + u[a0] + u[b0], 0.0 + u[a1] + u[b1]))
-                }
-            };
-            value[d.row as usize] = v;
-            // Logit response per set of the row: exp(lambda * (U - max U)).
-            let sets = d.num_sets as usize;
-            for (e, &max) in cur[..sets * n].chunks_exact_mut(n).zip(&max) {
-                for x in e {
-                    *x = (lambda * (*x - max)).exp();
-                }
+            // (Copies for two to four actions, whose loops have constant bounds.)
+            match d.num_actions {
+                2 => self.respond::<2>(d, w, sig, value, cur, lambda),
+                3 => self.respond::<3>(d, w, sig, value, cur, lambda),
+                4 => self.respond::<4>(d, w, sig, value, cur, lambda),
+                _ => self.respond::<0>(d, w, sig, value, cur, lambda),
             }
             // The previous row's response normalised and its damped update (one row late, so
             // that they do not wait for this row's `exp`s).
             if let Some(p) = pending.replace(d) {
-                residual = finish(p, probs, prev, sig, damping, residual);
+                residual = finish_any(p, prev, sig, damping, residual);
             }
         }
         if let Some(p) = pending {
             // (The last row formed is decision 0's, in buffer 0.)
-            residual = finish(p, probs, buf0, sig, damping, residual);
+            residual = finish_any(p, buf0, sig, damping, residual);
         }
         *exps += self.profile_len as u64;
         residual
+    }
+
+    /// Decision `d`'s row in one step: its values (into `value`) and its sets' unnormalised
+    /// logit responses, `exp(lambda * (U - max U))`, into `e` (`[set 0 | set 1]`). `N` is
+    /// the number of actions, or 0 for any number.
+    #[inline(always)]
+    fn respond<const N: usize>(
+        &self,
+        d: &Decision,
+        w: &Row,
+        sig: &[Row],
+        value: &mut [[Row; 2]],
+        e: &mut [f64],
+        lambda: f64,
+    ) {
+        let mover = d.mover as usize % 2;
+        // Values, and each action's expected utility at each set of the row: the members'
+        // values at the child, weighted by the beliefs.
+        let first = d.first as usize;
+        let n = actions::<N>(d.num_actions);
+        let slots = first..first + n;
+        let (e0, e1) = e[..2 * n].split_at_mut(n);
+        let rows = RowInputs {
+            children: &self.slot_child[slots.clone()],
+            sig: &sig[slots],
+            value,
+            w,
+            mover,
+        };
+        // (Constant lanes for the two layouts of 2 x 2 types, so that no lane is picked
+        // through memory.)
+        let (v, max) = match d.sets.map(|s| s.lanes) {
+            [[0, 1], [2, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[1], 0.0 + u[2] + u[3])),
+            [[0, 2], [1, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[2], 0.0 + u[1] + u[3])),
+            lanes => {
+                let [[a0, b0], [a1, b1]] = lanes.map(|l| l.map(|l| l as usize % LANES));
+                rows.form(e0, e1, |u| (0.0 + u[a0] + u[b0], 0.0 + u[a1] + u[b1]))
+            }
+        };
+        value[d.row as usize] = v;
+        // Logit response per set of the row: exp(lambda * (U - max U)).
+        let sets = d.num_sets as usize;
+        for (e, &max) in e[..sets * n].chunks_exact_mut(n).zip(&max) {
+            for x in e {
+                *x = (lambda * (*x - max)).exp();
+            }
+        }
+    }
+}
+
+/// `N`, or `n` when `N` is 0.
+#[inline(always)]
+fn actions<const N: usize>(n: u32) -> usize {
+    if N == 0 {
+        n as usize
+    } else {
+        N
+    }
+}
+
+/// [`finish`] in its copy for `d`'s number of actions.
+#[inline(always)]
+fn finish_any(d: &Decision, e: &[f64], sig: &mut [Row], damping: f64, residual: f64) -> f64 {
+    match d.num_actions {
+        2 => finish::<2>(d, e, sig, damping, residual),
+        3 => finish::<3>(d, e, sig, damping, residual),
+        4 => finish::<4>(d, e, sig, damping, residual),
+        _ => finish::<0>(d, e, sig, damping, residual),
     }
 }
 
@@ -563,19 +613,20 @@ impl RowInputs<'_> {
 }
 
 /// Normalises the `exp`s of decision `d`'s sets (`e`, `[set 0 | set 1]`) into the logit
-/// response and moves the profile by `damping` towards it; returns `residual` or the
-/// largest absolute difference between response and profile, if larger.
-#[inline]
-fn finish(
+/// response and moves the sets' action probabilities (in `sig`, at their members' lanes)
+/// by `damping` towards it; returns `residual` or the largest absolute difference between
+/// response and probabilities, if larger. `N` is the number of actions, or 0 for any
+/// number.
+#[inline(always)]
+fn finish<const N: usize>(
     d: &Decision,
-    probs: &mut [f64],
     e: &[f64],
     sig: &mut [Row],
     damping: f64,
     mut residual: f64,
 ) -> f64 {
     let first = d.first as usize;
-    let n = d.num_actions as usize;
+    let n = actions::<N>(d.num_actions);
     let sets = d.num_sets as usize;
     for (set, e) in d.sets[..sets].iter().zip(e.chunks_exact(n)) {
         let mut z = 0.0;
@@ -585,20 +636,14 @@ fn finish(
         // (One division per set, not per action; `z >= 1`, as the largest utility's term is
         // `exp(0)`, so its reciprocal is finite.)
         let inv_z = 1.0 / z;
-        let off = set.offset as usize;
         let [l0, l1] = set.lanes.map(|l| l as usize % LANES);
-        for ((p, &x), s) in probs[off..off + n]
-            .iter_mut()
-            .zip(e)
-            .zip(&mut sig[first..first + n])
-        {
+        for (&x, s) in e.iter().zip(&mut sig[first..first + n]) {
             let q = x * inv_z;
-            let old = *p;
+            let old = s[l0];
             let diff = (q - old).abs();
             // (NaN-ignoring, like f64::max.)
             residual = if diff > residual { diff } else { residual };
             let new = old + damping * (q - old);
-            *p = new;
             s[l0] = new;
             s[l1] = new;
         }
