@@ -44,7 +44,17 @@ struct Decision {
     /// that set's members are not reached (0 for pads and unused lanes).
     lane_set: [u32; LANES],
     lane_uniform: [f64; LANES],
+    /// [`CHALLENGER_2X2`], [`TARGET_2X2`] or [`ANY_LAYOUT`].
+    layout: u32,
 }
+
+/// A row of the challenger in 2 × 2 types: lanes `2 * challenger + target`, its sets' members
+/// lanes 0, 1 and 2, 3.
+const CHALLENGER_2X2: u32 = 0;
+/// A row of the target in 2 × 2 types: its sets' members lanes 0, 2 and 1, 3.
+const TARGET_2X2: u32 = 1;
+/// Any other row.
+const ANY_LAYOUT: u32 = 2;
 
 /// An information set within its row: where its actions' utilities go in the profile, its
 /// members' lanes (in the game's member order), and the members' weights when none of them
@@ -283,8 +293,14 @@ impl Qre {
                     }
                 }
             }
+            let layout = match (mover, row_sets.map(|s| s.lanes)) {
+                (0, [[0, 1], [2, 3]]) => CHALLENGER_2X2,
+                (1, [[0, 2], [1, 3]]) => TARGET_2X2,
+                _ => ANY_LAYOUT,
+            };
             decisions.push(Decision {
                 row: row as u32,
+                layout,
                 lane_set,
                 lane_uniform,
                 mover: mover as u32,
@@ -476,11 +492,22 @@ impl Qre {
                 (&mut *buf1, &*buf0)
             };
             // (Copies for two to four actions, whose loops have constant bounds.)
-            match d.num_actions {
-                2 => self.respond::<2>(d, w, sig, value, cur, lambda),
-                3 => self.respond::<3>(d, w, sig, value, cur, lambda),
-                4 => self.respond::<4>(d, w, sig, value, cur, lambda),
-                _ => self.respond::<0>(d, w, sig, value, cur, lambda),
+            // (Copies for two to four actions and the two layouts of 2 x 2 types, whose
+            // loops have constant bounds and whose lanes are constants.)
+            const C: u32 = CHALLENGER_2X2;
+            const T: u32 = TARGET_2X2;
+            const A: u32 = ANY_LAYOUT;
+            match (d.num_actions, d.layout) {
+                (2, C) => self.respond::<2, C>(d, w, sig, value, cur, lambda),
+                (2, T) => self.respond::<2, T>(d, w, sig, value, cur, lambda),
+                (2, _) => self.respond::<2, A>(d, w, sig, value, cur, lambda),
+                (3, C) => self.respond::<3, C>(d, w, sig, value, cur, lambda),
+                (3, T) => self.respond::<3, T>(d, w, sig, value, cur, lambda),
+                (3, _) => self.respond::<3, A>(d, w, sig, value, cur, lambda),
+                (4, C) => self.respond::<4, C>(d, w, sig, value, cur, lambda),
+                (4, T) => self.respond::<4, T>(d, w, sig, value, cur, lambda),
+                (4, _) => self.respond::<4, A>(d, w, sig, value, cur, lambda),
+                _ => self.respond::<0, A>(d, w, sig, value, cur, lambda),
             }
             // The previous row's response normalised and its damped update (one row late, so
             // that they do not wait for this row's `exp`s).
@@ -498,9 +525,9 @@ impl Qre {
 
     /// Decision `d`'s row in one step: its values (into `value`) and its sets' unnormalised
     /// logit responses, `exp(lambda * (U - max U))`, into `e` (`[set 0 | set 1]`). `N` is
-    /// the number of actions, or 0 for any number.
+    /// the number of actions, or 0 for any number; `L` the row's layout.
     #[inline(always)]
-    fn respond<const N: usize>(
+    fn respond<const N: usize, const L: u32>(
         &self,
         d: &Decision,
         w: &Row,
@@ -509,7 +536,11 @@ impl Qre {
         e: &mut [f64],
         lambda: f64,
     ) {
-        let mover = d.mover as usize % 2;
+        let mover = match L {
+            CHALLENGER_2X2 => 0,
+            TARGET_2X2 => 1,
+            _ => d.mover as usize % 2,
+        };
         // Values, and each action's expected utility at each set of the row: the members'
         // values at the child, weighted by the beliefs.
         let first = d.first as usize;
@@ -525,10 +556,11 @@ impl Qre {
         };
         // (Constant lanes for the two layouts of 2 x 2 types, so that no lane is picked
         // through memory.)
-        let (v, max) = match d.sets.map(|s| s.lanes) {
-            [[0, 1], [2, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[1], 0.0 + u[2] + u[3])),
-            [[0, 2], [1, 3]] => rows.form(e0, e1, |u| (0.0 + u[0] + u[2], 0.0 + u[1] + u[3])),
-            lanes => {
+        let (v, max) = match L {
+            CHALLENGER_2X2 => rows.form(e0, e1, |u| (0.0 + u[0] + u[1], 0.0 + u[2] + u[3])),
+            TARGET_2X2 => rows.form(e0, e1, |u| (0.0 + u[0] + u[2], 0.0 + u[1] + u[3])),
+            _ => {
+                let lanes = d.sets.map(|s| s.lanes);
                 let [[a0, b0], [a1, b1]] = lanes.map(|l| l.map(|l| l as usize % LANES));
                 rows.form(e0, e1, |u| (0.0 + u[a0] + u[b0], 0.0 + u[a1] + u[b1]))
             }
