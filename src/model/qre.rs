@@ -483,15 +483,9 @@ impl Qre {
         // Per row, the utilities and then the `exp`s of its sets, `[set 0 | set 1]`; two
         // buffers, as a row is finished while the next one is formed.
         let half = ebuf.len() / 2;
-        let (buf0, buf1) = ebuf.split_at_mut(half);
+        let (mut cur, mut prev) = ebuf.split_at_mut(half);
         let mut pending: Option<&Decision> = None;
-        for (i, (d, w)) in self.decisions.iter().zip(weights.iter()).enumerate().rev() {
-            let (cur, prev) = if i % 2 == 0 {
-                (&mut *buf0, &*buf1)
-            } else {
-                (&mut *buf1, &*buf0)
-            };
-            // (Copies for two to four actions, whose loops have constant bounds.)
+        for (d, w) in self.decisions.iter().zip(weights.iter()).rev() {
             // (Copies for two to four actions and the two layouts of 2 x 2 types, whose
             // loops have constant bounds and whose lanes are constants.)
             const C: u32 = CHALLENGER_2X2;
@@ -514,10 +508,11 @@ impl Qre {
             if let Some(p) = pending.replace(d) {
                 residual = finish_any(p, prev, sig, damping, residual);
             }
+            std::mem::swap(&mut cur, &mut prev);
         }
         if let Some(p) = pending {
-            // (The last row formed is decision 0's, in buffer 0.)
-            residual = finish_any(p, buf0, sig, damping, residual);
+            // (The last row formed is decision 0's, in `prev` after the swap.)
+            residual = finish_any(p, prev, sig, damping, residual);
         }
         *exps += self.profile_len as u64;
         residual
