@@ -119,6 +119,21 @@ fn the_cli_exports_views_and_prints_the_scenario_equilibrium_as_json() {
         .map(|p| p.as_f64().unwrap())
         .sum();
     assert!((total - 1.0).abs() < 1e-9);
+    // The yields: the crisis is every play but an acceptance or an acquiescence, and each
+    // side's yielding given the crisis is its yielding over all plays over the crisis.
+    let classes = &doc["outcome_probabilities"];
+    let y = |k: &str| doc["yields"][k].as_f64().unwrap();
+    let calm = classes["accepted"].as_f64().unwrap() + classes["acquiesced"].as_f64().unwrap();
+    assert!((y("crisis") - (1.0 - calm)).abs() < 1e-12);
+    for side in ["challenger", "target"] {
+        let given = y(&format!("{side}_given_crisis"));
+        assert!((given * y("crisis") - y(side)).abs() < 1e-12, "{side}");
+    }
+    // The target's yielding counts its concessions at a decision and in the tail.
+    let conceded =
+        classes["conceded"].as_f64().unwrap() + classes["conceded_face_saving"].as_f64().unwrap();
+    let tail = classes["attrition"].as_f64().unwrap();
+    assert!(y("target") >= conceded - 1e-12 && y("target") <= conceded + tail + 1e-12);
     // --view is for scenarios only.
     let game = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -336,3 +336,42 @@ fn the_weaker_side_concedes_at_once_in_the_tail() {
         }
     }
 }
+
+#[test]
+fn audience_costs_grow_by_addition_with_the_level() {
+    // The cost of yielding at level k is a + g (k - 1): raising g lowers the payoff of a
+    // back-down after a retaliation (level 2) by g, whatever the audience cost a, and leaves
+    // a back-down after a hold (level 1) alone. Undiscounted, so the cost is not discounted
+    // to the day of the back-down.
+    let c = CompiledLadder::new(&Ladder {
+        challenger_types: 1,
+        target_types: 1,
+        ..Ladder::default()
+    })
+    .unwrap();
+    let pay = |a_c: f64, g: f64| {
+        let mut p = base_params(0);
+        p.set(params::DISCOUNT_RATE, 0.0);
+        p.set(params::AUDIENCE_CHALLENGER, a_c);
+        p.set(params::AUDIENCE_GROWTH, g);
+        let mut out = vec![0.0; 2 * c.num_terminals()];
+        c.payoffs_into(&p, &mut out);
+        out
+    };
+    let find = |label: &str| {
+        (0..c.num_terminals())
+            .find(|&t| c.history_label(t).unwrap() == label)
+            .unwrap()
+    };
+    let level_1 = find("Refuse/Threaten/Hold/BackDown");
+    let level_2 = find("Refuse/Threaten/Retaliate/BackDown");
+    for a_c in [0.0, 1.0, 3.0] {
+        let (flat, grown) = (pay(a_c, 0.0), pay(a_c, 0.7));
+        assert_eq!(flat[2 * level_1], grown[2 * level_1], "a_c {a_c}");
+        let drop = flat[2 * level_2] - grown[2 * level_2];
+        assert!((drop - 0.7).abs() < 1e-12, "a_c {a_c}: drop {drop}");
+        // The level-1 back-down costs the audience cost itself.
+        let (none, some) = (pay(0.0, 0.0), pay(a_c, 0.0));
+        assert!((none[2 * level_1] - some[2 * level_1] - a_c).abs() < 1e-12);
+    }
+}

@@ -88,7 +88,7 @@ fn value_stability_of_the_colombia_scenario() {
 const PINNED_COLOMBIA_ROWS: &str = "\
 run,class,duration_days,peak_tariff_announced,peak_tariff_imposed,tariffs_imposed,cost_challenger_bn,cost_target_bn
 0,conceded_face_saving,1,0.25,0,0,0.0009375853456774837,0.0069805584319082336
-1,attrition,8,0.25,0.25,1,0.07794547285904917,0.15540501822756933
+1,conceded_face_saving,1,0.25,0,0,0.0008195133654768608,0.005751519373253664
 2,accepted,0,0,0,0,0,0
 3,accepted,0,0,0,0,0,0
 4,accepted,0,0,0,0,0,0

@@ -56,7 +56,7 @@ pub use ladder::{
     Action, End, Ladder, Lever, LeverStart, PublicNode, Restriction, RoundState, Side, TariffStep,
     MAX_HORIZON, MAX_STEPS,
 };
-pub use outcome::{Outcome, OutcomeClass};
+pub use outcome::{Outcome, OutcomeClass, OutcomeProbs};
 pub use params::{ParamError, Params};
 pub use report::{report_equilibrium, EquilibriumReport};
 

@@ -129,3 +129,75 @@ impl Outcome {
         }
     }
 }
+
+/// The probabilities of a play's outcomes under one behaviour profile: each class, the
+/// crisis, and each side's yielding after the threat with the attrition tail's concessions
+/// counted (what the comparative statics of audience costs and exposure are about).
+///
+/// # Examples
+/// ```
+/// use escalation::model::{CompiledLadder, Ladder, OutcomeClass, Params, Side};
+/// let c = CompiledLadder::new(&Ladder::default())?;
+/// let p = Params::new(0);
+/// let mut ws = c.workspace();
+/// let b = c.behaviour(&mut ws, &p)?.to_vec();
+/// let probs = c.outcome_probs(&b, &p)?;
+/// let total: f64 = probs.classes.iter().sum();
+/// assert!((total - 1.0).abs() < 1e-12);
+/// // The crisis is every play but an acceptance or an acquiescence.
+/// let calm = probs.class(OutcomeClass::Accepted) + probs.class(OutcomeClass::Acquiesced);
+/// assert!((probs.crisis - (1.0 - calm)).abs() < 1e-12);
+/// // Someone yields in every crisis but a frozen standoff.
+/// assert!(probs.yields(Side::Challenger) + probs.yields(Side::Target) <= probs.crisis + 1e-12);
+/// assert!(probs.yields_given_crisis(Side::Target) <= 1.0);
+/// # Ok::<(), escalation::model::ModelError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct OutcomeProbs {
+    /// Probability of each class, in [`OutcomeClass::ALL`] order.
+    pub classes: [f64; OutcomeClass::ALL.len()],
+    /// Probability of a crisis: the target refused and the challenger threatened (every
+    /// class but `accepted` and `acquiesced`).
+    pub crisis: f64,
+    /// Probability that there was a crisis and the challenger yielded in it: it backed
+    /// down, or conceded in the attrition tail.
+    pub challenger_yields: f64,
+    /// Probability that there was a crisis and the target yielded in it: it conceded
+    /// (plainly or face-saving), or conceded in the attrition tail.
+    pub target_yields: f64,
+}
+
+impl OutcomeProbs {
+    /// Adds a terminal with outcome `o` reached with probability `prob`.
+    pub fn add(&mut self, o: &Outcome, prob: f64) {
+        self.classes[o.class.index()] += prob;
+        if !matches!(o.class, OutcomeClass::Accepted | OutcomeClass::Acquiesced) {
+            self.crisis += prob;
+            self.challenger_yields += prob * o.yield_prob(Side::Challenger);
+            self.target_yields += prob * o.yield_prob(Side::Target);
+        }
+    }
+
+    /// Probability of `class`.
+    pub fn class(&self, class: OutcomeClass) -> f64 {
+        self.classes[class.index()]
+    }
+
+    /// Probability that there was a crisis and `side` yielded in it.
+    pub fn yields(&self, side: Side) -> f64 {
+        match side {
+            Side::Challenger => self.challenger_yields,
+            Side::Target => self.target_yields,
+        }
+    }
+
+    /// Probability that `side` yields given that there was a crisis (0 when a crisis has
+    /// probability 0).
+    pub fn yields_given_crisis(&self, side: Side) -> f64 {
+        if self.crisis > 0.0 {
+            self.yields(side) / self.crisis
+        } else {
+            0.0
+        }
+    }
+}

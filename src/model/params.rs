@@ -16,7 +16,8 @@ pub const STAKE_TARGET: usize = 1;
 pub const AUDIENCE_CHALLENGER: usize = 2;
 /// Target's audience cost of conceding after its public refusal, at escalation level 1 ($bn-eq.).
 pub const AUDIENCE_TARGET: usize = 3;
-/// Growth of audience costs per escalation level: cost at level k is `a * (1 + g (k - 1))`.
+/// Growth of audience costs per escalation level ($bn-eq. per level, both sides): the cost
+/// at level k is `a + g (k - 1)`.
 pub const AUDIENCE_GROWTH: usize = 4;
 /// Target's goods exports to the challenger ($bn a year).
 pub const EXPORTS_TARGET: usize = 5;

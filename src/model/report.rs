@@ -1,6 +1,7 @@
 //! A printable summary of the equilibrium of a compiled ladder at given parameters.
 
-use super::outcome::{Outcome, OutcomeClass};
+use super::ladder::Side;
+use super::outcome::{Outcome, OutcomeClass, OutcomeProbs};
 use super::params::{Params, LAMBDA};
 use super::{CompiledLadder, ModelError};
 use std::fmt;
@@ -20,6 +21,9 @@ pub struct EquilibriumReport {
     pub outcome: Outcome,
     /// Probability of each outcome class, in [`OutcomeClass::ALL`] order.
     pub class_probs: Vec<(OutcomeClass, f64)>,
+    /// The same probabilities with the crisis and each side's yielding in it (the
+    /// attrition tail's concessions counted).
+    pub probs: OutcomeProbs,
     /// Public histories with their probabilities, most likely first (at most 8).
     pub histories: Vec<(String, f64)>,
 }
@@ -50,8 +54,7 @@ pub fn report_equilibrium(
     let public = compiled.public_tree();
     // Mass below each public node.
     let mut mass = vec![0.0; public.len()];
-    let mut class_probs: Vec<(OutcomeClass, f64)> =
-        OutcomeClass::ALL.iter().map(|&c| (c, 0.0)).collect();
+    let mut probs = OutcomeProbs::default();
     let mut first_terminal = vec![usize::MAX; public.len()];
     for (t, &pr) in tprob.iter().enumerate() {
         let Some((p, _)) = compiled.public_terminal(t) else {
@@ -61,8 +64,7 @@ pub fn report_equilibrium(
         if first_terminal[p] == usize::MAX {
             first_terminal[p] = t;
         }
-        let o = compiled.outcome(t, params)?;
-        class_probs[o.class.index()].1 += pr;
+        probs.add(&compiled.outcome(t, params)?, pr);
     }
     for i in (1..public.len()).rev() {
         if let Some((parent, _)) = public[i].parent {
@@ -101,12 +103,17 @@ pub fn report_equilibrium(
         p = child;
     }
     let outcome = compiled.outcome(first_terminal[p], params)?;
+    let class_probs = OutcomeClass::ALL
+        .iter()
+        .map(|&c| (c, probs.class(c)))
+        .collect();
     Ok(EquilibriumReport {
         players: compiled.ladder().players.clone(),
         lambda: params.get(LAMBDA),
         path,
         outcome,
         class_probs,
+        probs,
         histories,
     })
 }
@@ -139,6 +146,21 @@ impl fmt::Display for EquilibriumReport {
         writeln!(f, "Outcome probabilities:")?;
         for (c, p) in &self.class_probs {
             writeln!(f, "  {:<22} {p:.4}", c.name())?;
+        }
+        let q = &self.probs;
+        writeln!(
+            f,
+            "Yielding after the threat (concessions in the attrition tail included):"
+        )?;
+        writeln!(f, "  {:<22} {:.4}", "crisis", q.crisis)?;
+        for (side, name) in [Side::Challenger, Side::Target].iter().zip(&self.players) {
+            writeln!(
+                f,
+                "  {:<22} {:.4}  (given the crisis {:.4})",
+                format!("{name} yields"),
+                q.yields(*side),
+                q.yields_given_crisis(*side)
+            )?;
         }
         writeln!(f, "Most likely histories:")?;
         for (h, p) in &self.histories {

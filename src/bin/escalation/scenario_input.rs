@@ -84,8 +84,10 @@ pub fn scenario_equilibrium(
 /// The scenario's logit equilibrium at `point` as one JSON object, in the shape of `solve
 /// --json` on a game file (`players`, `method`, `equilibria` with the flat `behavior` in Gambit
 /// order and each player's expected `payoffs` under the true priors), plus the scenario's
-/// `lambda`, the labelled `infosets` (player, label, actions) in the order of `behavior`, and
-/// the probability of each outcome class.
+/// `lambda`, the labelled `infosets` (player, label, actions) in the order of `behavior`, the
+/// probability of each outcome class, and `yields`: the probability of the crisis (refusal,
+/// then threat) and of each side's yielding in it, over all plays and given the crisis, the
+/// attrition tail's concessions included.
 ///
 /// # Errors
 /// As [`scenario_equilibrium`].
@@ -135,5 +137,12 @@ pub fn scenario_json(path: &Path, point: Point) -> Result<serde_json::Value, Box
         "equilibria": [{"behavior": behaviour, "payoffs": payoffs}],
         "infosets": infosets,
         "outcome_probabilities": classes,
+        "yields": {
+            "crisis": report.probs.crisis,
+            "challenger": report.probs.yields(Side::Challenger),
+            "target": report.probs.yields(Side::Target),
+            "challenger_given_crisis": report.probs.yields_given_crisis(Side::Challenger),
+            "target_given_crisis": report.probs.yields_given_crisis(Side::Target),
+        },
     }))
 }

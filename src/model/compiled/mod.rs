@@ -5,7 +5,7 @@ use super::attrition::{tail_process, Tail};
 use super::ladder::{
     Action, End, Ladder, LeverStart, PublicNode, RoundState, Side, MAX_HORIZON, MAX_STEPS,
 };
-use super::outcome::{Outcome, OutcomeClass};
+use super::outcome::{Outcome, OutcomeClass, OutcomeProbs};
 use super::params::*;
 use super::qre::{Qre, QreWorkspace};
 use super::ModelError;

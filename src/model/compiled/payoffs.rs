@@ -10,7 +10,7 @@ impl CompiledLadder {
     ///
     /// Payoffs are in $bn-equivalents, discounted to the day of the threat: stakes (times the
     /// resolve factor of a resolute type) to the side that gets its way, minus audience
-    /// costs `a (1 + g (level - 1))` for yielding after a public commitment, minus economic
+    /// costs `a + g (level - 1)` for yielding after a public commitment, minus economic
     /// costs of tariffs (export loss `1 - (1+t)^(-sigma)` of the trade flow, plus the
     /// importer's burden share of the flow it taxes) and active levers, per day; the
     /// war-of-attrition tail at the horizon adds the stationary equilibrium's value.
@@ -96,9 +96,8 @@ impl CompiledLadder {
             } else {
                 v_t
             };
-            let lvl = f64::from(f.level.max(1) - 1);
-            let aud_c = a_c * (1.0 + g * lvl);
-            let aud_t = a_t * (1.0 + g * lvl);
+            let aud_c = audience_cost(a_c, g, f.level);
+            let aud_t = audience_cost(a_t, g, f.level);
             let mut pay = [0.0f64; 2];
             for (&s, w) in f.rounds[..f.num_rounds].iter().zip(&weight) {
                 pay[0] -= cost_c[s as usize] * w;
@@ -236,14 +235,13 @@ impl CompiledLadder {
                     } else {
                         1.0
                     };
-                let lvl = f64::from(f.level.max(1) - 1);
                 let g = params.get(AUDIENCE_GROWTH);
                 let tl = self.tail_of(
                     f,
                     [stake_c, stake_t],
                     [
-                        params.get(AUDIENCE_CHALLENGER) * (1.0 + g * lvl),
-                        params.get(AUDIENCE_TARGET) * (1.0 + g * lvl),
+                        audience_cost(params.get(AUDIENCE_CHALLENGER), g, f.level),
+                        audience_cost(params.get(AUDIENCE_TARGET), g, f.level),
                     ],
                     params.get(FACE_SAVING_DISCOUNT),
                     params.get(FACE_SAVING_COST),
@@ -279,4 +277,13 @@ impl CompiledLadder {
             tail_challenger_concedes_prob: tail_yield[0],
         })
     }
+}
+
+/// A side's audience cost of yielding at escalation level `level` (1 at the refusal): its
+/// cost `a` at level 1 plus `g` for every level above it. The growth is added, not scaled
+/// by `a`, so that a higher audience cost raises the cost of yielding by the same amount
+/// at every level: it never makes yielding later dearer relative to yielding now, which
+/// would give a side that expects to lose a reason to yield sooner.
+fn audience_cost(a: f64, g: f64, level: u32) -> f64 {
+    a + g * f64::from(level.max(1) - 1)
 }

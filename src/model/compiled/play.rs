@@ -169,6 +169,27 @@ impl CompiledLadder {
         }
     }
 
+    /// The probabilities of the outcomes of a play under `behaviour` and the true priors.
+    ///
+    /// # Errors
+    /// As [`CompiledLadder::outcome`], which cannot fail for the ladder's own terminals.
+    ///
+    /// # Examples
+    /// See [`OutcomeProbs`].
+    pub fn outcome_probs(
+        &self,
+        behaviour: &[f64],
+        params: &Params,
+    ) -> Result<OutcomeProbs, ModelError> {
+        let mut probs = vec![0.0; self.num_terminals()];
+        self.terminal_probs(behaviour, params, &mut probs);
+        let mut out = OutcomeProbs::default();
+        for (t, &pr) in probs.iter().enumerate() {
+            out.add(&self.outcome(t, params)?, pr);
+        }
+        Ok(out)
+    }
+
     /// Log-likelihood of a documented (possibly partial) path of actions from the root: the
     /// log of the probability of those moves under `behaviour`, with the types marginalised
     /// over their true priors.
