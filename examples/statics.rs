@@ -72,84 +72,94 @@ fn conceded(o: &OutcomeProbs) -> f64 {
     o.class(OutcomeClass::Conceded) + o.class(OutcomeClass::ConcededFaceSaving)
 }
 
+/// A class's probability given the crisis (0 without one, as
+/// [`OutcomeProbs::yields_given_crisis`]).
+fn given_crisis(o: &OutcomeProbs, p: f64) -> f64 {
+    if o.crisis > 0.0 {
+        p / o.crisis
+    } else {
+        0.0
+    }
+}
+
+/// A measure of an audience cost's static: `param` raised by 0.1–2.
+const fn audience(what: &'static str, param: usize, value: fn(&OutcomeProbs) -> f64) -> Measure {
+    Measure {
+        what,
+        param,
+        step: (0.1, 2.0),
+        burden: None,
+        value,
+    }
+}
+
+/// A measure of the exposure static: the target's exports raised by 1–20 ($bn a year), with
+/// the importer's burden as drawn or at `burden`.
+const fn exposure(
+    what: &'static str,
+    burden: Option<f64>,
+    value: fn(&OutcomeProbs) -> f64,
+) -> Measure {
+    Measure {
+        what,
+        param: params::EXPORTS_TARGET,
+        step: (1.0, 20.0),
+        burden,
+        value,
+    }
+}
+
+const A_C: usize = params::AUDIENCE_CHALLENGER;
+const A_T: usize = params::AUDIENCE_TARGET;
+
 const MEASURES: [Measure; 11] = [
-    Measure {
-        what: "a_C up: challenger backs down (class), all plays",
-        param: params::AUDIENCE_CHALLENGER,
-        step: (0.1, 2.0),
-        burden: None,
-        value: |o| o.class(OutcomeClass::BackedDown),
-    },
-    Measure {
-        what: "a_C up: challenger backs down (class), given the crisis",
-        param: params::AUDIENCE_CHALLENGER,
-        step: (0.1, 2.0),
-        burden: None,
-        value: |o| o.class(OutcomeClass::BackedDown) / o.crisis.max(f64::MIN_POSITIVE),
-    },
-    Measure {
-        what: "a_C up: challenger yields, all plays",
-        param: params::AUDIENCE_CHALLENGER,
-        step: (0.1, 2.0),
-        burden: None,
-        value: |o| o.yields(Side::Challenger),
-    },
-    Measure {
-        what: "a_C up: challenger yields, given the crisis",
-        param: params::AUDIENCE_CHALLENGER,
-        step: (0.1, 2.0),
-        burden: None,
-        value: |o| o.yields_given_crisis(Side::Challenger),
-    },
-    Measure {
-        what: "a_T up: target concedes (classes), all plays",
-        param: params::AUDIENCE_TARGET,
-        step: (0.1, 2.0),
-        burden: None,
-        value: conceded,
-    },
-    Measure {
-        what: "a_T up: target concedes (classes), given the crisis",
-        param: params::AUDIENCE_TARGET,
-        step: (0.1, 2.0),
-        burden: None,
-        value: |o| conceded(o) / o.crisis.max(f64::MIN_POSITIVE),
-    },
-    Measure {
-        what: "a_T up: target yields, all plays",
-        param: params::AUDIENCE_TARGET,
-        step: (0.1, 2.0),
-        burden: None,
-        value: |o| o.yields(Side::Target),
-    },
-    Measure {
-        what: "a_T up: target yields, given the crisis",
-        param: params::AUDIENCE_TARGET,
-        step: (0.1, 2.0),
-        burden: None,
-        value: |o| o.yields_given_crisis(Side::Target),
-    },
-    Measure {
-        what: "x_T up: target holds firm, all plays (no importer's burden)",
-        param: params::EXPORTS_TARGET,
-        step: (1.0, 20.0),
-        burden: Some(0.0),
-        value: |o| o.crisis - o.yields(Side::Target),
-    },
-    Measure {
-        what: "x_T up: target holds firm, given the crisis (no importer's burden)",
-        param: params::EXPORTS_TARGET,
-        step: (1.0, 20.0),
-        burden: Some(0.0),
-        value: |o| 1.0 - o.yields_given_crisis(Side::Target),
-    },
-    Measure {
-        what: "x_T up: target holds firm, given the crisis (with the burden)",
-        param: params::EXPORTS_TARGET,
-        step: (1.0, 20.0),
-        burden: None,
-        value: |o| 1.0 - o.yields_given_crisis(Side::Target),
-    },
+    audience(
+        "a_C up: challenger backs down (class), all plays",
+        A_C,
+        |o| o.class(OutcomeClass::BackedDown),
+    ),
+    audience(
+        "a_C up: challenger backs down (class), given the crisis",
+        A_C,
+        |o| given_crisis(o, o.class(OutcomeClass::BackedDown)),
+    ),
+    audience("a_C up: challenger yields, all plays", A_C, |o| {
+        o.yields(Side::Challenger)
+    }),
+    audience("a_C up: challenger yields, given the crisis", A_C, |o| {
+        o.yields_given_crisis(Side::Challenger)
+    }),
+    audience(
+        "a_T up: target concedes (classes), all plays",
+        A_T,
+        conceded,
+    ),
+    audience(
+        "a_T up: target concedes (classes), given the crisis",
+        A_T,
+        |o| given_crisis(o, conceded(o)),
+    ),
+    audience("a_T up: target yields, all plays", A_T, |o| {
+        o.yields(Side::Target)
+    }),
+    audience("a_T up: target yields, given the crisis", A_T, |o| {
+        o.yields_given_crisis(Side::Target)
+    }),
+    exposure(
+        "x_T up: target holds firm, all plays (no importer's burden)",
+        Some(0.0),
+        |o| o.crisis - o.yields(Side::Target),
+    ),
+    exposure(
+        "x_T up: target holds firm, given the crisis (no importer's burden)",
+        Some(0.0),
+        |o| 1.0 - o.yields_given_crisis(Side::Target),
+    ),
+    exposure(
+        "x_T up: target holds firm, given the crisis (with the burden)",
+        None,
+        |o| 1.0 - o.yields_given_crisis(Side::Target),
+    ),
 ];
 
 /// Where the draws come from.

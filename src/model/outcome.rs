@@ -49,6 +49,12 @@ impl OutcomeClass {
         }
     }
 
+    /// Whether the play reached a crisis: the target refused and the challenger threatened
+    /// (every class but `accepted` and `acquiesced`).
+    pub fn is_crisis(self) -> bool {
+        !matches!(self, OutcomeClass::Accepted | OutcomeClass::Acquiesced)
+    }
+
     /// Which side yielded (for attrition: nobody within the horizon).
     pub fn yielded(self) -> Option<Side> {
         match self {
@@ -128,6 +134,17 @@ impl Outcome {
             (None, Side::Target) => self.tail_target_concedes_prob,
         }
     }
+
+    /// Probability that `side` yields after the threat: [`Outcome::yield_prob`] in a crisis
+    /// ([`OutcomeClass::is_crisis`]), 0 without one (the target's acceptance at the outset
+    /// and the challenger's acquiescence come before any threat).
+    pub fn yield_after_threat(&self, side: Side) -> f64 {
+        if self.class.is_crisis() {
+            self.yield_prob(side)
+        } else {
+            0.0
+        }
+    }
 }
 
 /// The probabilities of a play's outcomes under one behaviour profile: each class, the
@@ -171,10 +188,10 @@ impl OutcomeProbs {
     /// Adds a terminal with outcome `o` reached with probability `prob`.
     pub fn add(&mut self, o: &Outcome, prob: f64) {
         self.classes[o.class.index()] += prob;
-        if !matches!(o.class, OutcomeClass::Accepted | OutcomeClass::Acquiesced) {
+        if o.class.is_crisis() {
             self.crisis += prob;
-            self.challenger_yields += prob * o.yield_prob(Side::Challenger);
-            self.target_yields += prob * o.yield_prob(Side::Target);
+            self.challenger_yields += prob * o.yield_after_threat(Side::Challenger);
+            self.target_yields += prob * o.yield_after_threat(Side::Target);
         }
     }
 

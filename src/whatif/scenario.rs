@@ -240,23 +240,12 @@ impl<'a> ScenarioArm<'a> {
 fn metric_values(oc: &Outcome, top: f64) -> [f64; 9] {
     [
         f64::from(oc.class == OutcomeClass::Accepted),
-        f64::from(!matches!(
-            oc.class,
-            OutcomeClass::Accepted | OutcomeClass::Acquiesced
-        )),
+        f64::from(oc.class.is_crisis()),
         f64::from(oc.tariffs_imposed),
         f64::from(oc.peak_tariff_imposed >= top - 1e-12 && oc.tariffs_imposed),
         // Yielding after the threat (a frozen tail is neither side's).
-        if oc.class == OutcomeClass::Acquiesced {
-            0.0
-        } else {
-            oc.yield_prob(Side::Challenger)
-        },
-        if oc.class == OutcomeClass::Accepted {
-            0.0
-        } else {
-            oc.yield_prob(Side::Target)
-        },
+        oc.yield_after_threat(Side::Challenger),
+        oc.yield_after_threat(Side::Target),
         oc.duration_days,
         oc.cost_challenger_bn,
         oc.cost_target_bn,
