@@ -67,7 +67,15 @@ fn cases(s: &Scenario, seed: u64, draws: usize, sweep: usize) -> Vec<(String, Pa
 }
 
 fn solve(c: &CompiledLadder, p: &Params) -> Vec<f64> {
-    c.behaviour(&mut c.workspace(), p).unwrap().to_vec()
+    solve_with_work(c, p).0
+}
+
+/// The profile and the solver's work (evaluations, fallbacks).
+fn solve_with_work(c: &CompiledLadder, p: &Params) -> (Vec<f64>, (u64, u64)) {
+    let mut ws = c.workspace();
+    let b = c.behaviour(&mut ws, p).unwrap().to_vec();
+    let w = ws.solver_work();
+    (b, (w.evaluations, w.fallbacks))
 }
 
 /// Writes the fixture with the current solver (see the module documentation).
@@ -117,6 +125,7 @@ fn profiles_agree_with_the_reference_solver() {
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap();
     let mut checked = 0;
     let mut worst = (0.0f64, String::new());
+    let (mut evaluations, mut fallbacks) = (Vec::new(), 0);
     for g in doc["groups"].as_array().unwrap() {
         let s = scenario(g["scenario"].as_str().unwrap(), g["intervention"].as_str());
         let c = s.compile().unwrap();
@@ -125,7 +134,9 @@ fn profiles_agree_with_the_reference_solver() {
             for (k, v) in case["params"].as_array().unwrap().iter().enumerate() {
                 p.set(k, v.as_f64().unwrap());
             }
-            let ours = solve(&c, &p);
+            let (ours, (evals, fb)) = solve_with_work(&c, &p);
+            evaluations.push(evals);
+            fallbacks += fb;
             let theirs = case["profile"].as_array().unwrap();
             assert_eq!(ours.len(), theirs.len());
             for (a, b) in ours.iter().zip(theirs) {
@@ -140,6 +151,15 @@ fn profiles_agree_with_the_reference_solver() {
             checked += 1;
         }
     }
+    evaluations.sort_unstable();
+    println!(
+        "{checked} cases: evaluations per behaviour (both views) median {}, max {}; \
+         {fallbacks} fallback solve(s); largest difference {:e} at {}",
+        evaluations[evaluations.len() / 2],
+        evaluations[evaluations.len() - 1],
+        worst.0,
+        worst.1
+    );
     assert!(checked >= 500, "{checked} cases");
     assert!(
         worst.0 <= TOLERANCE,

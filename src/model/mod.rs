@@ -47,7 +47,6 @@ mod compiled;
 mod ladder;
 mod outcome;
 pub mod params;
-mod qre;
 mod report;
 mod view;
 

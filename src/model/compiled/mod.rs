@@ -7,9 +7,9 @@ use super::ladder::{
 };
 use super::outcome::{Outcome, OutcomeClass, OutcomeProbs};
 use super::params::*;
-use super::qre::{Qre, QreWorkspace};
 use super::ModelError;
 use crate::game::{Game, GameBuilder, InfosetId, Number};
+use crate::solve::logit::rows::{RowGame, RowSolver};
 
 mod build;
 mod payoffs;
@@ -48,7 +48,7 @@ pub struct CompiledLadder {
     ladder: Ladder,
     public: Vec<PublicNode>,
     game: Game,
-    qre: Qre,
+    qre: RowGame,
     /// Game terminals (index order): public terminal and type combination.
     terminals: Vec<(u32, u8, u8)>,
     /// Game terminal index of (public node, combo), `u32::MAX` for non-terminals.
@@ -64,7 +64,8 @@ pub struct CompiledLadder {
 #[derive(Clone, Debug)]
 pub struct LadderWorkspace {
     payoffs: Vec<f64>,
-    qre: [QreWorkspace; 2],
+    qre: [RowSolver; 2],
+    fallbacks: u64,
     behaviour: Vec<f64>,
 }
 
@@ -79,8 +80,11 @@ impl LadderWorkspace {
     /// back to the path-following solver (whose `exp`s are not counted). For benchmarks.
     pub fn solver_work(&self) -> SolverWork {
         SolverWork {
-            exps: self.qre[0].exps + self.qre[1].exps,
-            fallbacks: self.qre[0].fallbacks + self.qre[1].fallbacks,
+            exps: self.qre[0].exps() + self.qre[1].exps(),
+            fallbacks: self.fallbacks,
+            evaluations: self.qre[0].work.evaluations + self.qre[1].work.evaluations,
+            solves: self.qre[0].work.solves + self.qre[1].work.solves,
+            steps: self.qre[0].work.steps + self.qre[1].work.steps,
         }
     }
 }
@@ -93,6 +97,12 @@ pub struct SolverWork {
     pub exps: u64,
     /// Solves that did not settle and fell back to path following.
     pub fallbacks: u64,
+    /// Evaluations of the equations (passes over the game).
+    pub evaluations: u64,
+    /// Newton solves.
+    pub solves: u64,
+    /// Continuation steps.
+    pub steps: u64,
 }
 
 /// Export loss of an ad-valorem tariff `t` at trade elasticity `sigma`: `1 - (1+t)^(-sigma)`
@@ -175,7 +185,12 @@ impl CompiledLadder {
             .map(|s: &InfosetId| game.infoset(*s).num_actions())
             .sum();
         // The game is built in rows of type combinations; a failure here is a bug.
-        let qre = Qre::new(&game, &node_of).map_err(|e| ModelError::Solve(e.to_string()))?;
+        let qre = RowGame::new(
+            &game,
+            &node_of,
+            [ladder.challenger_types, ladder.target_types],
+        )
+        .map_err(|e| ModelError::Solve(e.to_string()))?;
         Ok(CompiledLadder {
             ladder: ladder.clone(),
             public,
@@ -213,7 +228,8 @@ impl CompiledLadder {
     pub fn workspace(&self) -> LadderWorkspace {
         LadderWorkspace {
             payoffs: vec![0.0; 2 * self.terminals.len()],
-            qre: [self.qre.workspace(), self.qre.workspace()],
+            qre: [self.qre.solver(), self.qre.solver()],
+            fallbacks: 0,
             behaviour: vec![0.0; self.game.profile_layout().len],
         }
     }
@@ -282,6 +298,7 @@ impl CompiledLadder {
             payoffs,
             qre,
             behaviour,
+            fallbacks,
         } = ws;
         self.payoffs_into(params, payoffs);
         let lambda = params.get(LAMBDA);
@@ -295,6 +312,7 @@ impl CompiledLadder {
         let cl = self.challenger_len;
         self.solve_view(
             ws_c,
+            fallbacks,
             &view_c,
             params,
             payoffs,
@@ -307,16 +325,25 @@ impl CompiledLadder {
             let solved = ws_c.profile();
             behaviour[cl..].copy_from_slice(&solved[cl..cl_end]);
         } else {
+            // The target's view differs only in the prior: start from the challenger's.
             let n = behaviour.len();
-            self.solve_view(
-                ws_t,
-                &view_t,
-                params,
-                payoffs,
-                lambda,
-                &mut behaviour[cl..],
-                cl..n,
-            )?;
+            let out = &mut behaviour[cl..];
+            match self
+                .qre
+                .solve_qre_near(ws_t, ws_c, &view_t, payoffs, lambda)
+            {
+                Ok(solved) => out.copy_from_slice(&solved[cl..n]),
+                Err(_) => self.solve_view(
+                    ws_t,
+                    fallbacks,
+                    &view_t,
+                    params,
+                    payoffs,
+                    lambda,
+                    out,
+                    cl..n,
+                )?,
+            }
         }
         Ok(behaviour)
     }
@@ -327,7 +354,8 @@ impl CompiledLadder {
     #[allow(clippy::too_many_arguments)]
     fn solve_view(
         &self,
-        ws: &mut QreWorkspace,
+        ws: &mut RowSolver,
+        fallbacks: &mut u64,
         view: &[f64; 4],
         params: &Params,
         payoffs: &[f64],
@@ -335,13 +363,13 @@ impl CompiledLadder {
         out: &mut [f64],
         range: std::ops::Range<usize>,
     ) -> Result<(), ModelError> {
-        match self.qre.solve(ws, view, payoffs, lambda) {
+        match self.qre.solve_qre(ws, view, payoffs, lambda) {
             Ok(solved) => {
                 out.copy_from_slice(&solved[range]);
                 Ok(())
             }
             Err(_) => {
-                ws.fallbacks += 1;
+                *fallbacks += 1;
                 let game = self.game_with_probs(params, view)?;
                 let eq = crate::solve::logit::logit_solve_lambda(&game, lambda)
                     .map_err(|e| ModelError::Solve(e.to_string()))?;

@@ -17,8 +17,11 @@
 //! - [`CompiledGame`]: the allocation-free solver for Monte Carlo loops.
 
 mod compiled;
+mod continuation;
+mod equations;
 mod path;
 mod pc;
+pub(crate) mod rows;
 mod system;
 
 pub use compiled::{CompiledGame, LogitWorkspace, FIXED_POINT_TOLERANCE};

@@ -1,0 +1,889 @@
+//! The logit equations of a game in *rows of type combinations*, evaluated fast, with an exact
+//! Newton solve in time linear in the tree.
+//!
+//! Such a game is a root chance node that draws each player's private type (one or two types
+//! each, so at most four *lanes*, one per type combination), then one public tree, the same in
+//! every lane; an information set is a public decision node and the mover's own type (its
+//! members are the lanes of the other player's types). The escalation ladder compiles to such
+//! a game, whatever its moves.
+//!
+//! # The equations
+//! The unknowns are the utilities `U(s, a)`: the mover's expected payoff from action `a` at
+//! set `s` given its beliefs. The profile is their logit response
+//! `σ(s, ·) = softmax(λ U(s, ·))`, and the equations are
+//!
+//! `F(s, a) = U(s, a) − Φ(s, a)(σ) = 0`,
+//!
+//! where `Φ` is the utility the profile `σ` implies: beliefs over the set's members by Bayes'
+//! rule from the other player's moves above, values from the moves below. A solution is an
+//! agent logit QRE (McKelvey & Palfrey 1998), the same solution set as the equations in
+//! log-probabilities of [`super::system`]. Utilities stay within the payoffs' range however
+//! large λ is, where log-probabilities grow like λ: at large λ the equations stay as well
+//! scaled as the payoffs.
+//!
+//! Beliefs depend on the other player's moves only through one number per player: the
+//! log-likelihood ratio `x_j` of player `j`'s moves so far under its type 1 against its type
+//! 0. A row's lanes take their probabilities from the mover's own type, so the row passes
+//! `x_i + log σ(1, a) − log σ(0, a)` to the child of action `a`. Beliefs are computed from
+//! `x` and the log prior, never from products of probabilities, so they stay exact where
+//! reach probabilities underflow.
+//!
+//! # The Newton solve
+//! `J δU = r` with `J = I − ∂Φ/∂U` couples every set to the sets below (through values) and to
+//! the other player's sets above (through beliefs), but the sets above act only through the
+//! two numbers `x`. So the solve eliminates rows children first: each row's value changes are
+//! written as an affine function of the change `δx` at the row (a 2-vector per player and
+//! lane, and a constant), the row's own unknowns are solved locally as affine functions of
+//! `δx` (for a mover with two types the two sets are coupled by what each signals, a diagonal
+//! plus rank-one system of the row's actions, solved by Sherman–Morrison), and then one pass
+//! from the root fixes `δx` and every `δU`. This is exact Newton at the cost of about two
+//! evaluations, where a dense factorisation costs the cube of the number of actions.
+
+use super::continuation::{newton_from, trace, Buffers, Stalled, Work};
+use super::equations::Equations;
+use crate::game::{Game, Mover};
+
+/// The most type combinations (two types each).
+pub(crate) const MAX_LANES: usize = 4;
+const NONE: u32 = u32::MAX;
+
+/// One value per lane.
+type Lanes = [f64; MAX_LANES];
+/// A coefficient per direction of `δx` (player 0's and player 1's likelihood ratio).
+type Dir = [f64; 2];
+/// An affine function of `δx`: the constants of the Newton step and of the tangent, then the
+/// coefficients of `δx_0` and `δx_1`.
+type Affine = [f64; 4];
+
+/// A public decision node.
+#[derive(Clone, Copy, Debug)]
+struct Decision {
+    mover: u8,
+    /// First action slot; the node's actions are slots `first..first + actions`.
+    first: u32,
+    actions: u32,
+    /// Profile offset of the information set of each of the mover's types.
+    offset: [u32; 2],
+}
+
+/// The game in rows (built once; solves take payoffs and type priors).
+#[derive(Clone, Debug)]
+pub(crate) struct RowGame {
+    /// Number of types of each player (1 or 2).
+    types: [usize; 2],
+    lanes: usize,
+    /// Each lane's types.
+    lane_type: [[u8; 2]; MAX_LANES],
+    /// `lane_of[i][t][u]`: the lane where player `i` has type `t` and the other type `u`.
+    lane_of: [[[u8; 2]; 2]; 2],
+    /// Decision rows, parents first.
+    decisions: Vec<Decision>,
+    /// Per action slot: the child's value row (decision rows first, then terminal rows).
+    slot_child: Vec<u32>,
+    /// Game terminal index of every terminal row, per lane.
+    terminal_rows: Vec<[u32; MAX_LANES]>,
+    profile_len: usize,
+    num_terminals: usize,
+}
+
+/// Why a game is not in rows of type combinations (it is then solved as a general game).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("the game is not in rows of type combinations: {0}")]
+pub(crate) struct NotInRows(pub(crate) &'static str);
+
+impl RowGame {
+    /// Lays out `game` in rows: `node_of[lane][row]` is the game node of public node `row` in
+    /// type combination `lane` (the root chance node's child `lane`, or the root when there is
+    /// a single combination), public nodes parents first; player 0 has `types[0]` types and
+    /// player 1 `types[1]` (1 or 2 each), and lane `t0 * types[1] + t1` is the combination of
+    /// types `t0` and `t1`. Checks that every lane has the same shape and that each
+    /// information set is a row and the mover's own type.
+    pub(crate) fn new(
+        game: &Game,
+        node_of: &[Vec<usize>],
+        types: [usize; 2],
+    ) -> Result<RowGame, NotInRows> {
+        let lanes = node_of.len();
+        if types.iter().any(|t| !(1..=2).contains(t)) || types[0] * types[1] != lanes {
+            return Err(NotInRows("one or two types each, a lane per combination"));
+        }
+        let num_rows = node_of[0].len();
+        if node_of.iter().any(|m| m.len() != num_rows) {
+            return Err(NotInRows("lanes of different lengths"));
+        }
+        let nodes = game.nodes();
+        let mut row_of = vec![None; nodes.len()];
+        for (lane, map) in node_of.iter().enumerate() {
+            for (row, &g) in map.iter().enumerate() {
+                *row_of.get_mut(g).ok_or(NotInRows("node out of range"))? = Some((row, lane));
+            }
+        }
+        let mut lane_type = [[0u8; 2]; MAX_LANES];
+        for (l, t) in lane_type.iter_mut().enumerate().take(lanes) {
+            *t = [(l / types[1]) as u8, (l % types[1]) as u8];
+        }
+        let mut lane_of = [[[0u8; 2]; 2]; 2];
+        for (l, t) in lane_type[..lanes].iter().enumerate() {
+            lane_of[0][t[0] as usize][t[1] as usize] = l as u8;
+            lane_of[1][t[1] as usize][t[0] as usize] = l as u8;
+        }
+        // With one type, "the other type 1" is the only lane.
+        for (i, of) in lane_of.iter_mut().enumerate() {
+            if types[1 - i] == 1 {
+                for l in of.iter_mut() {
+                    l[1] = l[0];
+                }
+            }
+        }
+        let layout = game.profile_layout();
+        let mut terminal_index = vec![NONE; nodes.len()];
+        let mut num_terminals = 0u32;
+        for (g, node) in nodes.iter().enumerate() {
+            if node.children.is_empty() {
+                terminal_index[g] = num_terminals;
+                num_terminals += 1;
+            }
+        }
+        // Value rows: decisions in row order, then terminals.
+        let mut decision_of = vec![NONE; num_rows];
+        let mut terminal_of = vec![NONE; num_rows];
+        let mut terminal_rows = Vec::new();
+        let mut num_decisions = 0u32;
+        for row in 0..num_rows {
+            let n0 = &nodes[node_of[0][row]];
+            if n0.children.is_empty() {
+                let mut t = [NONE; MAX_LANES];
+                for (lane, map) in node_of.iter().enumerate() {
+                    t[lane] = terminal_index[map[row]];
+                    if t[lane] == NONE {
+                        return Err(NotInRows("lanes of different shapes"));
+                    }
+                }
+                terminal_of[row] = terminal_rows.len() as u32;
+                terminal_rows.push(t);
+            } else {
+                decision_of[row] = num_decisions;
+                num_decisions += 1;
+            }
+        }
+        let mut decisions = Vec::with_capacity(num_decisions as usize);
+        let mut slot_child = Vec::new();
+        let mut covered = vec![false; game.infosets().len()];
+        for row in 0..num_rows {
+            if decision_of[row] == NONE {
+                continue;
+            }
+            let node = &nodes[node_of[0][row]];
+            let set = node
+                .infoset
+                .ok_or(NotInRows("decision without information set"))?;
+            let Mover::Player(mover) = game.infoset(set).mover else {
+                return Err(NotInRows("chance below the root"));
+            };
+            if mover > 1 {
+                return Err(NotInRows("more than two players"));
+            }
+            let first = slot_child.len() as u32;
+            let k = node.children.len();
+            for (a, c) in node.children.iter().enumerate() {
+                let (child, _) = row_of[c.0].ok_or(NotInRows("child outside the rows"))?;
+                if child <= row {
+                    return Err(NotInRows("rows not in tree order"));
+                }
+                for map in node_of {
+                    let n = &nodes[map[row]];
+                    let same = n.children.get(a).and_then(|c| row_of[c.0]).map(|r| r.0);
+                    if n.children.len() != k || same != Some(child) {
+                        return Err(NotInRows("lanes of different shapes"));
+                    }
+                }
+                slot_child.push(if decision_of[child] != NONE {
+                    decision_of[child]
+                } else {
+                    num_decisions + terminal_of[child]
+                });
+            }
+            let mut offset = [layout.len as u32; 2];
+            for (t, off) in offset.iter_mut().enumerate().take(types[mover]) {
+                // The set of own type t: the lanes with that type, all in one information
+                // set of the game, which has no other members.
+                let members: Vec<usize> = (0..lanes)
+                    .filter(|&l| lane_type[l][mover] as usize == t)
+                    .map(|l| node_of[l][row])
+                    .collect();
+                let s = nodes[members[0]]
+                    .infoset
+                    .ok_or(NotInRows("decision without information set"))?;
+                let iset = game.infoset(s);
+                if iset.mover != Mover::Player(mover)
+                    || iset.members.len() != members.len()
+                    || members.iter().any(|&g| nodes[g].infoset != Some(s))
+                {
+                    return Err(NotInRows("an information set is not a row and own type"));
+                }
+                *off = layout.offset[s.0].ok_or(NotInRows("no profile offset"))? as u32;
+                covered[s.0] = true;
+            }
+            decisions.push(Decision {
+                mover: mover as u8,
+                first,
+                actions: k as u32,
+                offset,
+            });
+        }
+        let strategic = game
+            .infosets()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches!(s.mover, Mover::Player(_)));
+        if strategic.clone().any(|(k, _)| !covered[k]) {
+            return Err(NotInRows("an information set outside the rows"));
+        }
+        if decision_of.first() != Some(&0) {
+            return Err(NotInRows("the public root is not a decision"));
+        }
+        Ok(RowGame {
+            types,
+            lanes,
+            lane_type,
+            lane_of,
+            decisions,
+            slot_child,
+            terminal_rows,
+            profile_len: layout.len,
+            num_terminals: num_terminals as usize,
+        })
+    }
+
+    /// Number of unknowns (two utilities per action slot, one per type of the mover; a slot
+    /// of a mover with one type leaves its second unused).
+    pub(crate) fn len(&self) -> usize {
+        2 * self.slot_child.len()
+    }
+
+    /// A workspace for this game.
+    pub(crate) fn workspace(&self) -> RowWorkspace {
+        let d = self.decisions.len();
+        let slots = self.slot_child.len();
+        let rows = d + self.terminal_rows.len();
+        RowWorkspace {
+            odds: [[0.0; 2]; 2],
+            scratch: vec![0.0; 2 * slots],
+            lambda: 0.0,
+            sig: vec![[0.0; 2]; slots],
+            x: vec![[0.0; 2]; d],
+            mu: vec![[[1.0, 0.0]; 2]; d],
+            value: vec![[[0.0; MAX_LANES]; 2]; rows],
+            jac: vec![[[[0.0; MAX_LANES]; 4]; 2]; d],
+            uaff: vec![[[0.0; 4]; 2]; slots],
+            waff: vec![[0.0; 4]; slots],
+            dx: vec![[[0.0; 2]; 2]; d],
+            range: 1.0,
+            exps: 0,
+        }
+    }
+
+    /// Sets the payoffs (`payoffs[t * 2 + p]`, game terminal order) and the root chance
+    /// probabilities of the lanes for the solves that follow.
+    pub(crate) fn set_game(&self, ws: &mut RowWorkspace, root_probs: &[f64], payoffs: &[f64]) {
+        let d = self.decisions.len();
+        for (k, t) in self.terminal_rows.iter().enumerate() {
+            let v = &mut ws.value[d + k];
+            for lane in 0..self.lanes {
+                let t = t[lane] as usize;
+                v[0][lane] = payoffs[2 * t];
+                v[1][lane] = payoffs[2 * t + 1];
+            }
+        }
+        let mut lprior = [0.0; MAX_LANES];
+        for (lane, lp) in lprior.iter_mut().enumerate().take(self.lanes) {
+            let p = if self.lanes == 1 {
+                1.0
+            } else {
+                root_probs[lane]
+            };
+            *lp = p.ln();
+        }
+        for i in 0..2 {
+            for t in 0..2 {
+                let l = self.lane_of[i][t];
+                ws.odds[i][t] = lprior[l[1] as usize] - lprior[l[0] as usize];
+            }
+        }
+        let (lo, hi) = payoffs[..2 * self.num_terminals]
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
+                (l.min(x), h.max(x))
+            });
+        ws.range = if hi > lo { hi - lo } else { 1.0 };
+    }
+
+    /// The solution at λ = 0 (uniform play) into `u`; leaves the workspace evaluated there.
+    pub(crate) fn start(&self, ws: &mut RowWorkspace, u: &mut [f64]) {
+        u.fill(0.0);
+        // At λ = 0 the profile does not depend on U: U = Φ is the solution, and F(0) = −Φ.
+        // The profile, beliefs and values evaluated at U = 0 are those at U = Φ.
+        let mut f = std::mem::take(&mut ws.scratch);
+        self.evaluate(ws, u, 0.0, &mut f);
+        for (x, r) in u.iter_mut().zip(&f) {
+            *x = -r;
+        }
+        ws.scratch = f;
+    }
+
+    /// The residual `F = U − Φ(σ(U))` at (`u`, `lambda`) into `f` (unused when empty);
+    /// leaves in the workspace what [`RowGame::solve`] linearises. Returns the largest `|F|`.
+    pub(crate) fn evaluate(
+        &self,
+        ws: &mut RowWorkspace,
+        u: &[f64],
+        lambda: f64,
+        f: &mut [f64],
+    ) -> f64 {
+        ws.lambda = lambda;
+        self.forward(ws, u, lambda);
+        let worst = self.backward(ws, u, f);
+        if worst.is_nan() {
+            f64::INFINITY
+        } else {
+            worst
+        }
+    }
+
+    /// Forward pass: the logit response at every set, the likelihood ratios `x` and the
+    /// beliefs.
+    fn forward(&self, ws: &mut RowWorkspace, u: &[f64], lambda: f64) {
+        ws.x[0] = [0.0; 2];
+        let nd = self.decisions.len();
+        for (d, dec) in self.decisions.iter().enumerate() {
+            let i = dec.mover as usize;
+            let o = 1 - i;
+            let ni = self.types[i];
+            let first = dec.first as usize;
+            let k = dec.actions as usize;
+            let x = ws.x[d];
+            if self.types[o] == 2 {
+                let odds = ws.odds[i];
+                let b0 = belief(odds[0] + x[o]);
+                ws.mu[d] = [
+                    b0,
+                    if odds[1] == odds[0] {
+                        b0
+                    } else {
+                        belief(odds[1] + x[o])
+                    },
+                ];
+            }
+            // σ(t, ·) = softmax(λ U(t, ·)); ln Z(t) and the largest utility for log σ.
+            let mut top = [f64::NEG_INFINITY; 2];
+            let mut z = [0.0; 2];
+            let us = &u[2 * first..2 * (first + k)];
+            for pair in us.chunks_exact(2) {
+                top[0] = top[0].max(pair[0]);
+                top[1] = top[1].max(pair[1]);
+            }
+            let sig = &mut ws.sig[first..first + k];
+            for (e, pair) in sig.iter_mut().zip(us.chunks_exact(2)) {
+                for t in 0..ni {
+                    e[t] = (lambda * (pair[t] - top[t])).exp();
+                    z[t] += e[t];
+                }
+            }
+            ws.exps += (ni * k) as u64;
+            let inv = [1.0 / z[0], 1.0 / z[1]];
+            for e in sig.iter_mut() {
+                e[0] *= inv[0];
+                e[1] *= inv[1];
+            }
+            // log σ(1, a) − log σ(0, a) = λ (U(1, a) − U(0, a)) − λ (top_1 − top_0)
+            //                             − ln (Z_1 / Z_0).
+            let base = if ni == 2 {
+                lambda * (top[1] - top[0]) + (z[1] / z[0]).ln()
+            } else {
+                0.0
+            };
+            for (a, pair) in us.chunks_exact(2).enumerate() {
+                let c = self.slot_child[first + a] as usize;
+                if c < nd {
+                    let mut xc = x;
+                    if ni == 2 {
+                        xc[i] += lambda * (pair[1] - pair[0]) - base;
+                    }
+                    ws.x[c] = xc;
+                }
+            }
+        }
+    }
+
+    /// Backward pass: every decision row's values and the residual `F = U − Φ` into `f`
+    /// (when not empty); returns the largest `|F|`.
+    fn backward(&self, ws: &mut RowWorkspace, u: &[f64], f: &mut [f64]) -> f64 {
+        let mut worst = 0.0f64;
+        for (d, dec) in self.decisions.iter().enumerate().rev() {
+            let i = dec.mover as usize;
+            let ni = self.types[i];
+            let two_other = self.types[1 - i] == 2;
+            let first = dec.first as usize;
+            let mu = ws.mu[d];
+            let lanes = [self.lane_of[i][0], self.lane_of[i][1]];
+            let mut v = [[0.0; MAX_LANES]; 2];
+            for a in 0..dec.actions as usize {
+                let s = first + a;
+                let c = &ws.value[self.slot_child[s] as usize];
+                let p = ws.sig[s];
+                for l in 0..self.lanes {
+                    let p = p[self.lane_type[l][i] as usize];
+                    v[0][l] += p * c[0][l];
+                    v[1][l] += p * c[1][l];
+                }
+                if f.is_empty() {
+                    continue;
+                }
+                for t in 0..ni {
+                    let l = lanes[t];
+                    let phi = if two_other {
+                        mu[t][0] * c[i][l[0] as usize] + mu[t][1] * c[i][l[1] as usize]
+                    } else {
+                        c[i][l[0] as usize]
+                    };
+                    let r = u[2 * s + t] - phi;
+                    f[2 * s + t] = r;
+                    worst = worst.max(r.abs());
+                }
+            }
+            ws.value[d] = v;
+        }
+        worst
+    }
+
+    /// The profile at the last evaluation (flat, Gambit's order) into `out`.
+    pub(crate) fn profile(&self, ws: &RowWorkspace, out: &mut [f64]) {
+        for dec in &self.decisions {
+            let first = dec.first as usize;
+            for t in 0..self.types[dec.mover as usize] {
+                let off = dec.offset[t] as usize;
+                for a in 0..dec.actions as usize {
+                    out[off + a] = ws.sig[first + a][t];
+                }
+            }
+        }
+    }
+
+    /// Solves the Newton system at the last evaluation (at `u`, with residual `f`): the
+    /// Newton step `J⁻¹ (−F)` into `step`, and, with `tangent`, `dU/dλ = −J⁻¹ ∂F/∂λ` into it.
+    /// `J δU = δU − δΦ`, where `δΦ` is the change of `Φ` when `log σ` changes by
+    /// `λ (δU − σ·δU)`; `∂F/∂λ` is `−δΦ` when `log σ` changes by `U − σ·U` at fixed `U`.
+    /// Both right-hand sides go through one elimination. `false` when the system is
+    /// singular.
+    pub(crate) fn solve(
+        &self,
+        ws: &mut RowWorkspace,
+        u: &[f64],
+        f: &[f64],
+        step: &mut [f64],
+        mut tangent: Option<&mut [f64]>,
+    ) -> bool {
+        let lambda = ws.lambda;
+        let with_tangent = tangent.is_some();
+        for d in (0..self.decisions.len()).rev() {
+            if !self.eliminate(ws, d, lambda, u, f, with_tangent) {
+                return false;
+            }
+        }
+        // From the root: each row's δx (for the step and the tangent), then its unknowns.
+        ws.dx[0] = [[0.0; 2]; 2];
+        for (d, dec) in self.decisions.iter().enumerate() {
+            let i = dec.mover as usize;
+            let first = dec.first as usize;
+            let dx = ws.dx[d];
+            let at = |f: &Affine, c: usize| f[c] + f[2] * dx[c][0] + f[3] * dx[c][1];
+            for a in 0..dec.actions as usize {
+                let s = first + a;
+                for t in 0..2 {
+                    let used = t < self.types[i];
+                    step[2 * s + t] = if used { at(&ws.uaff[s][t], 0) } else { 0.0 };
+                    if let Some(out) = tangent.as_deref_mut() {
+                        out[2 * s + t] = if used { at(&ws.uaff[s][t], 1) } else { 0.0 };
+                    }
+                }
+                let c = self.slot_child[s] as usize;
+                if c < self.decisions.len() {
+                    let mut dc = dx;
+                    dc[0][i] += at(&ws.waff[s], 0);
+                    dc[1][i] += at(&ws.waff[s], 1);
+                    ws.dx[c] = dc;
+                }
+            }
+        }
+        step.iter().all(|v| v.is_finite())
+            && tangent.is_none_or(|t| t.iter().all(|v| v.is_finite()))
+    }
+
+    /// Eliminates decision `d` (see [`RowGame::eliminate_in`]), in a copy for its number of
+    /// actions and both players' numbers of types.
+    fn eliminate(
+        &self,
+        ws: &mut RowWorkspace,
+        d: usize,
+        lambda: f64,
+        u: &[f64],
+        f: &[f64],
+        with_tangent: bool,
+    ) -> bool {
+        let dec = &self.decisions[d];
+        let i = dec.mover as usize;
+        let args = (ws, d, lambda, u, f, with_tangent);
+        // (Copies with constant loop bounds for the common shapes.)
+        match (dec.actions, self.types[i], self.types[1 - i]) {
+            (2, 2, 2) => self.eliminate_in::<2, 2, 2, 2>(args),
+            (3, 2, 2) => self.eliminate_in::<3, 3, 2, 2>(args),
+            (4, 2, 2) => self.eliminate_in::<4, 4, 2, 2>(args),
+            (_, 2, 2) => self.eliminate_in::<0, MAX_ACTIONS, 2, 2>(args),
+            (_, 2, _) => self.eliminate_in::<0, MAX_ACTIONS, 2, 1>(args),
+            (_, _, 2) => self.eliminate_in::<0, MAX_ACTIONS, 1, 2>(args),
+            _ => self.eliminate_in::<0, MAX_ACTIONS, 1, 1>(args),
+        }
+    }
+
+    /// Eliminates decision `d`: its unknowns and signals as affine functions of its `δx`
+    /// (into `uaff`, `waff`), and its values' changes likewise (into `jac`). `K` is the
+    /// number of actions (0: any, up to `CAP`), `NI` the mover's number of types, `NO` the
+    /// other's.
+    #[inline(always)]
+    #[allow(clippy::needless_range_loop)] // (index loops over small fixed arrays)
+    fn eliminate_in<const K: usize, const CAP: usize, const NI: usize, const NO: usize>(
+        &self,
+        (ws, d, lambda, u, f, with_tangent): (&mut RowWorkspace, usize, f64, &[f64], &[f64], bool),
+    ) -> bool {
+        let dec = self.decisions[d];
+        let i = dec.mover as usize;
+        let o = 1 - i;
+        let ni = NI;
+        let two_other = NO == 2;
+        let first = dec.first as usize;
+        let k = if K == 0 { dec.actions as usize } else { K };
+        let nd = self.decisions.len();
+        let lanes = NI * NO;
+        if k > CAP {
+            return false;
+        }
+        // Per action and own type: R (the unknown's change without the signal term) and h
+        // (its coefficient on the action's signal w).
+        let mut r_aff = [[[0.0; 4]; 2]; CAP];
+        let mut h = [[0.0; 2]; CAP];
+        for a in 0..k {
+            let s = first + a;
+            let c = self.slot_child[s] as usize;
+            let cv = &ws.value[c];
+            for t in 0..ni {
+                let l = self.lane_of[i][t].map(|l| l as usize);
+                let mu = ws.mu[d][t];
+                let mut r: Affine = [-f[2 * s + t], 0.0, 0.0, 0.0];
+                if two_other {
+                    // Beliefs: δμ_1 = μ_1 μ_0 δx_o.
+                    r[2 + o] += mu[0] * mu[1] * (cv[i][l[1]] - cv[i][l[0]]);
+                }
+                if c < nd {
+                    let jc = &ws.jac[c][i];
+                    let m = if two_other { 2 } else { 1 };
+                    for (u, &p) in mu.iter().enumerate().take(m) {
+                        for q in 0..4 {
+                            r[q] += p * jc[q][l[u]];
+                        }
+                        h[a][t] += p * jc[2 + i][l[u]];
+                    }
+                }
+                r_aff[a][t] = r;
+            }
+        }
+        // ℓ(t, a) = λ (R − σ·R), plus the λ source U − σ·U in the tangent's column.
+        let mut l_aff = [[[0.0; 4]; 2]; CAP];
+        for t in 0..ni {
+            let mut mean = [0.0; 4];
+            let mut mean_u = 0.0;
+            for a in 0..k {
+                let p = ws.sig[first + a][t];
+                for q in 0..4 {
+                    mean[q] += p * r_aff[a][t][q];
+                }
+                mean_u += p * u[2 * (first + a) + t];
+            }
+            for a in 0..k {
+                for q in 0..4 {
+                    l_aff[a][t][q] = lambda * (r_aff[a][t][q] - mean[q]);
+                }
+                if with_tangent {
+                    l_aff[a][t][1] += u[2 * (first + a) + t] - mean_u;
+                }
+            }
+        }
+        // The signal w(a) = ℓ(1, a) − ℓ(0, a) solves (diag(dm) + 1 vᵀ) w = ρ.
+        let mut w = [[0.0; 4]; CAP];
+        if ni == 2 {
+            let mut dinv = [0.0; CAP];
+            let mut v = [0.0; CAP];
+            for a in 0..k {
+                let dm = 1.0 - lambda * (h[a][1] - h[a][0]);
+                if dm == 0.0 || !dm.is_finite() {
+                    return false;
+                }
+                dinv[a] = 1.0 / dm;
+                v[a] = lambda * (ws.sig[first + a][1] * h[a][1] - ws.sig[first + a][0] * h[a][0]);
+            }
+            let mut vy = [0.0; 4];
+            let mut vd = 0.0;
+            for a in 0..k {
+                for q in 0..4 {
+                    w[a][q] = dinv[a] * (l_aff[a][1][q] - l_aff[a][0][q]);
+                    vy[q] += v[a] * w[a][q];
+                }
+                vd += v[a] * dinv[a];
+            }
+            let den = 1.0 + vd;
+            if den == 0.0 || !den.is_finite() {
+                return false;
+            }
+            for a in 0..k {
+                for q in 0..4 {
+                    w[a][q] -= dinv[a] * vy[q] / den;
+                }
+            }
+            // The signal terms of ℓ and of the unknowns: h(t, a) w(a), centred in ℓ.
+            for t in 0..2 {
+                let mut mean = [0.0; 4];
+                for a in 0..k {
+                    let p = ws.sig[first + a][t] * h[a][t];
+                    for q in 0..4 {
+                        mean[q] += p * w[a][q];
+                    }
+                }
+                for a in 0..k {
+                    for q in 0..4 {
+                        l_aff[a][t][q] += lambda * (h[a][t] * w[a][q] - mean[q]);
+                        r_aff[a][t][q] += h[a][t] * w[a][q];
+                    }
+                }
+            }
+        }
+        ws.uaff[first..first + k].copy_from_slice(&r_aff[..k]);
+        ws.waff[first..first + k].copy_from_slice(&w[..k]);
+        // The row's values: δV = Σ_a σ (ℓ V_child + δV_child), with δx_child = δx + e_i w;
+        // lane by lane (each lane takes its probability and ℓ from the mover's own type).
+        let mut jac = [[[0.0; MAX_LANES]; 4]; 2];
+        for a in 0..k {
+            let s = first + a;
+            let c = self.slot_child[s] as usize;
+            let cv = &ws.value[c];
+            let mut p = [0.0; MAX_LANES];
+            let mut la = [[0.0; MAX_LANES]; 4];
+            for l in 0..lanes {
+                let t = self.lane_type[l][i] as usize;
+                p[l] = ws.sig[s][t];
+                for q in 0..4 {
+                    la[q][l] = p[l] * l_aff[a][t][q];
+                }
+            }
+            let wa = w[a];
+            for j in 0..2 {
+                let v = &cv[j];
+                let acc = &mut jac[j];
+                if c < nd {
+                    let g = &ws.jac[c][j];
+                    let gi = g[2 + i];
+                    for q in 0..4 {
+                        for l in 0..MAX_LANES {
+                            acc[q][l] += la[q][l] * v[l] + p[l] * (g[q][l] + gi[l] * wa[q]);
+                        }
+                    }
+                } else {
+                    for q in 0..4 {
+                        for l in 0..MAX_LANES {
+                            acc[q][l] += la[q][l] * v[l];
+                        }
+                    }
+                }
+            }
+        }
+        ws.jac[d] = jac;
+        true
+    }
+}
+
+/// The most actions at a decision the Newton solve handles (more: the game is solved as a
+/// general game).
+pub(crate) const MAX_ACTIONS: usize = 8;
+
+/// Beliefs `[P(type 0), P(type 1)]` of the other player from the log-odds `r` of type 1
+/// (an undefined `r`, both priors zero, gives a uniform belief).
+fn belief(r: f64) -> [f64; 2] {
+    if r.is_nan() {
+        return [0.5, 0.5];
+    }
+    let e = (-r.abs()).exp();
+    let big = 1.0 / (1.0 + e);
+    let small = e * big;
+    if r >= 0.0 {
+        [small, big]
+    } else {
+        [big, small]
+    }
+}
+
+/// Scratch space of [`RowGame`]'s evaluations and solves.
+#[derive(Clone, Debug)]
+pub(crate) struct RowWorkspace {
+    /// Per mover and own type: the log prior odds of the other player's type 1.
+    odds: [[f64; 2]; 2],
+    /// A residual's worth of scratch.
+    scratch: Vec<f64>,
+    /// λ of the last evaluation.
+    lambda: f64,
+    /// Per action slot: the probability for each own type of the mover.
+    sig: Vec<[f64; 2]>,
+    /// Per decision: the likelihood ratios of both players' moves so far.
+    x: Vec<Dir>,
+    /// Per decision and own type of the mover: beliefs about the other's type.
+    mu: Vec<[[f64; 2]; 2]>,
+    /// Per value row: each player's value in each lane.
+    value: Vec<[Lanes; 2]>,
+    /// Per decision: each value's change, affine in the row's `δx` (elimination): player,
+    /// column of [`Affine`], lane.
+    jac: Vec<[[Lanes; 4]; 2]>,
+    /// Per slot and own type: the unknown's change, affine in the row's `δx`.
+    uaff: Vec<[Affine; 2]>,
+    /// Per slot: the signal (change of the child's `x_i`), affine in the row's `δx`.
+    waff: Vec<Affine>,
+    /// Per decision: the solved `δx` of the step and of the tangent.
+    dx: Vec<[Dir; 2]>,
+    /// Largest minus smallest payoff (1 when all are equal).
+    range: f64,
+    /// `exp` evaluations so far.
+    pub(crate) exps: u64,
+}
+
+/// The rows' equations with a workspace, for the continuation.
+struct RowEquations<'a> {
+    game: &'a RowGame,
+    ws: &'a mut RowWorkspace,
+}
+
+impl Equations for RowEquations<'_> {
+    fn len(&self) -> usize {
+        self.game.len()
+    }
+
+    fn start(&mut self, x: &mut [f64]) {
+        self.game.start(self.ws, x);
+    }
+
+    fn residual(&mut self, x: &[f64], lambda: f64, f: &mut [f64]) -> f64 {
+        self.game.evaluate(self.ws, x, lambda, f)
+    }
+
+    fn solve(
+        &mut self,
+        x: &[f64],
+        f: &[f64],
+        step: &mut [f64],
+        tangent: Option<&mut [f64]>,
+    ) -> bool {
+        self.game.solve(self.ws, x, f, step, tangent)
+    }
+
+    fn size(&self, dx: &[f64], lambda: f64) -> f64 {
+        let scale = lambda.max(1.0 / self.ws.range);
+        dx.iter().fold(0.0f64, |m, v| m.max(v.abs())) * scale
+    }
+
+    fn lambda_scale(&self) -> f64 {
+        self.ws.range
+    }
+}
+
+/// A workspace and the buffers of the continuation, for repeated solves of one [`RowGame`].
+#[derive(Clone, Debug)]
+pub(crate) struct RowSolver {
+    ws: RowWorkspace,
+    buf: Buffers,
+    profile: Vec<f64>,
+    /// Work of all solves so far.
+    pub(crate) work: Work,
+}
+
+impl RowSolver {
+    /// The profile of the last solve.
+    pub(crate) fn profile(&self) -> &[f64] {
+        &self.profile
+    }
+
+    /// The profile, to overwrite (with a fallback solver's).
+    pub(crate) fn profile_mut(&mut self) -> &mut [f64] {
+        &mut self.profile
+    }
+
+    /// `exp` evaluations of all solves so far.
+    pub(crate) fn exps(&self) -> u64 {
+        self.ws.exps
+    }
+}
+
+impl RowGame {
+    /// A solver for this game.
+    pub(crate) fn solver(&self) -> RowSolver {
+        RowSolver {
+            ws: self.workspace(),
+            buf: Buffers::new(self.len()),
+            profile: vec![0.0; self.profile_len],
+            work: Work::default(),
+        }
+    }
+
+    /// The logit QRE on the principal branch at `lambda` for these root chance
+    /// probabilities (one per lane) and payoffs (`payoffs[t * 2 + p]`), by continuation from
+    /// λ = 0; the profile is flat in Gambit's order.
+    pub(crate) fn solve_qre<'s>(
+        &self,
+        s: &'s mut RowSolver,
+        root_probs: &[f64],
+        payoffs: &[f64],
+        lambda: f64,
+    ) -> Result<&'s [f64], Stalled> {
+        self.set_game(&mut s.ws, root_probs, payoffs);
+        let mut eq = RowEquations {
+            game: self,
+            ws: &mut s.ws,
+        };
+        trace(&mut eq, &mut s.buf, lambda, &mut s.work)?;
+        self.finish(s, lambda);
+        Ok(&s.profile)
+    }
+
+    /// As [`RowGame::solve_qre`], by Newton's method from the solution `near` holds (of the
+    /// same game at the same λ with other root probabilities), or by continuation when that
+    /// does not converge.
+    pub(crate) fn solve_qre_near<'s>(
+        &self,
+        s: &'s mut RowSolver,
+        near: &RowSolver,
+        root_probs: &[f64],
+        payoffs: &[f64],
+        lambda: f64,
+    ) -> Result<&'s [f64], Stalled> {
+        self.set_game(&mut s.ws, root_probs, payoffs);
+        let mut eq = RowEquations {
+            game: self,
+            ws: &mut s.ws,
+        };
+        if newton_from(&mut eq, &mut s.buf, &near.buf.x, lambda, &mut s.work).is_err() {
+            trace(&mut eq, &mut s.buf, lambda, &mut s.work)?;
+        }
+        self.finish(s, lambda);
+        Ok(&s.profile)
+    }
+
+    /// The profile at the solution `s.buf.x`: the logit response to its utilities.
+    fn finish(&self, s: &mut RowSolver, lambda: f64) {
+        self.forward(&mut s.ws, &s.buf.x, lambda);
+        self.profile(&s.ws, &mut s.profile);
+    }
+}
