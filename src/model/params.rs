@@ -216,6 +216,23 @@ impl Params {
         Ok(())
     }
 
+    /// Every entry as `name = value`, joined by `, ` (for messages that must say which
+    /// parameters a failure happened at).
+    ///
+    /// # Examples
+    /// ```
+    /// let p = escalation::model::Params::new(0);
+    /// assert!(p.describe().starts_with("stake_challenger = "));
+    /// ```
+    pub fn describe(&self) -> String {
+        self.values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{} = {v}", self.name(i)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Name of the entry at `index`: a scalar name, or `lever[k].cost_challenger` /
     /// `lever[k].cost_target`.
     pub fn name(&self, index: usize) -> String {

@@ -65,7 +65,6 @@ pub struct CompiledLadder {
 pub struct LadderWorkspace {
     payoffs: Vec<f64>,
     qre: [RowSolver; 2],
-    fallbacks: u64,
     behaviour: Vec<f64>,
 }
 
@@ -81,7 +80,7 @@ impl LadderWorkspace {
     pub fn solver_work(&self) -> SolverWork {
         SolverWork {
             exps: self.qre[0].exps() + self.qre[1].exps(),
-            fallbacks: self.fallbacks,
+            fallbacks: self.qre[0].fallbacks + self.qre[1].fallbacks,
             evaluations: self.qre[0].work.evaluations + self.qre[1].work.evaluations,
             solves: self.qre[0].work.solves + self.qre[1].work.solves,
             steps: self.qre[0].work.steps + self.qre[1].work.steps,
@@ -229,7 +228,6 @@ impl CompiledLadder {
         LadderWorkspace {
             payoffs: vec![0.0; 2 * self.terminals.len()],
             qre: [self.qre.solver(), self.qre.solver()],
-            fallbacks: 0,
             behaviour: vec![0.0; self.game.profile_layout().len],
         }
     }
@@ -298,7 +296,6 @@ impl CompiledLadder {
             payoffs,
             qre,
             behaviour,
-            fallbacks,
         } = ws;
         self.payoffs_into(params, payoffs);
         let lambda = params.get(LAMBDA);
@@ -310,75 +307,27 @@ impl CompiledLadder {
         let view_t = self.root_probs(qt, pt);
         let [ws_c, ws_t] = qre;
         let cl = self.challenger_len;
-        self.solve_view(
-            ws_c,
-            fallbacks,
-            &view_c,
-            params,
-            payoffs,
-            lambda,
-            &mut behaviour[..cl],
-            0..cl,
-        )?;
+        let n = behaviour.len();
+        let failed = |e: crate::solve::SolveError| {
+            ModelError::Solve(format!("{e}, at {}", params.describe()))
+        };
+        let solved = self
+            .qre
+            .solve_qre(ws_c, None, &view_c, payoffs, lambda)
+            .map_err(failed)?;
+        behaviour[..cl].copy_from_slice(&solved[..cl]);
         if view_c == view_t {
-            let cl_end = behaviour.len();
             let solved = ws_c.profile();
-            behaviour[cl..].copy_from_slice(&solved[cl..cl_end]);
+            behaviour[cl..].copy_from_slice(&solved[cl..n]);
         } else {
             // The target's view differs only in the prior: start from the challenger's.
-            let n = behaviour.len();
-            let out = &mut behaviour[cl..];
-            match self
+            let solved = self
                 .qre
-                .solve_qre_near(ws_t, ws_c, &view_t, payoffs, lambda)
-            {
-                Ok(solved) => out.copy_from_slice(&solved[cl..n]),
-                Err(_) => self.solve_view(
-                    ws_t,
-                    fallbacks,
-                    &view_t,
-                    params,
-                    payoffs,
-                    lambda,
-                    out,
-                    cl..n,
-                )?,
-            }
+                .solve_qre(ws_t, Some(ws_c), &view_t, payoffs, lambda)
+                .map_err(failed)?;
+            behaviour[cl..].copy_from_slice(&solved[cl..n]);
         }
         Ok(behaviour)
-    }
-
-    /// Solves one perspective (root chance probabilities `view`) and copies the entries
-    /// `range` of the profile into `out`. When the fixed-point iteration does not settle,
-    /// falls back to the crate's path-following solver on the game built for this view.
-    #[allow(clippy::too_many_arguments)]
-    fn solve_view(
-        &self,
-        ws: &mut RowSolver,
-        fallbacks: &mut u64,
-        view: &[f64; 4],
-        params: &Params,
-        payoffs: &[f64],
-        lambda: f64,
-        out: &mut [f64],
-        range: std::ops::Range<usize>,
-    ) -> Result<(), ModelError> {
-        match self.qre.solve_qre(ws, view, payoffs, lambda) {
-            Ok(solved) => {
-                out.copy_from_slice(&solved[range]);
-                Ok(())
-            }
-            Err(_) => {
-                *fallbacks += 1;
-                let game = self.game_with_probs(params, view)?;
-                let eq = crate::solve::logit::logit_solve_lambda(&game, lambda)
-                    .map_err(|e| ModelError::Solve(e.to_string()))?;
-                let flat = eq.profile.flat();
-                out.copy_from_slice(&flat[range.clone()]);
-                ws.profile_mut().copy_from_slice(flat);
-                Ok(())
-            }
-        }
     }
 
     fn game_with_probs(&self, params: &Params, probs: &[f64; 4]) -> Result<Game, ModelError> {

@@ -5,32 +5,24 @@
 //! Every point evaluated gets one solve with the Jacobian there, for two right-hand sides:
 //! Newton's correction and the tangent `dx/dλ`. The next point is predicted from the
 //! corrected point along the tangent; it is accepted when the correction it needs in turn is
-//! at most [`MAX_CORRECTION`] (so one Newton step per point keeps the trace on the branch),
+//! at most `MAX_CORRECTION` (so one Newton step per point keeps the trace on the branch),
 //! and the step is then scaled by `sqrt(AIM / correction)` (the predictor's error grows
 //! with the square of the step), between ×1/2 and ×4. A rejected point halves the step. At
-//! the target, Newton's method runs until its correction is at most [`TIGHT`], halving
+//! the target, Newton's method runs until its correction is at most `NEWTON_TOLERANCE`, halving
 //! each time.
 //!
-//! The work is bounded: [`MAX_STEPS`] points, [`MAX_NEWTON`] Newton steps at the target, and
-//! a step below [`MIN_STEP`] of the target gives up (a fold of the branch, or a singular
-//! Jacobian), so that the caller can fall back to a tracer that follows folds.
+//! The work is bounded: a number of points, of Newton steps at the target, and a smallest
+//! step relative to the target, beyond which the continuation gives up (a fold of the
+//! branch, or a singular Jacobian), so that the caller can fall back to a tracer that follows
+//! folds. The constants are in [`super::tolerances`].
 
 use super::equations::Equations;
 
-/// Largest correction (see [`Equations::size`]) of an accepted point.
-pub(crate) const MAX_CORRECTION: f64 = 1.0;
-/// Correction the step size aims at.
-pub(crate) const AIM: f64 = 0.5;
-/// Largest last Newton correction at the target (after it, the error is about its square).
-pub(crate) const TIGHT: f64 = 3e-5;
-/// Newton steps at the target.
-pub(crate) const MAX_NEWTON: usize = 12;
-/// First step, in units of λ times the payoff range.
-pub(crate) const FIRST_REACH: f64 = 4.0;
-/// Points evaluated on the way before the continuation gives up.
-pub(crate) const MAX_STEPS: usize = 400;
-/// Smallest step, relative to the target λ, before the continuation gives up.
-pub(crate) const MIN_STEP: f64 = 1e-9;
+use super::tolerances::{
+    AIM, FIRST_REACH, MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_NEWTON,
+    MIN_CONTINUATION_STEP as MIN_STEP, NEWTON_CONTRACTION, NEWTON_FLOOR, NEWTON_STAGNATION,
+    NEWTON_TOLERANCE as TIGHT, QUADRATIC_RATE,
+};
 
 /// Buffers of the continuation.
 #[derive(Clone, Debug, Default)]
@@ -95,11 +87,12 @@ pub(crate) fn trace<E: Equations>(
     buf.f.fill(0.0);
     let stalled = |lambda, reason| Err(Stalled { lambda, reason });
     work.solves += 1;
-    if !eq.solve(&buf.x, &buf.f, &mut buf.step, Some(&mut buf.tangent)) {
+    let Some(orientation) = eq.solve(&buf.x, &buf.f, &mut buf.step, Some(&mut buf.tangent))
+    else {
         return stalled(0.0, "singular Jacobian");
-    }
+    };
     let mut lambda = 0.0;
-    let mut h = target.min(FIRST_REACH / eq.lambda_scale());
+    let mut h = target.min(super::tolerances::first_reach() / eq.lambda_scale());
     let mut steps = 0;
     while lambda < target {
         steps += 1;
@@ -119,7 +112,7 @@ pub(crate) fn trace<E: Equations>(
             buf.pred[k] = buf.x[k] + buf.step[k] + (next - lambda) * buf.tangent[k];
         }
         work.evaluations += 1;
-        let ok = eq.residual(&buf.pred, next, &mut buf.f).is_finite() && {
+        let sign = if eq.residual(&buf.pred, next, &mut buf.f).is_finite() {
             work.solves += 1;
             eq.solve(
                 &buf.pred,
@@ -127,28 +120,41 @@ pub(crate) fn trace<E: Equations>(
                 &mut buf.next_step,
                 Some(&mut buf.next_tangent),
             )
-        };
-        let size = if ok {
-            eq.size(&buf.next_step, next)
         } else {
-            f64::INFINITY
+            None
         };
-        if size.is_nan() || size > MAX_CORRECTION {
+        let size = match sign {
+            Some(_) => eq.size(&buf.pred, &buf.next_step, next),
+            None => f64::INFINITY,
+        };
+        if std::env::var("NDEBUG").is_ok() {
+            eprintln!("{lambda:.4} -> {next:.4}: correction {size:e}");
+        }
+        if size.is_nan() || size > super::tolerances::max_correction() {
             h *= 0.5;
             continue;
+        }
+        if sign != Some(orientation) {
+            // det J changed sign: the step passed a bifurcation or a turn of the branch,
+            // which this continuation cannot follow.
+            return stalled(lambda, "the branch bifurcates or turns back");
         }
         std::mem::swap(&mut buf.x, &mut buf.pred);
         std::mem::swap(&mut buf.step, &mut buf.next_step);
         std::mem::swap(&mut buf.tangent, &mut buf.next_tangent);
-        h = (next - lambda) * (AIM / size.max(1e-12)).sqrt().clamp(0.5, 4.0);
+        h = (next - lambda) * (super::tolerances::aim() / size.max(1e-12)).sqrt().clamp(0.5, 4.0);
         lambda = next;
     }
     newton(eq, buf, target, work)
 }
 
 /// Newton's method at fixed `lambda` from `buf.x`, where the equations are evaluated and the
-/// correction is in `buf.step`: corrections must halve at least, and the last one applied is
-/// at most [`TIGHT`] (Newton's quadratic convergence leaves an error of about its square).
+/// correction is in `buf.step`. Each correction must shrink (by [`NEWTON_CONTRACTION`]); the
+/// iteration stops after applying a correction of at most `NEWTON_TOLERANCE` that shrank
+/// quadratically (to at most [`QUADRATIC_RATE`] of the one before, so the error left is far
+/// smaller), or one of at most [`NEWTON_FLOOR`] (at a singular solution Newton's method
+/// converges only linearly); where rounding stops a linear convergence, at a correction of
+/// at most [`NEWTON_STAGNATION`], at the last point.
 fn newton<E: Equations>(
     eq: &mut E,
     buf: &mut Buffers,
@@ -158,14 +164,19 @@ fn newton<E: Equations>(
     let stalled = |reason| Err(Stalled { lambda, reason });
     let mut last = f64::INFINITY;
     for _ in 0..MAX_NEWTON {
-        let size = eq.size(&buf.step, lambda);
-        if !(size <= 0.5 * last || last.is_infinite()) || !size.is_finite() {
+        let size = eq.size(&buf.x, &buf.step, lambda);
+        if !size.is_finite() || (last.is_finite() && size > NEWTON_CONTRACTION * last) {
+            if last <= NEWTON_STAGNATION {
+                // Rounding stops a linear convergence here: the point is as good as it gets.
+                return Ok(());
+            }
             return stalled("Newton's method did not converge at the target lambda");
         }
         for (x, d) in buf.x.iter_mut().zip(&buf.step) {
             *x += d;
         }
-        if size <= TIGHT {
+        let quadratic = last.is_finite() && size <= QUADRATIC_RATE * last;
+        if size <= NEWTON_FLOOR || (size <= TIGHT && quadratic) {
             return Ok(());
         }
         last = size;
@@ -174,7 +185,7 @@ fn newton<E: Equations>(
             return stalled("the equations are not finite");
         }
         work.solves += 1;
-        if !eq.solve(&buf.x, &buf.f, &mut buf.step, None) {
+        if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
             return stalled("singular Jacobian");
         }
     }
@@ -199,7 +210,7 @@ pub(crate) fn newton_from<E: Equations>(
         });
     }
     work.solves += 1;
-    if !eq.solve(&buf.x, &buf.f, &mut buf.step, None) {
+    if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
         return Err(Stalled {
             lambda,
             reason: "singular Jacobian",

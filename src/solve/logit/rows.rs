@@ -39,7 +39,8 @@
 //! from the root fixes `δx` and every `δU`. This is exact Newton at the cost of about two
 //! evaluations, where a dense factorisation costs the cube of the number of actions.
 
-use super::continuation::{newton_from, trace, Buffers, Stalled, Work};
+use super::compiled::CompiledGame;
+use super::continuation::{Buffers, Work};
 use super::equations::Equations;
 use crate::game::{Game, Mover};
 
@@ -84,6 +85,8 @@ pub(crate) struct RowGame {
     terminal_rows: Vec<[u32; MAX_LANES]>,
     profile_len: usize,
     num_terminals: usize,
+    /// The same game as a general one.
+    general: CompiledGame,
 }
 
 /// Why a game is not in rows of type combinations (it is then solved as a general game).
@@ -252,6 +255,7 @@ impl RowGame {
             terminal_rows,
             profile_len: layout.len,
             num_terminals: num_terminals as usize,
+            general: CompiledGame::new(game),
         })
     }
 
@@ -473,8 +477,8 @@ impl RowGame {
     /// Newton step `J⁻¹ (−F)` into `step`, and, with `tangent`, `dU/dλ = −J⁻¹ ∂F/∂λ` into it.
     /// `J δU = δU − δΦ`, where `δΦ` is the change of `Φ` when `log σ` changes by
     /// `λ (δU − σ·δU)`; `∂F/∂λ` is `−δΦ` when `log σ` changes by `U − σ·U` at fixed `U`.
-    /// Both right-hand sides go through one elimination. `false` when the system is
-    /// singular.
+    /// Both right-hand sides go through one elimination. Returns the sign of `det J` (the
+    /// product of the rows' local systems' determinants), `None` when it is singular.
     pub(crate) fn solve(
         &self,
         ws: &mut RowWorkspace,
@@ -482,13 +486,12 @@ impl RowGame {
         f: &[f64],
         step: &mut [f64],
         mut tangent: Option<&mut [f64]>,
-    ) -> bool {
+    ) -> Option<f64> {
         let lambda = ws.lambda;
         let with_tangent = tangent.is_some();
+        let mut sign = 1.0;
         for d in (0..self.decisions.len()).rev() {
-            if !self.eliminate(ws, d, lambda, u, f, with_tangent) {
-                return false;
-            }
+            sign *= self.eliminate(ws, d, lambda, u, f, with_tangent)?;
         }
         // From the root: each row's δx (for the step and the tangent), then its unknowns.
         ws.dx[0] = [[0.0; 2]; 2];
@@ -515,8 +518,9 @@ impl RowGame {
                 }
             }
         }
-        step.iter().all(|v| v.is_finite())
-            && tangent.is_none_or(|t| t.iter().all(|v| v.is_finite()))
+        let finite = step.iter().all(|v| v.is_finite())
+            && tangent.is_none_or(|t| t.iter().all(|v| v.is_finite()));
+        finite.then_some(sign)
     }
 
     /// Eliminates decision `d` (see [`RowGame::eliminate_in`]), in a copy for its number of
@@ -529,7 +533,7 @@ impl RowGame {
         u: &[f64],
         f: &[f64],
         with_tangent: bool,
-    ) -> bool {
+    ) -> Option<f64> {
         let dec = &self.decisions[d];
         let i = dec.mover as usize;
         let args = (ws, d, lambda, u, f, with_tangent);
@@ -554,7 +558,7 @@ impl RowGame {
     fn eliminate_in<const K: usize, const CAP: usize, const NI: usize, const NO: usize>(
         &self,
         (ws, d, lambda, u, f, with_tangent): (&mut RowWorkspace, usize, f64, &[f64], &[f64], bool),
-    ) -> bool {
+    ) -> Option<f64> {
         let dec = self.decisions[d];
         let i = dec.mover as usize;
         let o = 1 - i;
@@ -565,7 +569,7 @@ impl RowGame {
         let nd = self.decisions.len();
         let lanes = NI * NO;
         if k > CAP {
-            return false;
+            return None;
         }
         // Per action and own type: R (the unknown's change without the signal term) and h
         // (its coefficient on the action's signal w).
@@ -617,15 +621,20 @@ impl RowGame {
                 }
             }
         }
-        // The signal w(a) = ℓ(1, a) − ℓ(0, a) solves (diag(dm) + 1 vᵀ) w = ρ.
+        // The signal w(a) = ℓ(1, a) − ℓ(0, a) solves (diag(dm) + 1 vᵀ) w = ρ, whose
+        // determinant, Π dm (1 + vᵀ diag(dm)⁻¹ 1), is the row's share of det J.
         let mut w = [[0.0; 4]; CAP];
+        let mut sign = 1.0;
         if ni == 2 {
             let mut dinv = [0.0; CAP];
             let mut v = [0.0; CAP];
             for a in 0..k {
                 let dm = 1.0 - lambda * (h[a][1] - h[a][0]);
                 if dm == 0.0 || !dm.is_finite() {
-                    return false;
+                    return None;
+                }
+                if dm < 0.0 {
+                    sign = -sign;
                 }
                 dinv[a] = 1.0 / dm;
                 v[a] = lambda * (ws.sig[first + a][1] * h[a][1] - ws.sig[first + a][0] * h[a][0]);
@@ -641,7 +650,10 @@ impl RowGame {
             }
             let den = 1.0 + vd;
             if den == 0.0 || !den.is_finite() {
-                return false;
+                return None;
+            }
+            if den < 0.0 {
+                sign = -sign;
             }
             for a in 0..k {
                 for q in 0..4 {
@@ -705,7 +717,7 @@ impl RowGame {
             }
         }
         ws.jac[d] = jac;
-        true
+        Some(sign)
     }
 }
 
@@ -762,9 +774,15 @@ pub(crate) struct RowWorkspace {
 }
 
 /// The rows' equations with a workspace, for the continuation.
-struct RowEquations<'a> {
+pub(crate) struct RowEquations<'a> {
     game: &'a RowGame,
     ws: &'a mut RowWorkspace,
+}
+
+impl<'a> RowEquations<'a> {
+    pub(crate) fn new(game: &'a RowGame, ws: &'a mut RowWorkspace) -> Self {
+        RowEquations { game, ws }
+    }
 }
 
 impl Equations for RowEquations<'_> {
@@ -786,11 +804,11 @@ impl Equations for RowEquations<'_> {
         f: &[f64],
         step: &mut [f64],
         tangent: Option<&mut [f64]>,
-    ) -> bool {
+    ) -> Option<f64> {
         self.game.solve(self.ws, x, f, step, tangent)
     }
 
-    fn size(&self, dx: &[f64], lambda: f64) -> f64 {
+    fn size(&self, _x: &[f64], dx: &[f64], lambda: f64) -> f64 {
         let scale = lambda.max(1.0 / self.ws.range);
         dx.iter().fold(0.0f64, |m, v| m.max(v.abs())) * scale
     }
@@ -803,22 +821,19 @@ impl Equations for RowEquations<'_> {
 /// A workspace and the buffers of the continuation, for repeated solves of one [`RowGame`].
 #[derive(Clone, Debug)]
 pub(crate) struct RowSolver {
-    ws: RowWorkspace,
-    buf: Buffers,
-    profile: Vec<f64>,
+    pub(crate) ws: RowWorkspace,
+    pub(crate) buf: Buffers,
+    pub(crate) profile: Vec<f64>,
     /// Work of all solves so far.
     pub(crate) work: Work,
+    /// Solves that fell back to the general game's.
+    pub(crate) fallbacks: u64,
 }
 
 impl RowSolver {
     /// The profile of the last solve.
     pub(crate) fn profile(&self) -> &[f64] {
         &self.profile
-    }
-
-    /// The profile, to overwrite (with a fallback solver's).
-    pub(crate) fn profile_mut(&mut self) -> &mut [f64] {
-        &mut self.profile
     }
 
     /// `exp` evaluations of all solves so far.
@@ -835,54 +850,22 @@ impl RowGame {
             buf: Buffers::new(self.len()),
             profile: vec![0.0; self.profile_len],
             work: Work::default(),
+            fallbacks: 0,
         }
     }
 
-    /// The logit QRE on the principal branch at `lambda` for these root chance
-    /// probabilities (one per lane) and payoffs (`payoffs[t * 2 + p]`), by continuation from
-    /// λ = 0; the profile is flat in Gambit's order.
-    pub(crate) fn solve_qre<'s>(
-        &self,
-        s: &'s mut RowSolver,
-        root_probs: &[f64],
-        payoffs: &[f64],
-        lambda: f64,
-    ) -> Result<&'s [f64], Stalled> {
-        self.set_game(&mut s.ws, root_probs, payoffs);
-        let mut eq = RowEquations {
-            game: self,
-            ws: &mut s.ws,
-        };
-        trace(&mut eq, &mut s.buf, lambda, &mut s.work)?;
-        self.finish(s, lambda);
-        Ok(&s.profile)
+    /// The game as a general one (for the fallback solve).
+    pub(crate) fn general(&self) -> &CompiledGame {
+        &self.general
     }
 
-    /// As [`RowGame::solve_qre`], by Newton's method from the solution `near` holds (of the
-    /// same game at the same λ with other root probabilities), or by continuation when that
-    /// does not converge.
-    pub(crate) fn solve_qre_near<'s>(
-        &self,
-        s: &'s mut RowSolver,
-        near: &RowSolver,
-        root_probs: &[f64],
-        payoffs: &[f64],
-        lambda: f64,
-    ) -> Result<&'s [f64], Stalled> {
-        self.set_game(&mut s.ws, root_probs, payoffs);
-        let mut eq = RowEquations {
-            game: self,
-            ws: &mut s.ws,
-        };
-        if newton_from(&mut eq, &mut s.buf, &near.buf.x, lambda, &mut s.work).is_err() {
-            trace(&mut eq, &mut s.buf, lambda, &mut s.work)?;
-        }
-        self.finish(s, lambda);
-        Ok(&s.profile)
+    /// Number of type combinations.
+    pub(crate) fn lanes(&self) -> usize {
+        self.lanes
     }
 
     /// The profile at the solution `s.buf.x`: the logit response to its utilities.
-    fn finish(&self, s: &mut RowSolver, lambda: f64) {
+    pub(crate) fn finish(&self, s: &mut RowSolver, lambda: f64) {
         self.forward(&mut s.ws, &s.buf.x, lambda);
         self.profile(&s.ws, &mut s.profile);
     }
