@@ -139,27 +139,3 @@ proptest! {
         }
     }
 }
-
-#[test]
-fn scratch_dump() {
-    let spec = [53u8, 0, 5, 0, 217, 0, 0, 229, 122, 0, 0, 0, 45, 0, 0, 0, 0];
-    let pays: Vec<f64> = [0i32, -2, 0, 0, 0, 0, 0, 0, -3, 0, -3, 0, -1, 0, -2, 0, 4, 0, 0, 0, -2, 0].iter().map(|&x| f64::from(x) / 5.0).collect();
-    let game = random_game(&spec, &pays, 2);
-    std::fs::write("/work/scratch/case.efg", escalation::game::efg::write(&game)).unwrap();
-}
-
-#[test]
-fn scratch_compare() {
-    let spec = [53u8, 0, 5, 0, 217, 0, 0, 229, 122, 0, 0, 0, 45, 0, 0, 0, 0];
-    let pays: Vec<f64> = [0i32, -2, 0, 0, 0, 0, 0, 0, -3, 0, -3, 0, -1, 0, -2, 0, 4, 0, 0, 0, -2, 0].iter().map(|&x| f64::from(x) / 5.0).collect();
-    let game = random_game(&spec, &pays, 2);
-    let compiled = CompiledGame::new(&game);
-    let pay = compiled.game_payoffs(&game);
-    let mut ws = compiled.workspace();
-    for k in 0..=30 {
-        let lambda = 1.5 + 0.05 * k as f64;
-        let a = compiled.solve(&mut ws, &pay, lambda).unwrap()[0];
-        let b = logit_solve_lambda(&game, lambda).unwrap().profile.flat()[0];
-        println!("{lambda:.2} fast {a:.4} gambit {b:.4}");
-    }
-}

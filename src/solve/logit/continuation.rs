@@ -87,12 +87,11 @@ pub(crate) fn trace<E: Equations>(
     buf.f.fill(0.0);
     let stalled = |lambda, reason| Err(Stalled { lambda, reason });
     work.solves += 1;
-    let Some(orientation) = eq.solve(&buf.x, &buf.f, &mut buf.step, Some(&mut buf.tangent))
-    else {
+    let Some(orientation) = eq.solve(&buf.x, &buf.f, &mut buf.step, Some(&mut buf.tangent)) else {
         return stalled(0.0, "singular Jacobian");
     };
     let mut lambda = 0.0;
-    let mut h = target.min(super::tolerances::first_reach() / eq.lambda_scale());
+    let mut h = target.min(FIRST_REACH / eq.lambda_scale());
     let mut steps = 0;
     while lambda < target {
         steps += 1;
@@ -127,10 +126,7 @@ pub(crate) fn trace<E: Equations>(
             Some(_) => eq.size(&buf.pred, &buf.next_step, next),
             None => f64::INFINITY,
         };
-        if std::env::var("NDEBUG").is_ok() {
-            eprintln!("{lambda:.4} -> {next:.4}: correction {size:e}");
-        }
-        if size.is_nan() || size > super::tolerances::max_correction() {
+        if size.is_nan() || size > MAX_CORRECTION {
             h *= 0.5;
             continue;
         }
@@ -142,7 +138,7 @@ pub(crate) fn trace<E: Equations>(
         std::mem::swap(&mut buf.x, &mut buf.pred);
         std::mem::swap(&mut buf.step, &mut buf.next_step);
         std::mem::swap(&mut buf.tangent, &mut buf.next_tangent);
-        h = (next - lambda) * (super::tolerances::aim() / size.max(1e-12)).sqrt().clamp(0.5, 4.0);
+        h = (next - lambda) * (AIM / size.max(1e-12)).sqrt().clamp(0.5, 4.0);
         lambda = next;
     }
     newton(eq, buf, target, work)

@@ -161,7 +161,11 @@ impl Equations for GameEquations<'_> {
                 t[r] = -b.jac[ir * n + m];
             }
             lu_solve(&b.lu, &b.perm, m, t, &mut b.z);
-            return step.iter().chain(t.iter()).all(|v| v.is_finite()).then_some(sign);
+            return step
+                .iter()
+                .chain(t.iter())
+                .all(|v| v.is_finite())
+                .then_some(sign);
         }
         step.iter().all(|v| v.is_finite()).then_some(sign)
     }

@@ -54,7 +54,7 @@
 //! and `vonstengelforges2008-fig9` the QRE barely moves with λ past the stall (pygambit's
 //! point violates the equations at the requested λ by less than 1e-7), so this answer agrees
 //! with pygambit's to 1e-6. The same robust tracer follows the branch to its limit for
-//! [`super::logit_solve`], and [`polish`] finishes the compiled solver's ladder with Newton's
+//! [`super::logit_solve`].
 //! method.
 
 use super::equations::DenseJacobian;

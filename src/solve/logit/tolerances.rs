@@ -21,14 +21,11 @@
 
 /// A point on the way is accepted when the Newton correction it needs is at most this.
 pub(crate) const MAX_CORRECTION: f64 = 1.0;
-pub(crate) fn max_correction() -> f64 { std::env::var("T_MAX_CORRECTION").ok().and_then(|v| v.parse().ok()).unwrap_or(MAX_CORRECTION) }
 /// Correction the continuation's step size aims at (the step scales as the square root of
 /// the ratio of this to the last correction, between ×1/2 and ×4).
 pub(crate) const AIM: f64 = 0.5;
-pub(crate) fn aim() -> f64 { std::env::var("T_AIM").ok().and_then(|v| v.parse().ok()).unwrap_or(AIM) }
 /// The first step, in units of λ times the payoff range.
 pub(crate) const FIRST_REACH: f64 = 4.0;
-pub(crate) fn first_reach() -> f64 { std::env::var("T_FIRST_REACH").ok().and_then(|v| v.parse().ok()).unwrap_or(FIRST_REACH) }
 /// Largest last Newton correction at the target λ. Newton's method converges
 /// quadratically, so the error left after it is about its square: on the bundled scenarios
 /// below 1e-10 in every probability.
