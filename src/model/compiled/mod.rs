@@ -284,8 +284,8 @@ impl CompiledLadder {
     /// takes its own view as common knowledge.
     ///
     /// # Errors
-    /// [`ModelError::Params`] for parameters out of range, [`ModelError::Solve`] if the
-    /// solver fails.
+    /// [`ModelError::Params`] for parameters out of range, [`ModelError::Unsolved`] (naming
+    /// every parameter) if the solver fails.
     pub fn behaviour<'w>(
         &self,
         ws: &'w mut LadderWorkspace,
@@ -308,8 +308,9 @@ impl CompiledLadder {
         let [ws_c, ws_t] = qre;
         let cl = self.challenger_len;
         let n = behaviour.len();
-        let failed = |e: crate::solve::SolveError| {
-            ModelError::Solve(format!("{e}, at {}", params.describe()))
+        let failed = |source| ModelError::Unsolved {
+            source,
+            params: params.describe(),
         };
         let solved = self
             .qre

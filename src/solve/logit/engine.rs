@@ -20,6 +20,7 @@
 
 use super::compiled::{payoff_range, CompiledGame, Sweep};
 use super::continuation::{newton_from, trace, Buffers, Work};
+use super::equations::Equations;
 use super::general::{profile_of, GameEquations, GeneralBuffers};
 use super::path::{Goal, Robust};
 use super::pc::{End, Tracer};
@@ -37,6 +38,8 @@ pub struct LogitWorkspace {
     cont: Buffers,
     gambit: Option<Box<Tracer>>,
     robust: Option<Box<Robust>>,
+    /// The payoffs divided by their scale (see [`scale_of`]).
+    scaled: Vec<f64>,
 }
 
 impl LogitWorkspace {
@@ -58,6 +61,7 @@ impl CompiledGame {
             cont: Buffers::new(self.profile_len),
             gambit: None,
             robust: None,
+            scaled: vec![0.0; self.terminals.len() * self.num_players],
         }
     }
 
@@ -127,10 +131,16 @@ fn solve_fast(
         game.backward_logit(&mut ws.sweep, pay, lambda);
         return Ok(());
     }
+    // The QRE at (λ, u) is the QRE at (λ s, u / s): the continuation runs on payoffs of
+    // range about 1, where its steps and tolerances are set.
+    let scale = scale_of(pay);
+    for (v, &u) in ws.scaled.iter_mut().zip(pay) {
+        *v = u / scale;
+    }
     let mut buffers = ws.general(game, Formulation::Agent);
-    let mut eq = GameEquations::new(game, pay, &mut buffers);
+    let mut eq = GameEquations::new(game, &ws.scaled, &mut buffers);
     let mut work = Work::default();
-    let done = trace(&mut eq, &mut ws.cont, lambda, &mut work).is_ok();
+    let done = trace(&mut eq, &mut ws.cont, lambda * scale, &mut work).is_ok();
     if done {
         eq.profile(&ws.cont.x, &mut ws.sweep.behav);
     }
@@ -173,23 +183,29 @@ pub(crate) fn solve_as_gambit(
     let mut result = Ok(());
     if !settled {
         let mut robust = ws.robust.take().unwrap_or_else(|| Box::new(Robust::new(m)));
-        result = match robust.trace(&mut eq, Goal::Lambda(lambda)) {
-            Ok(()) => newton_from(
+        result = robust_solve(&mut eq, &mut robust, &mut ws.cont, lambda, &mut work);
+        let scale = scale_of(pay);
+        if result.is_err() && scale != 1.0 {
+            // The robust tracer's steps are in units of λ: on payoffs of range about 1
+            // (the same QRE at λ times the scale) they fit the branch.
+            for (v, &u) in ws.scaled.iter_mut().zip(pay) {
+                *v = u / scale;
+            }
+            let mut eq = GameEquations::new(game, &ws.scaled, eq.b);
+            result = robust_solve(
                 &mut eq,
+                &mut robust,
                 &mut ws.cont,
-                &robust.point()[..m],
-                lambda,
+                lambda * scale,
                 &mut work,
-            )
-            .map_err(|s| SolveError::PathFailed {
-                lambda: s.lambda,
-                reason: s.reason,
-            }),
-            Err(f) => Err(SolveError::PathFailed {
-                lambda: f.lambda,
-                reason: f.reason,
-            }),
-        };
+            );
+            if result.is_ok() {
+                eq.profile(&ws.cont.x, &mut ws.sweep.behav);
+            }
+            ws.robust = Some(robust);
+            ws.general = Some(buffers);
+            return result.map_err(|e| unscaled(e, scale));
+        }
         ws.robust = Some(robust);
     }
     if result.is_ok() {
@@ -198,6 +214,48 @@ pub(crate) fn solve_as_gambit(
     }
     ws.general = Some(buffers);
     result
+}
+
+/// The robust tracer from λ = 0 to `lambda`, its point settled by Newton's method into
+/// `cont.x`.
+fn robust_solve(
+    eq: &mut GameEquations,
+    robust: &mut Robust,
+    cont: &mut Buffers,
+    lambda: f64,
+    work: &mut Work,
+) -> Result<(), SolveError> {
+    let m = eq.len();
+    match robust.trace(eq, Goal::Lambda(lambda)) {
+        Ok(()) => newton_from(eq, cont, &robust.point()[..m], lambda, work).map_err(|s| {
+            SolveError::PathFailed {
+                lambda: s.lambda,
+                reason: s.reason,
+            }
+        }),
+        Err(f) => Err(SolveError::PathFailed {
+            lambda: f.lambda,
+            reason: f.reason,
+        }),
+    }
+}
+
+/// The power of two nearest the payoffs' range: dividing payoffs by it and multiplying λ
+/// by it is exact in floating point, and gives the same QRE.
+fn scale_of(pay: &[f64]) -> f64 {
+    let e = payoff_range(pay).log2().round().clamp(-1000.0, 1000.0);
+    2f64.powi(e as i32)
+}
+
+/// A failure on payoffs divided by `scale`, in the caller's units of λ.
+fn unscaled(e: SolveError, scale: f64) -> SolveError {
+    match e {
+        SolveError::PathFailed { lambda, reason } => SolveError::PathFailed {
+            lambda: lambda / scale,
+            reason,
+        },
+        other => other,
+    }
 }
 
 /// The limit of the principal branch as λ → ∞ (see [`super::logit_solve`]); the profile is
