@@ -28,7 +28,7 @@ struct Progress;
 
 impl Observer for Progress {
     fn stage(&mut self, info: &StageInfo) {
-        eprintln!(
+        note!(
             "  stage {}: temperature {:.4}, ESS {:.0}{}",
             info.stage,
             info.temperature,
@@ -64,7 +64,7 @@ pub fn calibrate(
     config.seed = seed;
     config.threads = threads;
     if verbose {
-        eprintln!(
+        note!(
             "calibrating {} parameters of `{}` to its documented path ({} moves), {} draws",
             escalation::calibrate::Prior::dim(&problem),
             scenario.title,
@@ -78,7 +78,7 @@ pub fn calibrate(
         problem.calibrate(config, &mut escalation::calibrate::NoObserver)?
     };
     if problem.solver_failures() > 0 {
-        eprintln!(
+        note!(
             "warning: the equilibrium solver failed at {} parameter draws (counted as probability zero)",
             problem.solver_failures()
         );

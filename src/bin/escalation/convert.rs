@@ -5,7 +5,6 @@ use clap::{Args, ValueEnum};
 use escalation::game::load::{read_game_file, write_file_atomic, LoadedGame};
 use escalation::game::{dot, efg, nfg};
 use std::error::Error;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Output formats of `convert`.
@@ -77,13 +76,7 @@ pub fn run(args: &ConvertArgs) -> Result<(), Box<dyn Error>> {
     match &args.output {
         Some(path) => write_file_atomic(path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .map_err(|e| format!("cannot write to standard output: {e}"))?;
-        }
+        None => crate::output::stdout_bytes(text.as_bytes())?,
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use escalation::sim::{
     scenario_fingerprint, CsvRows, Episode, Observer, Progress, ScenarioEpisode, Shard, Simulation,
 };
 use std::error::Error;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `escalation simulate`.
@@ -106,11 +106,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Box<dyn Error
         Some(path) => {
             std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
         }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-        }
+        None => crate::output::stdout_bytes(text.as_bytes())?,
     }
     Ok(())
 }

@@ -58,7 +58,7 @@ pub(crate) fn comparison(
     let posterior = match posterior {
         Some(path) => Posterior::load(path, &scenario_identity(scenario))?,
         None => {
-            eprintln!("no --posterior given: calibrating first (2000 draws)");
+            note!("no --posterior given: calibrating first (2000 draws)");
             calibrate(scenario, 2000, seed, threads, false)?
         }
     };
