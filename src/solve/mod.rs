@@ -84,6 +84,8 @@ pub enum SolveError {
         what: &'static str,
         /// The cap that was exceeded.
         cap: usize,
+        /// Which cap it was.
+        kind: Cap,
     },
     /// The logit precision is negative or not finite.
     #[error("lambda must be a finite number >= 0, got {0}")]
@@ -113,6 +115,17 @@ pub enum SolveError {
         /// What went wrong.
         reason: &'static str,
     },
+}
+
+/// The caps of the enumerating solvers, each raised by its own argument (and its own
+/// command-line flag: `--max-equilibria`, `--max-profiles`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cap {
+    /// The number of equilibria listed ([`spe::solve_with_cap`], [`pure::solve_with_caps`]).
+    Equilibria,
+    /// The number of pure behaviour profiles examined ([`pure::solve_with_caps`]).
+    Profiles,
 }
 
 /// Each player's strategic information sets in Gambit's internal order: sorted by the

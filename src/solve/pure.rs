@@ -14,7 +14,7 @@
 //! re-evaluated from the root.
 
 use super::spe::advance;
-use super::{gambit_infoset_order, payoff_scale, pure_profile, Equilibrium, SolveError};
+use super::{gambit_infoset_order, payoff_scale, pure_profile, Cap, Equilibrium, SolveError};
 use crate::game::{Game, InfosetId, Mover, NodeId};
 
 /// Relative gain a deviation needs to break an equilibrium.
@@ -79,6 +79,7 @@ pub fn solve_with_caps(
         return Err(SolveError::TooMany {
             what: "pure behaviour profiles to examine",
             cap: usize::try_from(max_profiles).unwrap_or(usize::MAX),
+            kind: Cap::Profiles,
         });
     }
     let eval = Evaluator::new(game);
@@ -95,6 +96,7 @@ pub fn solve_with_caps(
                 return Err(SolveError::TooMany {
                     what: "pure agent Nash equilibria",
                     cap,
+                    kind: Cap::Equilibria,
                 });
             }
             let profile = pure_profile(game, &choice);
@@ -130,7 +132,20 @@ pub enum Order {
 /// # Errors
 /// As [`solve`].
 pub fn solve_in_order(game: &Game, order: Order) -> Result<Vec<Equilibrium>, SolveError> {
-    let mut eqs = solve(game)?;
+    solve_in_order_with_caps(game, order, DEFAULT_MAX_PROFILES, DEFAULT_CAP)
+}
+
+/// As [`solve_in_order`], with the caps of [`solve_with_caps`].
+///
+/// # Errors
+/// As [`solve_with_caps`].
+pub fn solve_in_order_with_caps(
+    game: &Game,
+    order: Order,
+    max_profiles: u64,
+    cap: usize,
+) -> Result<Vec<Equilibrium>, SolveError> {
+    let mut eqs = solve_with_caps(game, max_profiles, cap)?;
     if order == Order::Strategic {
         let sets: Vec<InfosetId> = gambit_infoset_order(game).into_iter().flatten().collect();
         let layout = game.profile_layout();

@@ -7,9 +7,10 @@
 //! (the largest absolute terminal payoff, at least 1).
 
 use super::{
-    gambit_infoset_order, gambit_key, payoff_scale, pure_profile, Equilibrium, SolveError,
+    gambit_infoset_order, gambit_key, payoff_scale, pure_profile, Cap, Equilibrium, SolveError,
 };
 use crate::game::{Game, Mover, NodeId};
+use std::rc::Rc;
 
 /// Relative tolerance under which two continuation values count as tied.
 pub const TIE_TOLERANCE: f64 = 1e-12;
@@ -57,69 +58,61 @@ pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, Solve
     game.require_perfect_information()?;
     let acc = game.accumulated_payoffs();
     let tol = TIE_TOLERANCE * payoff_scale(&acc);
-    let num_sets = game.infosets().len();
     let np = game.num_players();
-    // For every node, the subgame-perfect plans of its subtree: the actions chosen at the
-    // sets inside it (usize::MAX elsewhere) and the value vector they give.
+    // For every node, the subgame-perfect plans of its subtree, each stored as the action
+    // taken at the node and one plan index per child: a plan shares its subtrees' plans, so
+    // memory grows with the number of plans times the node's children, not with the number
+    // of information sets. The number of plans never falls from a child to its parent (every
+    // combination of the children's plans has a best action), so checking the cap at each
+    // node stops an explosion at the first node that exceeds it.
     let mut plans: Vec<Vec<Plan>> = vec![Vec::new(); game.nodes().len()];
     for i in (0..game.nodes().len()).rev() {
         let node = game.node(NodeId(i));
         let Some(set) = node.infoset else {
             plans[i] = vec![Plan {
-                choice: vec![usize::MAX; num_sets],
-                value: acc[i].clone(),
+                action: NO_ACTION,
+                picks: Vec::new(),
+                value: Rc::new(acc[i].clone()),
             }];
             continue;
         };
-        let children: Vec<Vec<Plan>> = node
-            .children
+        let lens: Vec<usize> = node.children.iter().map(|c| plans[c.0].len()).collect();
+        let combos = lens
             .iter()
-            .map(|c| std::mem::take(&mut plans[c.0]))
-            .collect();
-        let combos = children
-            .iter()
-            .try_fold(1usize, |n, c| n.checked_mul(c.len()).filter(|&m| m <= cap));
+            .try_fold(1usize, |n, &c| n.checked_mul(c).filter(|&m| m <= cap));
         if combos.is_none() {
             return Err(too_many(cap));
         }
         let mover = game.infoset(set).mover;
         let probs = game.chance_probs(set);
+        let child = |a: usize, k: usize| &plans[node.children[a].0][k];
         let mut out = Vec::new();
-        let mut idx = vec![0usize; children.len()];
+        let mut idx = vec![0usize; lens.len()];
         loop {
-            // One subgame-perfect plan per child: merge them.
-            let mut choice = vec![usize::MAX; num_sets];
-            for (c, &k) in children.iter().zip(&idx) {
-                for (dst, &src) in choice.iter_mut().zip(&c[k].choice) {
-                    if src != usize::MAX {
-                        *dst = src;
-                    }
-                }
-            }
             match mover {
                 Mover::Chance => {
                     let mut value = vec![0.0; np];
-                    for ((c, &k), p) in children.iter().zip(&idx).zip(&probs) {
-                        for (v, x) in value.iter_mut().zip(&c[k].value) {
+                    for (a, (&k, p)) in idx.iter().zip(&probs).enumerate() {
+                        for (v, x) in value.iter_mut().zip(child(a, k).value.iter()) {
                             *v += p * x;
                         }
                     }
-                    out.push(Plan { choice, value });
+                    out.push(Plan {
+                        action: NO_ACTION,
+                        picks: idx.clone(),
+                        value: Rc::new(value),
+                    });
                 }
                 Mover::Player(p) => {
-                    let vals: Vec<f64> = children
-                        .iter()
-                        .zip(&idx)
-                        .map(|(c, &k)| c[k].value[p])
-                        .collect();
-                    let best = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    for (a, &v) in vals.iter().enumerate() {
-                        if v >= best - tol {
-                            let mut ch = choice.clone();
-                            ch[set.0] = a;
+                    let best = (0..idx.len())
+                        .map(|a| child(a, idx[a]).value[p])
+                        .fold(f64::NEG_INFINITY, f64::max);
+                    for (a, &k) in idx.iter().enumerate() {
+                        if child(a, k).value[p] >= best - tol {
                             out.push(Plan {
-                                choice: ch,
-                                value: children[a][idx[a]].value.clone(),
+                                action: a,
+                                picks: idx.clone(),
+                                value: Rc::clone(&child(a, k).value),
                             });
                         }
                     }
@@ -128,7 +121,6 @@ pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, Solve
             if out.len() > cap {
                 return Err(too_many(cap));
             }
-            let lens: Vec<usize> = children.iter().map(Vec::len).collect();
             if !advance(&mut idx, &lens) {
                 break;
             }
@@ -136,30 +128,41 @@ pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, Solve
         plans[i] = out;
     }
     let order = gambit_infoset_order(game);
-    let mut all = std::mem::take(&mut plans[0]);
-    all.sort_by_cached_key(|p| gambit_key(&order, &p.choice));
+    let mut all: Vec<(Vec<usize>, Vec<f64>)> = (0..plans[0].len())
+        .map(|k| (expand(game, &plans, k), plans[0][k].value.to_vec()))
+        .collect();
+    all.sort_by_cached_key(|(choice, _)| gambit_key(&order, choice));
     Ok(all
         .into_iter()
-        .map(|p| {
-            let choice: Vec<usize> = p
-                .choice
-                .iter()
-                .map(|&a| if a == usize::MAX { 0 } else { a })
-                .collect();
-            let profile = pure_profile(game, &choice);
-            Equilibrium {
-                profile,
-                payoffs: p.value,
-                lambda: None,
-            }
+        .map(|(choice, payoffs)| Equilibrium {
+            profile: pure_profile(game, &choice),
+            payoffs,
+            lambda: None,
         })
         .collect())
+}
+
+/// The action at every information set (by [`crate::game::InfosetId`]) of the root's plan
+/// `k`, following each plan's picks down the tree.
+fn expand(game: &Game, plans: &[Vec<Plan>], k: usize) -> Vec<usize> {
+    let mut choice = vec![0usize; game.infosets().len()];
+    let mut stack = vec![(game.root(), k)];
+    while let Some((node, k)) = stack.pop() {
+        let plan = &plans[node.0][k];
+        let n = game.node(node);
+        if let (Some(set), true) = (n.infoset, plan.action != NO_ACTION) {
+            choice[set.0] = plan.action;
+        }
+        stack.extend(n.children.iter().copied().zip(plan.picks.iter().copied()));
+    }
+    choice
 }
 
 fn too_many(cap: usize) -> SolveError {
     SolveError::TooMany {
         what: "pure subgame-perfect equilibria",
         cap,
+        kind: Cap::Equilibria,
     }
 }
 
@@ -175,8 +178,15 @@ pub(crate) fn advance(idx: &mut [usize], lens: &[usize]) -> bool {
     false
 }
 
+/// A subgame-perfect plan of a node's subtree.
 #[derive(Clone, Debug)]
 struct Plan {
-    choice: Vec<usize>,
-    value: Vec<f64>,
+    /// The action taken at the node ([`NO_ACTION`] at chance nodes and terminals).
+    action: usize,
+    /// The plan taken in each child's subtree, by index into that child's plans.
+    picks: Vec<usize>,
+    /// The plan's payoff vector.
+    value: Rc<Vec<f64>>,
 }
+
+const NO_ACTION: usize = usize::MAX;

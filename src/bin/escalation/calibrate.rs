@@ -17,7 +17,7 @@ pub struct CalibrateArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Worker threads (results do not depend on it); default: all cores.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::parse_threads)]
     pub threads: Option<usize>,
     /// Where to save the posterior (JSON) for `escalation whatif --posterior`.
     #[arg(short = 'o', long = "output", default_value = "posterior.json")]

@@ -30,6 +30,7 @@ macro_rules! note {
 mod calibrate;
 mod check;
 mod convert;
+mod limits;
 mod merge;
 mod output;
 mod report;

@@ -21,7 +21,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub seed: u64,
     /// Worker threads (default: all available). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::parse_threads)]
     pub threads: Option<usize>,
     /// Play only shard i of K (0-based) as `i/K`; `auto` or `auto/K` takes i from
     /// SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX, and K from

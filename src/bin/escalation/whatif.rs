@@ -27,7 +27,7 @@ pub struct WhatifArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Worker threads (results do not depend on it); default: all cores.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::parse_threads)]
     pub threads: Option<usize>,
     /// Run every play from the first move (the unconditioned answer). Default: every run,
     /// baseline and interventions alike, is conditioned on the documented opening (the
