@@ -40,6 +40,7 @@
 //! ```
 
 pub mod enumerate;
+mod exact;
 pub mod logit;
 pub mod pure;
 pub mod spe;
@@ -105,6 +106,21 @@ pub enum SolveError {
         index: usize,
         /// The value.
         value: f64,
+    },
+    /// A terminal payoff beyond the range of `f64` (±1.797e308), in which solvers report
+    /// payoffs.
+    #[error(
+        "payoff of player {player:?} at terminal {node:?} is about {value}, beyond ±1.797e308, \
+         the largest magnitude a 64-bit float (and so a reported payoff) can hold; rescale the \
+         game's payoffs"
+    )]
+    PayoffOutOfRange {
+        /// The player's name.
+        player: String,
+        /// The terminal node's label.
+        node: String,
+        /// The payoff, approximately (`3.0e308`).
+        value: String,
     },
     /// The numerical continuation failed (step size underflow, singular Jacobian, or the
     /// branch returned to λ < 0).
@@ -182,9 +198,4 @@ pub(crate) fn gambit_key(order: &[Vec<InfosetId>], choice: &[usize]) -> Vec<usiz
         .flatten()
         .map(|s| choice.get(s.0).copied().unwrap_or(0))
         .collect()
-}
-
-/// Largest absolute terminal payoff (at least 1), the scale of payoff tolerances.
-pub(crate) fn payoff_scale(acc: &[Vec<f64>]) -> f64 {
-    acc.iter().flatten().fold(1.0_f64, |m, x| m.max(x.abs()))
 }

@@ -3,17 +3,16 @@
 //! At every decision node (on and off the equilibrium path) the mover picks an action whose
 //! continuation value is maximal; chance nodes take expected values. When several actions tie
 //! every one of them is kept, so the result lists every combination of tied optimal actions.
-//! Two values tie when they differ by at most [`TIE_TOLERANCE`] times the game's payoff scale
-//! (the largest absolute terminal payoff, at least 1).
+//! Values are compared exactly (payoffs and chance probabilities as rationals), so two values
+//! tie only when they are equal, at any payoff scale; terminal payoffs must lie within
+//! ±1.797e308, the range of the `f64`s in which payoffs are reported.
 
-use super::{
-    gambit_infoset_order, gambit_key, payoff_scale, pure_profile, Cap, Equilibrium, SolveError,
-};
+use super::exact::{to_f64s, Exact};
+use super::{gambit_infoset_order, gambit_key, pure_profile, Cap, Equilibrium, SolveError};
 use crate::game::{Game, Mover, NodeId};
+use num_rational::BigRational;
+use num_traits::Zero;
 use std::rc::Rc;
-
-/// Relative tolerance under which two continuation values count as tied.
-pub const TIE_TOLERANCE: f64 = 1e-12;
 
 /// Default cap on the number of equilibria [`solve`] enumerates.
 pub const DEFAULT_CAP: usize = 10_000;
@@ -23,7 +22,8 @@ pub const DEFAULT_CAP: usize = 10_000;
 ///
 /// # Errors
 /// [`SolveError::Game`] with [`crate::game::GameError::NotPerfectInformation`] naming a set with
-/// several nodes; [`SolveError::TooMany`] when there are more than [`DEFAULT_CAP`] equilibria.
+/// several nodes; [`SolveError::TooMany`] when there are more than [`DEFAULT_CAP`] equilibria;
+/// [`SolveError::PayoffOutOfRange`] for a terminal payoff beyond ±1.797e308.
 ///
 /// # Examples
 /// ```
@@ -56,8 +56,7 @@ pub fn solve(game: &Game) -> Result<Vec<Equilibrium>, SolveError> {
 /// As [`solve`], with `cap` in place of the default.
 pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, SolveError> {
     game.require_perfect_information()?;
-    let acc = game.accumulated_payoffs();
-    let tol = TIE_TOLERANCE * payoff_scale(&acc);
+    let exact = Exact::new(game)?;
     let np = game.num_players();
     // For every node, the subgame-perfect plans of its subtree, each stored as the action
     // taken at the node and one plan index per child: a plan shares its subtrees' plans, so
@@ -72,7 +71,7 @@ pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, Solve
             plans[i] = vec![Plan {
                 action: NO_ACTION,
                 picks: Vec::new(),
-                value: Rc::new(acc[i].clone()),
+                value: Rc::new(exact.acc[i].clone()),
             }];
             continue;
         };
@@ -84,15 +83,15 @@ pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, Solve
             return Err(too_many(cap));
         }
         let mover = game.infoset(set).mover;
-        let probs = game.chance_probs(set);
+        let probs = &exact.chance[set.0];
         let child = |a: usize, k: usize| &plans[node.children[a].0][k];
         let mut out = Vec::new();
         let mut idx = vec![0usize; lens.len()];
         loop {
             match mover {
                 Mover::Chance => {
-                    let mut value = vec![0.0; np];
-                    for (a, (&k, p)) in idx.iter().zip(&probs).enumerate() {
+                    let mut value = vec![BigRational::zero(); np];
+                    for (a, (&k, p)) in idx.iter().zip(probs).enumerate() {
                         for (v, x) in value.iter_mut().zip(child(a, k).value.iter()) {
                             *v += p * x;
                         }
@@ -104,11 +103,12 @@ pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, Solve
                     });
                 }
                 Mover::Player(p) => {
-                    let best = (0..idx.len())
-                        .map(|a| child(a, idx[a]).value[p])
-                        .fold(f64::NEG_INFINITY, f64::max);
+                    let Some(best) = (0..idx.len()).map(|a| &child(a, idx[a]).value[p]).max()
+                    else {
+                        continue;
+                    };
                     for (a, &k) in idx.iter().enumerate() {
-                        if child(a, k).value[p] >= best - tol {
+                        if child(a, k).value[p] == *best {
                             out.push(Plan {
                                 action: a,
                                 picks: idx.clone(),
@@ -129,7 +129,7 @@ pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, Solve
     }
     let order = gambit_infoset_order(game);
     let mut all: Vec<(Vec<usize>, Vec<f64>)> = (0..plans[0].len())
-        .map(|k| (expand(game, &plans, k), plans[0][k].value.to_vec()))
+        .map(|k| (expand(game, &plans, k), to_f64s(&plans[0][k].value)))
         .collect();
     all.sort_by_cached_key(|(choice, _)| gambit_key(&order, choice));
     Ok(all
@@ -185,8 +185,8 @@ struct Plan {
     action: usize,
     /// The plan taken in each child's subtree, by index into that child's plans.
     picks: Vec<usize>,
-    /// The plan's payoff vector.
-    value: Rc<Vec<f64>>,
+    /// The plan's payoff vector, exact.
+    value: Rc<Vec<BigRational>>,
 }
 
 const NO_ACTION: usize = usize::MAX;

@@ -72,7 +72,7 @@ pub struct SolveArgs {
     pub max_bases: usize,
 }
 
-/// A solver's error, with the flag that raises the cap it hit.
+/// A solver's error, naming the file and, for a cap, the flag that raises it.
 fn with_flag(file: &Path, e: SolveError) -> Box<dyn Error> {
     match e {
         SolveError::TooMany { what, cap, kind } => {
@@ -86,7 +86,7 @@ fn with_flag(file: &Path, e: SolveError) -> Box<dyn Error> {
             )
             .into()
         }
-        other => other.into(),
+        other => format!("{}: {other}", file.display()).into(),
     }
 }
 
@@ -174,7 +174,8 @@ pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
                 .map(Row::from)
             })
             .collect::<Result<_, _>>()?,
-        Method::Enum => solve_enum(&loaded, args.max_bases)?,
+        Method::Enum => solve_enum(&loaded, args.max_bases)
+            .map_err(|e| format!("{}: {e}", args.file.display()))?,
     };
     let show_lambda = method == Method::Logit && !args.lambda.is_empty();
     if args.json {
