@@ -10,8 +10,8 @@ use std::path::PathBuf;
 pub struct CalibrateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of prior draws (particles).
-    #[arg(long, default_value_t = 2000)]
+    /// Number of prior draws (particles), at least 2.
+    #[arg(long, default_value_t = 2000, value_parser = crate::limits::parse_draws)]
     pub draws: usize,
     /// Seed of every random stream.
     #[arg(long, default_value_t = 0)]

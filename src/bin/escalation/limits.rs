@@ -30,3 +30,41 @@ pub fn parse_threads(text: &str) -> Result<usize, String> {
     }
     Ok(n)
 }
+
+/// Parses `simulate --runs`: a whole number of at least 1.
+///
+/// A simulation of no runs has no outcome frequencies and no quantiles: its summary could only
+/// print `null` for them, which a reader could take for a result. An empty summary is never
+/// what a user asked for, so it is an error. (A shard may still hold no runs when there are
+/// more shards than chunks: its part merges as nothing.)
+///
+/// # Errors
+/// A message saying why (clap prefixes the flag and the value).
+pub fn parse_runs(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err(
+            "at least 1 run is needed: a simulation of no runs has no frequencies \
+                      or quantiles to report"
+                .into(),
+        ),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("expected a whole number from 1 to {}", u64::MAX)),
+    }
+}
+
+/// Parses `calibrate --draws`: a whole number of at least 2 (the sampler's particles: one
+/// alone cannot be resampled or moved).
+///
+/// # Errors
+/// A message saying why (clap prefixes the flag and the value).
+pub fn parse_draws(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 2 => Ok(n),
+        Ok(_) => Err(
+            "at least 2 draws are needed: the sampler resamples and moves its \
+                      draws, which one draw alone cannot"
+                .into(),
+        ),
+        Err(_) => Err("expected a whole number of draws".into()),
+    }
+}

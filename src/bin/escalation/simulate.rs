@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 pub struct SimulateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of runs of the whole simulation (all shards together).
-    #[arg(long)]
+    /// Number of runs of the whole simulation (all shards together), at least 1.
+    #[arg(long, value_parser = crate::limits::parse_runs)]
     pub runs: u64,
     /// Seed: run i draws from ChaCha8Rng::seed_from_u64(seed) with stream i.
     #[arg(long)]
