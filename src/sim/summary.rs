@@ -10,7 +10,9 @@ use super::episode::{Layout, MetricSpec};
 use super::exact::ExactSum;
 use super::integrity;
 use super::shard::Shard;
-use super::stats::{histogram_quantile, wilson, QUANTILE_LEVELS, Z95};
+use super::stats::{
+    histogram_quantile, two_point_quantile, two_point_split, wilson, QUANTILE_LEVELS, Z95,
+};
 use super::tally::Tally;
 use super::SummaryError;
 
@@ -71,7 +73,8 @@ pub struct Report {
     /// Largest value per metric (exact).
     pub maxs: Array1<f64>,
     /// Quantiles per metric (rows) at [`QUANTILE_LEVELS`] (columns), rounded down to the
-    /// histogram grid (see [`crate::sim::stats::histogram_quantile`]).
+    /// histogram grid (see [`crate::sim::stats::histogram_quantile`]); exact for a metric
+    /// whose every value is its min or its max (a 0/1 flag), found from the exact sums.
     pub quantiles: Array2<f64>,
 }
 
@@ -153,7 +156,20 @@ impl Summary {
             if n > 1 {
                 sds[m] = ((s2 - s1 * mean) / (nf - 1.0)).max(0.0).sqrt();
             }
-            if let Some(slots) = t.histograms[m].as_slice() {
+            // A two-valued metric (a 0/1 flag) has exact quantiles, each one of its values;
+            // on the histogram its top value would read as its bin's left edge.
+            let split = two_point_split(
+                n,
+                t.min[m],
+                t.max[m],
+                &t.sums[m].to_rational(),
+                &t.sums_sq[m].to_rational(),
+            );
+            if let Some(at_max) = split {
+                for (j, &q) in QUANTILE_LEVELS.iter().enumerate() {
+                    quantiles[[m, j]] = two_point_quantile(n, at_max, t.min[m], t.max[m], q);
+                }
+            } else if let Some(slots) = t.histograms[m].as_slice() {
                 for (j, &q) in QUANTILE_LEVELS.iter().enumerate() {
                     if let Some(x) =
                         histogram_quantile(slots, spec.lo, spec.hi, t.min[m], t.max[m], q)
@@ -461,7 +477,7 @@ fn canonical_bytes(doc: &SummaryDoc) -> Vec<u8> {
     serde_json::to_vec(doc).unwrap_or_default()
 }
 
-const QUANTILE_NOTE: &str = "quantiles are rounded down to the histogram grid: inside [lo, hi] the sample quantile lies in [value, value + quantile_resolution]; below lo it lies in [min, lo], above hi in [hi, max]";
+const QUANTILE_NOTE: &str = "quantiles are rounded down to the histogram grid: inside [lo, hi] the sample quantile lies in [value, value + quantile_resolution]; below lo it lies in [min, lo], above hi in [hi, max]; a metric whose every value is its min or its max (a 0/1 flag) has exact quantiles";
 
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
