@@ -113,12 +113,34 @@ fn check_range(game: &Game, node: usize, payoffs: &[BigRational]) -> Result<(), 
         if x.abs() > max {
             return Err(SolveError::PayoffOutOfRange {
                 player: game.players()[player].clone(),
-                node: game.node(NodeId(node)).label.clone(),
+                node: describe(game, NodeId(node)),
                 value: magnitude(x),
             });
         }
     }
     Ok(())
+}
+
+/// A node as a message names it: its label, or else the actions that reach it (the first
+/// three and the last three of a long path).
+fn describe(game: &Game, node: NodeId) -> String {
+    let label = &game.node(node).label;
+    if !label.is_empty() {
+        return format!("{label:?}");
+    }
+    let mut path = Vec::new();
+    let mut cur = node;
+    while let Some((parent, a)) = game.node(cur).parent {
+        let set = game.node(parent).infoset.map(|s| game.infoset(s));
+        path.push(set.map_or_else(|| format!("#{a}"), |s| s.actions[a].clone()));
+        cur = parent;
+    }
+    path.reverse();
+    if path.len() > 6 {
+        let skipped = path.len() - 6;
+        path.splice(3..path.len() - 3, [format!("… {skipped} moves …")]);
+    }
+    format!("reached by {}", path.join(" → "))
 }
 
 /// A short decimal approximation of a rational of any size (`3.0e308`, `-1.2e4000`).

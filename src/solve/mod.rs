@@ -110,14 +110,14 @@ pub enum SolveError {
     /// A terminal payoff beyond the range of `f64` (±1.797e308), in which solvers report
     /// payoffs.
     #[error(
-        "payoff of player {player:?} at terminal {node:?} is about {value}, beyond ±1.797e308, \
+        "payoff of player {player:?} at the terminal {node} is about {value}, beyond ±1.797e308, \
          the largest magnitude a 64-bit float (and so a reported payoff) can hold; rescale the \
          game's payoffs"
     )]
     PayoffOutOfRange {
         /// The player's name.
         player: String,
-        /// The terminal node's label.
+        /// The terminal: its label quoted, or the actions that reach it.
         node: String,
         /// The payoff, approximately (`3.0e308`).
         value: String,
@@ -198,4 +198,25 @@ pub(crate) fn gambit_key(order: &[Vec<InfosetId>], choice: &[usize]) -> Vec<usiz
         .flatten()
         .map(|s| choice.get(s.0).copied().unwrap_or(0))
         .collect()
+}
+
+/// Checks that every terminal payoff lies within ±1.797e308 (`f64::MAX`), the range in which
+/// every solver reports payoffs; [`spe`], [`pure`] and [`enumerate`] check it themselves.
+///
+/// # Errors
+/// [`SolveError::PayoffOutOfRange`] naming the player, the terminal and the payoff.
+///
+/// # Examples
+/// ```
+/// use escalation::game::efg;
+/// use escalation::solve::{check_payoff_range, SolveError};
+///
+/// let text = "EFG 2 R \"\" { \"A\" \"B\" } \"\"\np \"\" 1 1 \"\" { \"L\" \"R\" } 0\n\
+///             t \"\" 1 \"\" { 1e400, 0 }\nt \"\" 2 \"\" { 1, 1 }\n";
+/// let err = check_payoff_range(&efg::parse(text)?).unwrap_err();
+/// assert!(err.to_string().contains("reached by L"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_payoff_range(game: &Game) -> Result<(), SolveError> {
+    exact::Exact::new(game).map(|_| ())
 }

@@ -27,13 +27,14 @@ pub fn run(args: &MergeArgs) -> Result<(), Box<dyn Error>> {
     let mut parts = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+        let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+        let text = escalation::text::decode_utf8(&bytes).map_err(|at| format!("{name}:{at}"))?;
         let policy = if args.allow_no_checksum {
             Unchecksummed::Accept
         } else {
             Unchecksummed::Refuse
         };
-        let summary = Summary::from_json_with(&text, policy).map_err(|e| match e {
+        let summary = Summary::from_json_with(text, policy).map_err(|e| match e {
             SummaryError::NoChecksum => {
                 format!("{name}: {e}; merge it anyway with --allow-no-checksum")
             }

@@ -80,7 +80,9 @@ pub fn report_failure(e: &(dyn std::error::Error + 'static)) -> u8 {
     if e.is::<ClosedPipe>() {
         return CLOSED_PIPE_STATUS;
     }
-    let _ = writeln!(io::stderr().lock(), "error: {e}");
+    // A message can quote a 30,000-digit number from a file: long tokens are shortened.
+    let message = escalation::text::abbreviate_tokens(&e.to_string());
+    let _ = writeln!(io::stderr().lock(), "error: {message}");
     1
 }
 

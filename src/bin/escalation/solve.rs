@@ -3,12 +3,12 @@
 use crate::scenario_input::{is_scenario, scenario_equilibrium, scenario_json, Point};
 use clap::{Args, ValueEnum};
 use escalation::game::load::{read_game_file, LoadedGame};
-use escalation::game::{Game, Number};
+use escalation::game::{Game, GameError, Number};
 use escalation::solve::enumerate::{
     enumerate_equilibria_with, EnumError, EnumOptions, DEFAULT_MAX_BASES,
 };
 use escalation::solve::logit::{logit_solve, logit_solve_lambda, logit_solve_lambda_strategic};
-use escalation::solve::{pure, spe, Cap, Equilibrium, SolveError};
+use escalation::solve::{check_payoff_range, pure, spe, Cap, Equilibrium, SolveError};
 use ndarray::Array2;
 use num_rational::BigRational;
 use serde_json::json;
@@ -86,6 +86,12 @@ fn with_flag(file: &Path, e: SolveError) -> Box<dyn Error> {
             )
             .into()
         }
+        e @ SolveError::Game(GameError::NotPerfectInformation { .. }) => format!(
+            "{}: {e} for `--method spe` (every information set a single node); use `--method \
+             pure` for pure agent equilibria or `--method logit` for the logit QRE",
+            file.display()
+        )
+        .into(),
         other => format!("{}: {other}", file.display()).into(),
     }
 }
@@ -143,6 +149,10 @@ pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
     });
     if !args.lambda.is_empty() && method != Method::Logit {
         return Err("--lambda needs --method logit".into());
+    }
+    if method == Method::Logit {
+        // The other methods check this themselves; logit would meet an infinite payoff.
+        check_payoff_range(&game).map_err(|e| with_flag(&args.file, e))?;
     }
     let rows: Vec<Row> = match method {
         Method::Spe => spe::solve_with_cap(&game, args.max_equilibria)
