@@ -225,8 +225,9 @@ impl Summary {
     /// As [`Summary::from_json`].
     pub fn from_json_with(text: &str, unchecksummed: Unchecksummed) -> Result<Self, SummaryError> {
         let mut doc: SummaryDoc = serde_json::from_str(text).map_err(|e| SummaryError::Json {
-            line: e.line(),
-            column: e.column(),
+            // serde_json says column 0 at the end of an empty line; columns are 1-based.
+            line: e.line().max(1),
+            column: e.column().max(1),
             message: e.to_string(),
         })?;
         match (doc.format.as_str(), doc.checksum.take()) {
