@@ -5,11 +5,13 @@
 //! Each test spawns the binary with its standard output on a real pipe and closes the reading
 //! end early, as `| head -c 10` does.
 
+mod cli_common;
+
+use cli_common::{arg, chain_efg, simulate_to, temp_dir, write_temp, SCENARIO};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 
-const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
 const CLOSED_PIPE_STATUS: i32 = 141;
 
 fn spawn(args: &[&str], stderr: Stdio) -> Child {
@@ -46,28 +48,10 @@ fn assert_quiet(status: ExitStatus, stderr: &str, what: &str) {
     assert!(stderr.is_empty(), "{what}: stderr {stderr:?}");
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("escalation-pipe-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
-
-/// A perfect-information chain of `n` moves, whose DOT drawing is far larger than a pipe's
-/// buffer (64 KiB), so that the writer is still writing when the reader goes.
+/// A chain of `n` moves, whose DOT drawing is far larger than a pipe's buffer (64 KiB), so
+/// that the writer is still writing when the reader goes.
 fn long_chain(n: usize) -> PathBuf {
-    let mut s = String::from("EFG 2 R \"chain\" { \"P1\" \"P2\" }\n\"\"\n\n");
-    for k in 0..n {
-        s.push_str(&format!(
-            "p \"node {k}\" {} {} \"\" {{ \"stop\" \"go\" }} 0\n",
-            k % 2 + 1,
-            k + 1
-        ));
-        s.push_str(&format!("t \"\" {} \"\" {{ {k}, {} }}\n", k + 1, n - k));
-    }
-    s.push_str(&format!("t \"\" {} \"\" {{ 0, 0 }}\n", n + 1));
-    let path = tmp("chain.efg");
-    std::fs::write(&path, s).expect("write the chain");
-    path
+    write_temp("chain.efg", chain_efg(n, |k| format!("{k}, {}", n - k)))
 }
 
 /// The writing end of a pipe whose reading end is already closed: the pipe is standard input
@@ -127,18 +111,9 @@ fn simulate_with_both_pipes_closed_does_not_panic() {
 
 #[test]
 fn merge_to_a_closed_pipe_ends_quietly() {
-    let part = tmp("part.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_escalation"))
-        .args(["simulate", SCENARIO, "--runs", "50", "--seed", "3", "-o"])
-        .arg(&part)
-        .output()
-        .expect("simulate runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let args = ["merge", part.to_str().expect("utf-8 path")];
+    let part = temp_dir().join("part.json");
+    simulate_to(&part, "50", "3", &[]);
+    let args = ["merge", arg(&part)];
     let (status, err) = into_closed_pipe(&args, false);
     assert_quiet(status, &err, "merge | head");
     let (status, _) = into_closed_pipe(&args, true);
@@ -166,12 +141,7 @@ fn an_error_with_standard_error_closed_is_still_a_failure_not_a_panic() {
 #[test]
 fn convert_to_dot_into_a_closed_pipe_ends_quietly() {
     let chain = long_chain(3000);
-    let args = [
-        "convert",
-        chain.to_str().expect("utf-8 path"),
-        "--to",
-        "dot",
-    ];
+    let args = ["convert", arg(&chain), "--to", "dot"];
     let mut child = spawn(&args, Stdio::piped());
     head(&mut child, 10);
     let (status, err) = finish(child);
@@ -192,15 +162,7 @@ fn convert_to_dot_into_a_closed_pipe_ends_quietly() {
 fn solve_table_into_a_closed_pipe_ends_quietly() {
     // The table of a long chain's equilibrium is longer than a pipe's buffer.
     let chain = long_chain(3000);
-    let mut child = spawn(
-        &[
-            "solve",
-            chain.to_str().expect("utf-8 path"),
-            "--method",
-            "spe",
-        ],
-        Stdio::piped(),
-    );
+    let mut child = spawn(&["solve", arg(&chain), "--method", "spe"], Stdio::piped());
     head(&mut child, 10);
     let (status, err) = finish(child);
     assert_quiet(status, &err, "solve | head -c 10");

@@ -2,33 +2,16 @@
 //! names the flag that raises it, and the flag does raise it. Enumerations stay within memory
 //! proportional to their answer.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod cli_common;
 
-const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
+use cli_common::{arg, chain_efg, escalation, stderr, write_temp, SCENARIO};
+use std::path::PathBuf;
+use std::process::Command;
+
 const BOS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/gambit/games/nau2004-sec3.nfg"
 );
-
-fn escalation(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_escalation"))
-        .args(args)
-        .output()
-        .expect("the escalation binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn tmp(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("escalation-limits-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write the game");
-    path
-}
 
 /// Player 1 picks one of 12 branches; at each, player 2 is indifferent between two leaves:
 /// 2^12 = 4096 subgame-perfect equilibria (every combination of player 2's choices).
@@ -41,29 +24,19 @@ fn twelve_ties() -> PathBuf {
         s.push_str(&format!("t \"\" {} \"\" {{ {k}, 0 }}\n", 2 * k + 1));
         s.push_str(&format!("t \"\" {} \"\" {{ {k}, 0 }}\n", 2 * k + 2));
     }
-    tmp("ties.efg", &s)
+    write_temp("ties.efg", s)
 }
 
-/// A chain of `n` moves, alternating players, each indifferent between stopping and going
-/// on: the number of subgame-perfect equilibria doubles at every move.
+/// A chain of `n` moves, each indifferent between stopping and going on: the number of
+/// subgame-perfect equilibria doubles at every move.
 fn tied_chain(n: usize) -> PathBuf {
-    let mut s = String::from("EFG 2 R \"chain\" { \"1\" \"2\" }\n\"\"\n\n");
-    for k in 0..n {
-        s.push_str(&format!(
-            "p \"\" {} {} \"\" {{ \"stop\" \"go\" }} 0\nt \"\" {} \"\" {{ 0, 0 }}\n",
-            k % 2 + 1,
-            k + 1,
-            k + 1
-        ));
-    }
-    s.push_str(&format!("t \"\" {} \"\" {{ 0, 0 }}\n", n + 1));
-    tmp(&format!("chain{n}.efg"), &s)
+    write_temp(&format!("chain{n}.efg"), chain_efg(n, |_| "0, 0".into()))
 }
 
 #[test]
 fn spe_cap_names_its_flag_and_the_flag_raises_it() {
     let game = twelve_ties();
-    let game = game.to_str().expect("utf-8 path");
+    let game = arg(&game);
     let out = escalation(&["solve", game, "--max-equilibria", "1000", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -129,7 +102,7 @@ fn enum_cap_names_its_flag() {
 fn strategic_form_cap_names_its_flag() {
     // 12 sets of player 2 with two actions each: 12 * 4096 pure profiles.
     let game = twelve_ties();
-    let game = game.to_str().expect("utf-8 path");
+    let game = arg(&game);
     let out = escalation(&["convert", game, "--to", "nfg", "--max-profiles", "1000"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("--max-profiles"), "{}", stderr(&out));

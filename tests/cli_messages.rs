@@ -1,10 +1,10 @@
 //! Error messages name the file (with line and column where there is one) or the flag, say
 //! what to do, and stay short whatever the input holds.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod cli_common;
 
-const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
+use cli_common::{arg as s, escalation, simulate_to, temp_dir, write_temp as tmp, SCENARIO};
+
 const HORSE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/gambit/games/selten1975-fig1.efg"
@@ -12,26 +12,11 @@ const HORSE: &str = concat!(
 
 /// Runs the binary, expects failure, returns standard error.
 fn fails(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_escalation"))
-        .args(args)
-        .output()
-        .expect("the escalation binary runs");
+    let out = escalation(args);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
     assert!(out.stdout.is_empty(), "{args:?}");
     err
-}
-
-fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("escalation-messages-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write");
-    path
-}
-
-fn s(p: &std::path::Path) -> &str {
-    p.to_str().expect("utf-8 path")
 }
 
 #[test]
@@ -112,25 +97,8 @@ fn a_30000_digit_number_makes_a_short_message() {
             .replacen("dist = \"triangular\"", &format!("dist = \"{digits}\""), 1)
             .as_bytes(),
     );
-    let real = tmp("real.json", b"");
-    let out = Command::new(env!("CARGO_BIN_EXE_escalation"))
-        .args([
-            "simulate",
-            SCENARIO,
-            "--runs",
-            "20",
-            "--seed",
-            "1",
-            "-o",
-            s(&real),
-        ])
-        .output()
-        .expect("simulate runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let real = temp_dir().join("real.json");
+    simulate_to(&real, "20", "1", &[]);
     let mut doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&real).expect("part")).expect("json");
     doc["checksum"] = digits.clone().into();

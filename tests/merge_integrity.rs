@@ -2,29 +2,12 @@
 //! catches any edit, and consistency checks catch what a part without a checksum (written
 //! before checksums) cannot vouch for. Each refusal names the file and the check.
 
+mod cli_common;
+
+use cli_common::{arg as p, escalation, simulate_to, temp_dir as dir};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
-
-const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
-
-fn escalation(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_escalation"))
-        .args(args)
-        .output()
-        .expect("the escalation binary runs")
-}
-
-fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("escalation-integrity-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
 
 /// Shards 0/2 and 1/2 of 2500 runs (three chunks: the parts hold 1024 and 1476 runs).
 fn parts() -> (PathBuf, PathBuf) {
@@ -33,30 +16,9 @@ fn parts() -> (PathBuf, PathBuf) {
 }
 
 fn make_parts() -> (PathBuf, PathBuf) {
-    let d = dir();
-    let (a, b) = (d.join("part0.json"), d.join("part1.json"));
-    {
-        for (i, path) in [(0, &a), (1, &b)] {
-            let shard = format!("{i}/2");
-            let out = escalation(&[
-                "simulate",
-                SCENARIO,
-                "--runs",
-                "2500",
-                "--seed",
-                "5",
-                "--shard",
-                &shard,
-                "-o",
-                p(path),
-            ]);
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    }
+    let (a, b) = (dir().join("part0.json"), dir().join("part1.json"));
+    simulate_to(&a, "2500", "5", &["--shard", "0/2"]);
+    simulate_to(&b, "2500", "5", &["--shard", "1/2"]);
     (a, b)
 }
 

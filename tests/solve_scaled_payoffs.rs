@@ -14,7 +14,8 @@ use ndarray::Array2;
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::Pow;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 const GAMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gambit/games");
 
@@ -261,6 +262,28 @@ fn chance_over_payoffs_near_the_float_limit() {
     assert_eq!(flats(&pure), vec![vec![1.0, 0.0]]);
 }
 
+fn game_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("escalation-scaled-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// `escalation solve FILE --method METHOD --json`.
+fn solve_json(path: &Path, method: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_escalation"))
+        .args([
+            "solve",
+            path.to_str().expect("utf-8"),
+            "--method",
+            method,
+            "--json",
+        ])
+        .output()
+        .expect("runs")
+}
+
 #[test]
 fn payoffs_beyond_the_float_range_are_a_clear_error() {
     let text = "EFG 2 R \"big\" { \"E\" \"I\" }\n\"\"\n\np \"\" 1 1 \"\" { \"Out\" \"In\" } 0\n\
@@ -278,21 +301,9 @@ fn payoffs_beyond_the_float_range_are_a_clear_error() {
             other => panic!("expected PayoffOutOfRange, got {other:?}"),
         }
     }
-    let dir = std::env::temp_dir().join(format!("escalation-scaled-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("big.efg");
-    std::fs::write(&path, text).expect("write");
+    let path = game_file("big.efg", text);
     for method in ["spe", "pure"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_escalation"))
-            .args([
-                "solve",
-                path.to_str().expect("utf-8"),
-                "--method",
-                method,
-                "--json",
-            ])
-            .output()
-            .expect("runs");
+        let out = solve_json(&path, method);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{method}: {err}");
         assert!(
@@ -308,21 +319,9 @@ fn payoffs_beyond_the_float_range_are_a_clear_error() {
 #[test]
 fn json_payoffs_are_finite_at_1e300() {
     let text = "NFG 1 R \"BoS\" { \"1\" \"2\" } { 2 2 } 3e300 2e300 0 0 0 0 2e300 3e300\n";
-    let dir = std::env::temp_dir().join(format!("escalation-scaled-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("bos300.nfg");
-    std::fs::write(&path, text).expect("write");
+    let path = game_file("bos300.nfg", text);
     for (method, count) in [("enum", 3), ("pure", 2)] {
-        let out = Command::new(env!("CARGO_BIN_EXE_escalation"))
-            .args([
-                "solve",
-                path.to_str().expect("utf-8"),
-                "--method",
-                method,
-                "--json",
-            ])
-            .output()
-            .expect("runs");
+        let out = solve_json(&path, method);
         assert!(
             out.status.success(),
             "{}",
