@@ -60,6 +60,49 @@ impl Exact {
         Ok(Exact { acc, chance })
     }
 
+    /// Exact reach probabilities and continuation values of every node under a pure profile
+    /// (one action per information set, by [`crate::game::InfosetId`]).
+    pub fn play(&self, game: &Game, choice: &[usize]) -> ExactPlay {
+        let nodes = game.nodes();
+        let mut reach: Vec<Option<BigRational>> = vec![None; nodes.len()];
+        reach[0] = Some(BigRational::from_integer(BigInt::from(1)));
+        for (i, node) in nodes.iter().enumerate() {
+            let (Some(set), Some(r)) = (node.infoset, reach[i].clone()) else {
+                continue;
+            };
+            match game.infoset(set).mover {
+                Mover::Player(_) => reach[node.children[choice[set.0]].0] = Some(r),
+                Mover::Chance => {
+                    for (c, p) in node.children.iter().zip(&self.chance[set.0]) {
+                        if !p.is_zero() {
+                            reach[c.0] = Some(&r * p);
+                        }
+                    }
+                }
+            }
+        }
+        let mut value: Vec<Vec<BigRational>> = vec![Vec::new(); nodes.len()];
+        for i in (0..nodes.len()).rev() {
+            let node = &nodes[i];
+            value[i] = match node.infoset {
+                None => self.acc[i].clone(),
+                Some(set) => match game.infoset(set).mover {
+                    Mover::Player(_) => value[node.children[choice[set.0]].0].clone(),
+                    Mover::Chance => {
+                        let mut v = vec![BigRational::zero(); game.num_players()];
+                        for (c, p) in node.children.iter().zip(&self.chance[set.0]) {
+                            for (x, y) in v.iter_mut().zip(&value[c.0]) {
+                                *x += p * y;
+                            }
+                        }
+                        v
+                    }
+                },
+            };
+        }
+        ExactPlay { reach, value }
+    }
+
     /// Each player's exact expected payoff under a pure profile (one action per information
     /// set, by [`crate::game::InfosetId`]; chance sets ignored).
     pub fn values(&self, game: &Game, choice: &[usize]) -> Vec<BigRational> {
@@ -87,6 +130,42 @@ impl Exact {
                         }
                     }
                 }
+            }
+        }
+        total
+    }
+}
+
+/// Exact reach probabilities (`None` for zero) and continuation values of every node under
+/// one pure profile.
+pub(crate) struct ExactPlay {
+    reach: Vec<Option<BigRational>>,
+    value: Vec<Vec<BigRational>>,
+}
+
+impl ExactPlay {
+    /// The owner's exact payoff from the root.
+    pub fn root(&self, player: usize) -> &BigRational {
+        &self.value[0][player]
+    }
+
+    /// The exact gain to `player` of switching the set with these `members` from action
+    /// `chosen` to `a`: the reach-weighted change of continuation value at its members (right
+    /// when no play meets the set twice).
+    pub fn gain(
+        &self,
+        game: &Game,
+        members: &[NodeId],
+        chosen: usize,
+        a: usize,
+        player: usize,
+    ) -> BigRational {
+        let mut total = BigRational::zero();
+        for &h in members {
+            if let Some(r) = &self.reach[h.0] {
+                let node = game.node(h);
+                let (to, from) = (node.children[a].0, node.children[chosen].0);
+                total += r * (&self.value[to][player] - &self.value[from][player]);
             }
         }
         total

@@ -41,6 +41,7 @@
 
 pub mod enumerate;
 mod exact;
+mod float_bound;
 pub mod logit;
 pub mod pure;
 pub mod spe;

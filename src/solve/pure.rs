@@ -16,12 +16,12 @@
 //! [-1, 1] (so nothing overflows), with a bound on their rounding error; a gain within the
 //! bound of zero is decided again in exact arithmetic.
 
-use super::exact::{to_f64s, Exact};
+use super::exact::{to_f64s, Exact, ExactPlay};
+use super::float_bound::{error_bound, floats_decide, scaled_payoffs};
 use super::spe::advance;
 use super::{gambit_infoset_order, pure_profile, Cap, Equilibrium, SolveError};
-use crate::game::{rational_to_f64, Game, InfosetId, Mover, NodeId};
-use num_rational::BigRational;
-use num_traits::{Signed, Zero};
+use crate::game::{Game, InfosetId, Mover, NodeId};
+use num_traits::Signed;
 
 /// Default cap on the number of pure behaviour profiles [`solve`] examines.
 pub const DEFAULT_MAX_PROFILES: u64 = 10_000_000;
@@ -208,7 +208,11 @@ impl<'g> Evaluator<'g> {
     fn new(game: &'g Game) -> Result<Self, SolveError> {
         let exact = Exact::new(game)?;
         let (acc, floats_exact) = scaled_payoffs(game, &exact);
-        let has_chance = game.infosets().iter().any(|s| s.mover == Mover::Chance);
+        let bound = if floats_exact && floats_decide(game, &exact, &acc) {
+            0.0
+        } else {
+            error_bound(game)
+        };
         let chance = (0..game.infosets().len())
             .map(|s| game.chance_probs(InfosetId(s)))
             .collect();
@@ -234,15 +238,7 @@ impl<'g> Evaluator<'g> {
             acc,
             chance,
             absent_minded,
-            // Without chance a pure profile's gain is one difference of two payoffs (reach is
-            // 0 or 1, and only an absent-minded set has two members on the play), whose sign
-            // a float subtraction gets right; so when every scaled payoff is exact, the floats
-            // decide alone.
-            bound: if floats_exact && !has_chance {
-                0.0
-            } else {
-                error_bound(game)
-            },
+            bound,
             exact,
         })
     }
@@ -297,7 +293,7 @@ impl<'g> Evaluator<'g> {
     fn is_agent_nash(&self, choice: &[usize], st: &mut State) -> bool {
         self.evaluate(choice, st);
         let base = st.value[0].clone();
-        let mut base_exact: Option<Vec<BigRational>> = None;
+        let mut exact_play: Option<ExactPlay> = None;
         for (k, set) in self.game.infosets().iter().enumerate() {
             let Mover::Player(p) = set.mover else {
                 continue;
@@ -336,15 +332,21 @@ impl<'g> Evaluator<'g> {
                     return false;
                 }
                 if self.bound > 0.0 && gain >= -self.bound {
-                    // Too close to zero for the floats to tell: decide exactly.
-                    let base =
-                        base_exact.get_or_insert_with(|| self.exact.values(self.game, choice));
-                    let mut dev = std::mem::take(&mut st.scratch);
-                    dev.clear();
-                    dev.extend_from_slice(choice);
-                    dev[k] = a;
-                    let gains = self.exact.values(self.game, &dev)[p] > base[p];
-                    st.scratch = dev;
+                    // Too close to zero for the floats to tell: decide exactly, with the
+                    // profile's exact values computed once for all its deviations.
+                    let play = exact_play.get_or_insert_with(|| self.exact.play(self.game, choice));
+                    let gains = if self.absent_minded[k] {
+                        let mut dev = std::mem::take(&mut st.scratch);
+                        dev.clear();
+                        dev.extend_from_slice(choice);
+                        dev[k] = a;
+                        let g = self.exact.values(self.game, &dev)[p] > *play.root(p);
+                        st.scratch = dev;
+                        g
+                    } else {
+                        play.gain(self.game, &set.members, chosen, a, p)
+                            .is_positive()
+                    };
                     if gains {
                         return false;
                     }
@@ -353,79 +355,4 @@ impl<'g> Evaluator<'g> {
         }
         true
     }
-}
-
-/// The accumulated payoffs of every node as `f64`, scaled by the power of two `2^-k` that puts
-/// the largest terminal payoff's magnitude in (1/2, 1]: differences of scaled values cannot
-/// overflow, and scaling by a power of two adds no rounding (short of underflow, which
-/// [`error_bound`] covers). Also whether every scaled payoff is exact.
-fn scaled_payoffs(game: &Game, exact: &Exact) -> (Vec<Vec<f64>>, bool) {
-    let max = game
-        .terminals()
-        .flat_map(|t| exact.acc[t.0].iter())
-        .map(Signed::abs)
-        .max()
-        .unwrap_or_else(BigRational::zero);
-    // 2^(bits(n) - bits(d) + 1) > n / d; the result stays within f64's exponents.
-    let k = if max.is_zero() {
-        0
-    } else {
-        let bits = |x: &num_bigint::BigInt| i64::try_from(x.bits()).unwrap_or(i64::MAX);
-        (bits(max.numer()) - bits(max.denom()) + 1).clamp(-1000, 1024)
-    };
-    let scaled: Vec<Vec<f64>> = exact
-        .acc
-        .iter()
-        .map(|v| {
-            v.iter()
-                .map(|x| times_pow2(rational_to_f64(x), -k))
-                .collect()
-        })
-        .collect();
-    let all_exact = game.terminals().all(|t| {
-        exact.acc[t.0]
-            .iter()
-            .zip(&scaled[t.0])
-            .all(|(x, &y)| BigRational::from_float(times_pow2(y, k)).is_some_and(|back| back == *x))
-    });
-    (scaled, all_exact)
-}
-
-/// `x * 2^e`, in steps that keep each factor a normal `f64`.
-fn times_pow2(mut x: f64, mut e: i64) -> f64 {
-    while e != 0 {
-        let step = e.clamp(-512, 512);
-        x *= 2f64.powi(step as i32);
-        e -= step;
-    }
-    x
-}
-
-/// A bound on the rounding error of a gain computed in `f64` from payoffs scaled into [-1, 1].
-///
-/// Each continuation value is a chain of at most `depth` averages, each of at most `width`
-/// products, with weights (chance probabilities, themselves rounded) summing to about one,
-/// so its error is below `depth (width + 2) ε` (Higham, *Accuracy and Stability of Numerical
-/// Algorithms*, 2nd ed., §3.1, with the inputs' own rounding); a gain adds two of them, the
-/// rounding of the reach probabilities (`2 depth ε`) and a sum over the set's members
-/// (`2 members ε`). The bound doubles that sum and adds `1e-290` for underflow (each of fewer
-/// than 10^15 operations loses at most 2^-1075).
-fn error_bound(game: &Game) -> f64 {
-    let nodes = game.nodes();
-    let mut depth = vec![0usize; nodes.len()];
-    for (i, node) in nodes.iter().enumerate() {
-        if let Some((p, _)) = node.parent {
-            depth[i] = depth[p.0] + 1;
-        }
-    }
-    let depth = depth.iter().copied().max().unwrap_or(0) as f64 + 1.0;
-    let width = nodes.iter().map(|n| n.children.len()).max().unwrap_or(0) as f64;
-    let members = game
-        .infosets()
-        .iter()
-        .map(|s| s.members.len())
-        .max()
-        .unwrap_or(0) as f64;
-    let terms = 2.0 * depth * (width + 2.0) + 2.0 * depth + 2.0 * members + 8.0;
-    2.0 * f64::EPSILON * terms + 1e-290
 }
