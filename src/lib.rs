@@ -37,6 +37,7 @@
 //! - [`calibrate`]: posterior over the priors given the documented path (tempered SMC).
 //! - [`whatif`]: counterfactual interventions with common random numbers.
 //! - [`report`]: Markdown reports with SVG figures.
+//! - [`text`]: message helpers used by every layer (long tokens shortened, UTF-8 positions).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -47,6 +48,7 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod solve;
+pub mod text;
 pub mod whatif;
 
 /// The README's Rust examples, compiled as doc tests so they cannot drift from the API.

@@ -2,7 +2,7 @@
 
 use escalation::sim::{
     merge, run_rng, CsvRows, Episode, Layout, MergeError, MetricSpec, Progress, RunRecord, Shard,
-    SimError, Simulation, Summary,
+    SimError, Simulation, Summary, SummaryError, Unchecksummed, FORMAT_V1,
 };
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha8Rng;
@@ -224,14 +224,22 @@ fn merge_refuses_parts_of_different_simulations() {
     let whole = ("whole".to_string(), run(&coin, 1, 5000, 1));
     let err = merge(vec![whole.clone(), shard(1, 1, 2)]).unwrap_err();
     assert!(matches!(err, MergeError::Overlap { .. }), "{err}");
-    // A shard file whose `shard` field was removed by hand: only its range is left.
+    // A shard file whose `shard` field was removed by hand: its checksum refuses it; accepted
+    // as a file without checksum, only its range is left to check.
     let json = shard(1, 0, 2).1.to_json();
     assert!(
         json.contains("\"shard\": [\n    0,\n    2\n  ],\n"),
         "{json}"
     );
-    let head =
-        Summary::from_json(&json.replace("\"shard\": [\n    0,\n    2\n  ],\n", "")).unwrap();
+    let edited = json.replace("\"shard\": [\n    0,\n    2\n  ],\n", "");
+    assert!(matches!(
+        Summary::from_json(&edited),
+        Err(SummaryError::Checksum { .. })
+    ));
+    let mut doc: serde_json::Value = serde_json::from_str(&edited).unwrap();
+    doc["format"] = FORMAT_V1.into();
+    doc.as_object_mut().unwrap().remove("checksum");
+    let head = Summary::from_json_with(&doc.to_string(), Unchecksummed::Accept).unwrap();
     assert_eq!(head.shard(), None);
     let err = merge(vec![("head".to_string(), head)]).unwrap_err();
     assert_eq!(
@@ -263,7 +271,7 @@ fn summary_json_rejects_tampering() {
     let bad = json.replacen("\"counted_runs\": 3000", "\"counted_runs\": 2999", 1);
     assert!(Summary::from_json(&bad).is_err());
     assert!(Summary::from_json("{").is_err());
-    assert!(Summary::from_json(&json.replace("escalation-simulation-summary/1", "x")).is_err());
+    assert!(Summary::from_json(&json.replace("escalation-simulation-summary/2", "x")).is_err());
 }
 
 /// Value stability: the RNG scheme `ChaCha8Rng::seed_from_u64(seed)` + `set_stream(run)` is

@@ -49,8 +49,21 @@ impl LoadedGame {
     /// # Errors
     /// [`NormalFormError::TooManyProfiles`] for an extensive game with too many pure profiles.
     pub fn to_normal_form(&self) -> Result<Cow<'_, NormalForm>, NormalFormError> {
+        self.to_normal_form_with_cap(super::nfg::MAX_PROFILES)
+    }
+
+    /// As [`LoadedGame::to_normal_form`], with the cap of [`NormalForm::from_game_with_cap`].
+    ///
+    /// # Errors
+    /// As [`NormalForm::from_game_with_cap`].
+    pub fn to_normal_form_with_cap(
+        &self,
+        max_profiles: usize,
+    ) -> Result<Cow<'_, NormalForm>, NormalFormError> {
         match self {
-            LoadedGame::Extensive(g) => NormalForm::from_game(g).map(Cow::Owned),
+            LoadedGame::Extensive(g) => {
+                NormalForm::from_game_with_cap(g, max_profiles).map(Cow::Owned)
+            }
             LoadedGame::Strategic(n) => Ok(Cow::Borrowed(n)),
         }
     }

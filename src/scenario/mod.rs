@@ -128,14 +128,26 @@ impl Scenario {
     /// Reads and validates a scenario file.
     ///
     /// # Errors
-    /// [`ScenarioError::Io`] if the file cannot be read; otherwise as [`Scenario::from_str`].
+    /// [`ScenarioError::Io`] if the file cannot be read, [`ScenarioError::Syntax`] at the
+    /// line and column of its first byte that is not UTF-8; otherwise as
+    /// [`Scenario::from_str`].
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, ScenarioError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
-            path: path.display().to_string(),
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| ScenarioError::Io {
+            path: origin.clone(),
             message: e.to_string(),
         })?;
-        Self::from_str(&text, &path.display().to_string())
+        let text = crate::text::decode_utf8(&bytes).map_err(|at| ScenarioError::Syntax {
+            origin: origin.clone(),
+            line: at.line,
+            column: at.column,
+            message: format!(
+                "byte 0x{:02X} is not valid UTF-8 (a scenario file must be UTF-8 text)",
+                at.byte
+            ),
+        })?;
+        Self::from_str(text, &origin)
     }
 
     /// Parses and validates scenario text; `origin` names it in errors.

@@ -27,6 +27,7 @@
 mod episode;
 mod error;
 mod exact;
+mod integrity;
 mod observer;
 mod rows;
 mod runner;
@@ -46,4 +47,4 @@ pub use scenario_episode::{
     scenario_fingerprint, ScenarioEpisode, ScenarioScratch, COST_HISTOGRAM_BN, SCENARIO_METRICS,
 };
 pub use shard::{merge, Shard, INDEX_VARIABLES};
-pub use summary::{Report, Summary, FORMAT, RNG_SCHEME};
+pub use summary::{Report, Summary, Unchecksummed, FORMAT, FORMAT_V1, RNG_SCHEME};

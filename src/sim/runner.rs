@@ -163,8 +163,11 @@ impl<'a, E: Episode> Simulation<'a, E> {
                     .map_init(
                         || (episode.scratch(), RunRecord::new(layout)),
                         |(scratch, record), chunk| {
-                            let runs = (chunk * CHUNK_RUNS).max(range.start)
-                                ..((chunk + 1) * CHUNK_RUNS).min(range.end);
+                            // The last chunk below 2^64 ends past u64::MAX: cap it at the range.
+                            let end = (chunk + 1)
+                                .checked_mul(CHUNK_RUNS)
+                                .map_or(range.end, |e| e.min(range.end));
+                            let runs = (chunk * CHUNK_RUNS).max(range.start)..end;
                             play_chunk(episode, &base, runs, scratch, record, keep_rows)
                         },
                     )

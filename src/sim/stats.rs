@@ -1,5 +1,9 @@
 //! Interval estimates and histogram quantiles used by the summaries.
 
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{ToPrimitive, Zero};
+
 /// The standard normal quantile for a two-sided 95% interval, Φ⁻¹(0.975).
 pub const Z95: f64 = 1.959_963_984_540_054;
 
@@ -74,6 +78,47 @@ pub fn histogram_quantile(
     Some(max)
 }
 
+/// For a metric whose every value is its `min` or its `max` (a 0/1 flag, any two-valued
+/// metric), the number of runs at `max`, read exactly from the accumulators: `n` runs, the
+/// exact sum `sum` and sum of squares `sum_sq`. Every value is `min` or `max` exactly when
+/// `Σ (x − min)(max − x) = (min + max) Σx − Σx² − n·min·max` is zero, since each term is
+/// non-negative and zero only at the ends. `None` otherwise (a metric with a value inside,
+/// `min == max`, or squares that were rounded), and the histogram has to do.
+pub(crate) fn two_point_split(
+    n: u64,
+    min: f64,
+    max: f64,
+    sum: &BigRational,
+    sum_sq: &BigRational,
+) -> Option<u64> {
+    if n == 0 || min >= max {
+        return None;
+    }
+    let (lo, hi) = (BigRational::from_float(min)?, BigRational::from_float(max)?);
+    let n_r = BigRational::from_integer(BigInt::from(n));
+    let inside = (&lo + &hi) * sum - sum_sq - &n_r * &lo * &hi;
+    if !inside.is_zero() {
+        return None;
+    }
+    let at_max = (sum - &n_r * &lo) / (&hi - &lo);
+    if !at_max.is_integer() {
+        return None;
+    }
+    at_max.to_integer().to_u64().filter(|&k| k <= n)
+}
+
+/// Quantile `q` of `n` values of which `at_max` are `max` and the rest `min`: the smallest
+/// value with at least `q n` values at or below it (the definition of
+/// [`histogram_quantile`]), so always `min` or `max`.
+pub(crate) fn two_point_quantile(n: u64, at_max: u64, min: f64, max: f64, q: f64) -> f64 {
+    let at_min = n - at_max;
+    if at_min > 0 && at_min as f64 >= q.clamp(0.0, 1.0) * n as f64 {
+        min
+    } else {
+        max
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +169,26 @@ mod tests {
         // Overflow: hi.
         let x = histogram_quantile(&[0, 1, 9], 0.0, 1.0, 0.5, 7.0, 0.5).unwrap();
         assert_eq!(x, 1.0);
+    }
+
+    fn r(x: f64) -> BigRational {
+        BigRational::from_float(x).unwrap()
+    }
+
+    #[test]
+    fn two_point_metrics_are_found_exactly() {
+        // 30 ones and 70 zeros: sum = sum of squares = 30.
+        assert_eq!(two_point_split(100, 0.0, 1.0, &r(30.0), &r(30.0)), Some(30));
+        // Values -2 and 3, 4 of each: sum 4, sum of squares 52.
+        assert_eq!(two_point_split(8, -2.0, 3.0, &r(4.0), &r(52.0)), Some(4));
+        // 0, 0.5 and 1 once each: sum 1.5, squares 1.25, a value inside.
+        assert_eq!(two_point_split(3, 0.0, 1.0, &r(1.5), &r(1.25)), None);
+        assert_eq!(two_point_split(0, 0.0, 1.0, &r(0.0), &r(0.0)), None);
+        assert_eq!(two_point_split(5, 1.0, 1.0, &r(5.0), &r(5.0)), None);
+        // The 95th percentile of 30 ones in 100 is 1, the median 0 (type-1 quantiles).
+        assert_eq!(two_point_quantile(100, 30, 0.0, 1.0, 0.95), 1.0);
+        assert_eq!(two_point_quantile(100, 30, 0.0, 1.0, 0.70), 0.0);
+        assert_eq!(two_point_quantile(100, 30, 0.0, 1.0, 0.71), 1.0);
+        assert_eq!(two_point_quantile(100, 100, 0.0, 1.0, 0.05), 1.0);
     }
 }

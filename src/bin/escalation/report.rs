@@ -130,7 +130,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let path = report.write(&args.output, "report.md")?;
-    eprintln!(
+    note!(
         "report written to {} ({} runs per arm, {} replicates per draw)",
         path.display(),
         args.runs,

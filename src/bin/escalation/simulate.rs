@@ -6,7 +6,7 @@ use escalation::sim::{
     scenario_fingerprint, CsvRows, Episode, Observer, Progress, ScenarioEpisode, Shard, Simulation,
 };
 use std::error::Error;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `escalation simulate`.
@@ -14,14 +14,14 @@ use std::path::{Path, PathBuf};
 pub struct SimulateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of runs of the whole simulation (all shards together).
-    #[arg(long)]
+    /// Number of runs of the whole simulation (all shards together), at least 1.
+    #[arg(long, value_parser = crate::limits::parse_runs)]
     pub runs: u64,
     /// Seed: run i draws from ChaCha8Rng::seed_from_u64(seed) with stream i.
     #[arg(long)]
     pub seed: u64,
     /// Worker threads (default: all available). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::parse_threads)]
     pub threads: Option<usize>,
     /// Play only shard i of K (0-based) as `i/K`; `auto` or `auto/K` takes i from
     /// SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX, and K from
@@ -106,11 +106,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Box<dyn Error
         Some(path) => {
             std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
         }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-        }
+        None => crate::output::stdout_bytes(text.as_bytes())?,
     }
     Ok(())
 }
