@@ -42,6 +42,7 @@
 
 pub mod calibrate;
 pub mod game;
+pub mod mc;
 pub mod model;
 pub mod report;
 pub mod scenario;

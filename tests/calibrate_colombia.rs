@@ -1,6 +1,7 @@
 //! End to end on `scenarios/colombia_2025.toml`: calibrate → save → load → what-if.
 
 use escalation::calibrate::{scenario_identity, NoObserver, Posterior, ScenarioProblem, SmcConfig};
+use escalation::mc::{stream, Purpose};
 use escalation::scenario::Scenario;
 use escalation::whatif::{
     compare, scenario_metrics, scenario_whatif, Arm, PairedConfig, ScenarioArm,
@@ -78,7 +79,7 @@ fn baseline_against_itself_is_exactly_zero_on_the_model() {
     let draws: Vec<Vec<f64>> = (0..20)
         .map(|i| {
             use escalation::calibrate::Prior;
-            let mut rng = escalation::calibrate::stream_rng(9, 0, i);
+            let mut rng = stream(9, Purpose::RUNS, i);
             let mut t = vec![0.0; problem.dim()];
             problem.sample(&mut rng, &mut t);
             t

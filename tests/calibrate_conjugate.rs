@@ -2,6 +2,7 @@
 //! Bayesian Data Analysis, 3rd ed., §2.4 Beta–Binomial and §2.5 Normal with known variance).
 
 use escalation::calibrate::{Likelihood, Method, Prior, Smc, SmcConfig};
+use escalation::mc::{stream, Purpose};
 use rand::{Rng, RngExt};
 use rand_distr::{Beta, Distribution, Normal};
 
@@ -150,7 +151,7 @@ fn beta_binomial_strong_data_needs_tempering_and_still_matches() {
 #[test]
 fn normal_normal_posterior_interval_matches_closed_form() {
     // theta ~ N(0, 3²); 50 observations y ~ N(theta, 1): posterior N(mu_n, tau_n²).
-    let mut rng = escalation::calibrate::stream_rng(99, 0, 0);
+    let mut rng = stream(99, Purpose::RUNS, 0);
     let y: Vec<f64> = (0..50)
         .map(|_| 1.3 + rng.sample::<f64, _>(rand_distr::StandardNormal))
         .collect();

@@ -1,8 +1,9 @@
 //! The Monte Carlo engine on toy episodes whose answers are known in closed form.
 
+use escalation::mc::{stream, Purpose};
 use escalation::sim::{
-    merge, run_rng, CsvRows, Episode, Layout, MergeError, MetricSpec, Progress, RunRecord, Shard,
-    SimError, Simulation, Summary,
+    merge, CsvRows, Episode, Layout, MergeError, MetricSpec, Progress, RunRecord, Shard, SimError,
+    Simulation, Summary,
 };
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha8Rng;
@@ -271,7 +272,9 @@ fn summary_json_rejects_tampering() {
 /// introduced; a change to them changes every published result.
 #[test]
 fn value_stability_of_run_streams() {
-    let firsts: Vec<u64> = (0..3).map(|i| run_rng(2025, i).next_u64()).collect();
+    let firsts: Vec<u64> = (0..3)
+        .map(|i| stream(2025, Purpose::RUNS, i).next_u64())
+        .collect();
     assert_eq!(firsts, PINNED_FIRST_U64);
     let coin = Coin::new(0.5);
     let mut out = Vec::new();

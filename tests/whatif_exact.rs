@@ -11,7 +11,8 @@
 
 mod whatif_common;
 
-use escalation::calibrate::{stream_rng, ScenarioProblem};
+use escalation::calibrate::ScenarioProblem;
+use escalation::mc::{stream, Purpose};
 use escalation::scenario::Scenario;
 use escalation::whatif::{
     compare, documented_opening, scenario_metrics, scenario_whatif_given, Arm, DrawStatus, Metric,
@@ -21,10 +22,12 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use whatif_common::{colombia, no_op_comparison, small_posterior, COLOMBIA};
 
-/// Run `arm` at `theta` with `n` replicates on the streams `stream_rng(seed, 1, 0..n)`;
+/// Run `arm` at `theta` with `n` replicates on the streams `stream(seed, Purpose::user(1), 0..n)`;
 /// return the replicates' values (row-major, `m` per replicate) and the exact expectations.
 fn evaluate(arm: &ScenarioArm<'_>, theta: &[f64], n: usize, m: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut rngs: Vec<ChaCha8Rng> = (0..n).map(|r| stream_rng(77, 1, r as u64)).collect();
+    let mut rngs: Vec<ChaCha8Rng> = (0..n)
+        .map(|r| stream(77, Purpose::user(1), r as u64))
+        .collect();
     let mut out = vec![0.0; n * m];
     let mut expected = vec![0.0; m];
     let status = arm
@@ -554,7 +557,7 @@ fn an_intervention_with_the_opening_impossible_in_every_draw_is_left_out() {
         .unwrap()
         .given(&opening);
     let theta = &posterior.equal_weight_draws(1, 6)[0];
-    let mut rng = stream_rng(1, 2, 3);
+    let mut rng = stream(1, Purpose::user(2), 3);
     assert_eq!(arm.tariff_path(theta, &mut rng, 30).unwrap(), None);
     let base = ScenarioArm::new(&problem, &scenario, None)
         .unwrap()

@@ -53,13 +53,8 @@ pub enum CalibrateError {
         temperature: f64,
     },
     /// The local thread pool could not be built.
-    #[error("cannot build a thread pool with {threads} threads: {reason}")]
-    ThreadPool {
-        /// Requested threads.
-        threads: usize,
-        /// Why rayon refused.
-        reason: String,
-    },
+    #[error(transparent)]
+    Pool(#[from] crate::mc::PoolError),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

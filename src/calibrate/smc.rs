@@ -5,11 +5,12 @@
 //! one reweighting and is plain importance sampling over the prior.
 
 use super::posterior::{Diagnostics, Method, Posterior, ScenarioIdentity, POSTERIOR_FORMAT};
-use super::stats::{
+use super::{CalibrateError, Likelihood, Prior};
+use crate::mc::stats::{
     effective_sample_size, log_sum_exp, normalise_log_weights, systematic_resample,
     weighted_mean_sd,
 };
-use super::{stream_rng, CalibrateError, Likelihood, Prior};
+use crate::mc::{stream, Pool, Purpose};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
@@ -114,11 +115,6 @@ pub struct Smc {
     config: SmcConfig,
 }
 
-// Purposes of the random streams (see `stream_rng`); stage `s` uses `PURPOSE_STRIDE * s + k`.
-const PURPOSE_STRIDE: u64 = 1 << 20;
-const PURPOSE_RESAMPLE: u64 = 1;
-const PURPOSE_MOVE: u64 = 2; // + sweep number
-
 /// A particle after a stage: parameters, log prior, log-likelihood, whether it moved.
 type Moved = (Vec<f64>, f64, f64, bool);
 type StageResult = Result<Vec<Moved>, CalibrateError>;
@@ -166,7 +162,7 @@ impl Smc {
     /// [`CalibrateError::PriorDraw`] for an inconsistent prior,
     /// [`CalibrateError::NanLikelihood`], [`CalibrateError::ImpossibleData`] when no prior
     /// draw can produce the data, [`CalibrateError::TooManyStages`], and
-    /// [`CalibrateError::ThreadPool`].
+    /// [`CalibrateError::Pool`].
     pub fn run_observed<P: Prior, L: Likelihood>(
         &self,
         prior: &P,
@@ -183,22 +179,8 @@ impl Smc {
                 names: names.len(),
             });
         }
-        let pool = match cfg.threads {
-            Some(t) => Some(
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(t)
-                    .build()
-                    .map_err(|e| CalibrateError::ThreadPool {
-                        threads: t,
-                        reason: e.to_string(),
-                    })?,
-            ),
-            None => None,
-        };
-        let install = |f: &(dyn Fn() -> StageResult + Sync)| match &pool {
-            Some(p) => p.install(f),
-            None => f(),
-        };
+        let pool = Pool::new(cfg.threads)?;
+        let install = |f: &(dyn Fn() -> StageResult + Sync)| pool.install(f);
         let n = cfg.particles;
         let mut evaluations: u64 = 0;
 
@@ -207,7 +189,7 @@ impl Smc {
             (0..n)
                 .into_par_iter()
                 .map(|i| {
-                    let mut rng = stream_rng(cfg.seed, 0, i as u64);
+                    let mut rng = stream(cfg.seed, Purpose::RUNS, i as u64);
                     let mut theta = vec![0.0; dim];
                     prior.sample(&mut rng, &mut theta);
                     let lp = prior.ln_pdf(&theta);
@@ -347,12 +329,7 @@ impl Smc {
                 .collect();
 
             // Resample.
-            let u: f64 = stream_rng(
-                cfg.seed,
-                PURPOSE_STRIDE * stage as u64 + PURPOSE_RESAMPLE,
-                0,
-            )
-            .random::<f64>();
+            let u: f64 = stream(cfg.seed, Purpose::smc_resample(stage), 0).random::<f64>();
             let idx = systematic_resample(&weights, n, u);
             let mut next = Particles {
                 dim,
@@ -373,14 +350,14 @@ impl Smc {
             let mut needed = cfg.min_moves.max(1);
             let mut accepted_total = 0usize;
             while sweeps < needed && sweeps < cfg.max_moves.max(1) {
-                let purpose = PURPOSE_STRIDE * stage as u64 + PURPOSE_MOVE + sweeps as u64;
+                let purpose = Purpose::smc_move(stage, sweeps);
                 let ps_ref = &ps;
                 let sd_ref = &sd;
                 let moved = install(&|| {
                     (0..n)
                         .into_par_iter()
                         .map(|i| {
-                            let mut rng = stream_rng(cfg.seed, purpose, i as u64);
+                            let mut rng = stream(cfg.seed, purpose, i as u64);
                             let cur = ps_ref.row(i);
                             let prop: Vec<f64> = cur
                                 .iter()

@@ -153,11 +153,8 @@ impl Report {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    crate::calibrate::write_atomic(path, bytes).map_err(|e| match e {
-        crate::calibrate::CalibrateError::Io { path, source } => ReportError::Io { path, source },
-        other => ReportError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(other.to_string()),
-        },
+    crate::mc::write_atomic(path, bytes).map_err(|source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
     })
 }

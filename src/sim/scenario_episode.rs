@@ -230,17 +230,12 @@ impl Episode for ScenarioEpisode {
 /// assert_ne!(scenario_fingerprint(b"a"), scenario_fingerprint(b"b"));
 /// ```
 pub fn scenario_fingerprint(source: &[u8]) -> String {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
     let version = env!("CARGO_PKG_VERSION");
-    let mut h = OFFSET;
-    for &b in source
-        .iter()
-        .chain(b"\0escalation ")
-        .chain(version.as_bytes())
-    {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(PRIME);
-    }
-    format!("fnv1a64:{h:016x}+escalation-{version}")
+    let mut bytes = source.to_vec();
+    bytes.extend_from_slice(b"\0escalation ");
+    bytes.extend_from_slice(version.as_bytes());
+    format!(
+        "fnv1a64:{:016x}+escalation-{version}",
+        crate::mc::fnv1a64(&bytes)
+    )
 }

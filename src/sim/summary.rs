@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::episode::{Layout, MetricSpec};
 use super::exact::ExactSum;
 use super::shard::Shard;
-use super::stats::{histogram_quantile, wilson, QUANTILE_LEVELS, Z95};
 use super::tally::Tally;
 use super::SummaryError;
+use crate::mc::stats::{histogram_quantile, wilson, QUANTILE_LEVELS, Z95};
 
 /// Version tag of the summary JSON.
 pub const FORMAT: &str = "escalation-simulation-summary/1";
@@ -54,7 +54,7 @@ pub struct Report {
     /// Largest value per metric (exact).
     pub maxs: Array1<f64>,
     /// Quantiles per metric (rows) at [`QUANTILE_LEVELS`] (columns), rounded down to the
-    /// histogram grid (see [`crate::sim::stats::histogram_quantile`]).
+    /// histogram grid (see [`crate::mc::stats::histogram_quantile`]).
     pub quantiles: Array2<f64>,
 }
 

@@ -266,11 +266,6 @@ pub enum WhatifError {
         message: String,
     },
     /// The local thread pool could not be built.
-    #[error("cannot build a thread pool with {threads} threads: {reason}")]
-    ThreadPool {
-        /// Requested threads.
-        threads: usize,
-        /// Why rayon refused.
-        reason: String,
-    },
+    #[error(transparent)]
+    Pool(#[from] crate::mc::PoolError),
 }

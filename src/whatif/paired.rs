@@ -1,12 +1,10 @@
 //! The paired-difference engine.
 
 use super::{Arm, DrawStatus, Metric, WhatifError};
-use crate::calibrate::{stream_rng, weighted_quantile};
+use crate::mc::stats::mean_se_interval;
+use crate::mc::{Pool, Purpose, Streams};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// Purpose tag of the what-if random streams (see [`stream_rng`]).
-const PURPOSE_WHATIF: u64 = 0x0057_4841_5449_4621;
 
 /// One draw's results: per arm and metric the replicates' mean and the expectation (exact,
 /// or the replicates' mean where the arm has none); per intervention and metric the mean
@@ -158,7 +156,7 @@ pub struct Comparison {
 /// [`WhatifError::NonFiniteMetric`] / [`WhatifError::NonFiniteExpectation`] when an arm
 /// reports NaN or infinity, [`WhatifError::Arm`] when an arm fails,
 /// [`WhatifError::NoApplicableDraws`] when no draw applies to every arm, and
-/// [`WhatifError::ThreadPool`].
+/// [`WhatifError::Pool`].
 pub fn compare(
     metrics: &[Metric],
     draws: &[Vec<f64>],
@@ -185,6 +183,7 @@ pub fn compare(
     // Per draw: for each arm, the mean of each metric over replicates and its expectation;
     // for each intervention, the mean paired difference and the difference of expectations.
     // Layout [arm][metric] then [intervention][metric].
+    let whatif_streams = Streams::new(config.seed, Purpose::WHATIF);
     let per_draw = |j: usize| -> Result<DrawResult, WhatifError> {
         let theta = &draws[j];
         let mut outs = vec![0.0; (k + 1) * reps * m];
@@ -192,7 +191,7 @@ pub fn compare(
         let mut exact = vec![false; k + 1];
         let mut not_applicable = vec![false; k + 1];
         let streams: Vec<_> = (0..reps)
-            .map(|r| stream_rng(config.seed, PURPOSE_WHATIF, (j * reps + r) as u64))
+            .map(|r| whatif_streams.get((j * reps + r) as u64))
             .collect();
         for (a, (name, arm)) in arms.iter().enumerate() {
             // Every arm gets fresh copies of the same streams: common random numbers.
@@ -280,26 +279,18 @@ pub fn compare(
             exact,
         }))
     };
-    let run_all = || -> Result<Vec<DrawResult>, WhatifError> {
-        (0..draws.len()).into_par_iter().map(per_draw).collect()
-    };
-    let all = match config.threads {
-        Some(0) => {
-            return Err(WhatifError::InvalidConfig {
-                field: "threads",
-                reason: "must be at least 1".into(),
-            })
-        }
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .map_err(|e| WhatifError::ThreadPool {
-                threads: t,
-                reason: e.to_string(),
-            })?
-            .install(run_all)?,
-        None => run_all()?,
-    };
+    if config.threads == Some(0) {
+        return Err(WhatifError::InvalidConfig {
+            field: "threads",
+            reason: "must be at least 1".into(),
+        });
+    }
+    let all = Pool::new(config.threads)?.install(|| {
+        (0..draws.len())
+            .into_par_iter()
+            .map(per_draw)
+            .collect::<Result<Vec<DrawResult>, WhatifError>>()
+    })?;
 
     let mut not_applicable = vec![0usize; k + 1];
     let mut excluded_draws = Vec::new();
@@ -365,23 +356,6 @@ pub fn compare(
         baseline: baseline_summary,
         interventions,
     })
-}
-
-/// Mean, standard error and 95% quantile interval of per-draw values (sums in draw order).
-fn mean_se_interval(x: &[f64]) -> (f64, f64, [f64; 2]) {
-    let n = x.len() as f64;
-    let mean = x.iter().sum::<f64>() / n;
-    let var = if x.len() > 1 {
-        x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)
-    } else {
-        0.0
-    };
-    let ones = vec![1.0; x.len()];
-    let interval = [
-        weighted_quantile(x, &ones, 0.025),
-        weighted_quantile(x, &ones, 0.975),
-    ];
-    (mean, (var / n).sqrt(), interval)
 }
 
 /// The 95% quantile interval of the exact per-draw values when there are some.

@@ -297,7 +297,7 @@ impl ScenarioArm<'_> {
 impl Arm for ScenarioArm<'_> {
     fn run(&self, theta: &[f64], rng: &mut dyn rand::Rng, out: &mut [f64]) {
         // Single runs go through `run_draw` with one replicate.
-        let mut local = crate::calibrate::stream_rng(rng.random::<u64>(), 0, 0);
+        let mut local = crate::mc::stream(rng.random::<u64>(), crate::mc::Purpose::RUNS, 0);
         if self
             .run_draw(theta, std::slice::from_mut(&mut local), out)
             .is_err()

@@ -2,8 +2,9 @@
 
 use crate::scenario_input::{is_scenario, scenario_game, Point, View};
 use clap::{Args, ValueEnum};
-use escalation::game::load::{read_game_file, write_file_atomic, LoadedGame};
+use escalation::game::load::{read_game_file, LoadedGame};
 use escalation::game::{dot, efg, nfg};
+use escalation::mc::write_atomic;
 use std::error::Error;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -75,7 +76,7 @@ pub fn run(args: &ConvertArgs) -> Result<(), Box<dyn Error>> {
         }
     };
     match &args.output {
-        Some(path) => write_file_atomic(path, text.as_bytes())
+        Some(path) => write_atomic(path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();

@@ -2,7 +2,8 @@
 
 use crate::whatif::{comparison, REPLICATES};
 use clap::Args;
-use escalation::calibrate::{stream_rng, ScenarioProblem};
+use escalation::calibrate::ScenarioProblem;
+use escalation::mc::{stream, Purpose};
 use escalation::report::{fan_chart_svg, FanBands, Report};
 use escalation::scenario::Scenario;
 use escalation::whatif::{documented_opening, ScenarioArm};
@@ -95,7 +96,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .enumerate()
             .map(|(j, theta)| {
-                let mut rng = stream_rng(args.seed, 0x46414e, j as u64);
+                let mut rng = stream(args.seed, Purpose::FAN_CHART, j as u64);
                 arm.tariff_path(theta, &mut rng, FAN_DAYS)
             })
             .collect::<Result<_, _>>()?;
