@@ -92,7 +92,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let opening = documented_opening(&scenario);
     let given = scenario_whatif_given(
         &scenario,
-        &problem,
         &posterior,
         &names,
         WHATIF_DRAWS,

@@ -44,6 +44,7 @@ pub mod calibrate;
 pub mod game;
 pub mod mc;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -207,7 +207,6 @@ fn colombia_conditioned_on_the_documented_opening() {
     let run = |threads| {
         scenario_whatif_given(
             &scenario,
-            &problem,
             &posterior,
             &names,
             30,
@@ -236,16 +235,8 @@ fn colombia_conditioned_on_the_documented_opening() {
     let firm = &r1.comparison.interventions[0].outcome.metrics;
     assert!(firm[5].mean < base[5].mean);
     // From the root, the baseline accepts at the outset in some runs.
-    let root = scenario_whatif_given(
-        &scenario,
-        &problem,
-        &posterior,
-        &names,
-        30,
-        &config(None),
-        None,
-    )
-    .unwrap();
+    let root =
+        scenario_whatif_given(&scenario, &posterior, &names, 30, &config(None), None).unwrap();
     assert!(root.failures.is_empty());
     assert_eq!(root.comparison.interventions.len(), 2);
     assert!(root.comparison.baseline.metrics[0].mean > 0.0);
@@ -257,12 +248,8 @@ fn a_conditioned_no_op_gives_exactly_zero_difference() {
     let opening = documented_opening(&scenario);
     let problem = ScenarioProblem::new(&scenario).unwrap();
     let posterior = small_posterior(&problem);
-    let base = ScenarioArm::new(&problem, &scenario, None)
-        .unwrap()
-        .given(&opening);
-    let same = ScenarioArm::new(&problem, &scenario, None)
-        .unwrap()
-        .given(&opening);
+    let base = ScenarioArm::new(&scenario, None).unwrap().given(&opening);
+    let same = ScenarioArm::new(&scenario, None).unwrap().given(&opening);
     let r = no_op_comparison(&scenario, &posterior, &base, &same, 5);
     for d in &r.interventions[0].differences {
         assert!(d.per_draw.iter().all(|&x| x == 0.0));

@@ -24,6 +24,7 @@
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
+mod fans;
 mod plot;
 mod sections;
 
@@ -50,6 +51,14 @@ pub enum ReportError {
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
+    },
+    /// An arm of the counterfactuals could not be set up or solved.
+    #[error("{arm}: {reason}")]
+    Arm {
+        /// The arm ("baseline" or the intervention's name).
+        arm: String,
+        /// What went wrong.
+        reason: String,
     },
     /// A figure's file name is not a plain file name.
     #[error("figure file name `{name}` must be a plain file name ending in .svg")]

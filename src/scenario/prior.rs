@@ -351,6 +351,16 @@ impl Prior {
         }
     }
 
+    /// Whether the prior is a point mass ([`Prior::Fixed`]).
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Prior::Fixed(_))
+    }
+
+    /// Whether the prior has finitely many values ([`Prior::Discrete`]).
+    pub fn is_discrete(&self) -> bool {
+        matches!(self, Prior::Discrete { .. })
+    }
+
     /// Smallest and largest values the prior can take.
     pub fn support(&self) -> (f64, f64) {
         match self {

@@ -41,8 +41,6 @@ pub use exact::{ExactSum, ParseExactError};
 pub use observer::{Observer, Progress};
 pub use rows::{CsvRows, RunSink};
 pub use runner::{Simulation, CHUNK_RUNS};
-pub use scenario_episode::{
-    scenario_fingerprint, ScenarioEpisode, ScenarioScratch, COST_HISTOGRAM_BN, SCENARIO_METRICS,
-};
+pub use scenario_episode::{scenario_fingerprint, ScenarioEpisode, ScenarioScratch};
 pub use shard::{merge, Shard, INDEX_VARIABLES};
 pub use summary::{Report, Summary, FORMAT, RNG_SCHEME};

@@ -50,6 +50,8 @@ pub use scenario::{
     OpeningFailure, ScenarioArm,
 };
 
+pub use crate::pipeline::Unit;
+
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -168,20 +170,6 @@ where
     fn run(&self, theta: &[f64], rng: &mut dyn Rng, out: &mut [f64]) {
         self(theta, rng, out)
     }
-}
-
-/// What a metric measures, for printing and plotting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Unit {
-    /// An indicator (0 or 1) whose mean is a probability.
-    Probability,
-    /// A duration in days.
-    Days,
-    /// A cost in billions of US dollars.
-    BillionUsd,
-    /// Anything else.
-    Other,
 }
 
 /// A named quantity each run reports.
