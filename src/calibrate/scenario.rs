@@ -30,18 +30,29 @@ pub struct ScenarioProblem {
     pipeline: Pipeline,
     free: FreeParams,
     paths: Vec<Vec<Action>>,
-    canonical: String,
+    canonical: Vec<u8>,
     identity: ScenarioIdentity,
     workspaces: Mutex<Vec<LadderWorkspace>>,
     failures: AtomicUsize,
 }
 
-/// The identity of a scenario for posterior files: its title and a hash of its full content
-/// (structure, priors, path, interventions), independent of the path it was read from.
+/// The identity of a scenario for posterior files: its title and the hash of its model's
+/// canonical bytes ([`Scenario::canonical_bytes`]: structure, priors by name, documented
+/// moves), independent of the file's path, of the order of its tables and keys, and of the
+/// toolchain.
+///
+/// # Examples
+/// ```
+/// use escalation::calibrate::scenario_identity;
+/// use escalation::scenario::Scenario;
+/// let s = Scenario::from_path("scenarios/colombia_2025.toml")?;
+/// let id = scenario_identity(&s);
+/// assert_eq!(id.name, s.title);
+/// assert_eq!(id.hash.len(), 16);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn scenario_identity(s: &Scenario) -> ScenarioIdentity {
-    let mut canonical = s.clone();
-    canonical.origin = String::new();
-    ScenarioIdentity::from_content(&s.title, format!("{canonical:?}").as_bytes())
+    ScenarioIdentity::from_content(&s.title, &s.canonical_bytes())
 }
 
 impl ScenarioProblem {
@@ -60,14 +71,12 @@ impl ScenarioProblem {
         if path.is_empty() {
             return Err(bad("no documented path to calibrate against".into()));
         }
-        let mut canonical = scenario.clone();
-        canonical.origin = String::new();
         let problem = ScenarioProblem {
             free: FreeParams::new(scenario),
             workspaces: Mutex::new(Vec::new()),
             failures: AtomicUsize::new(0),
             identity: scenario_identity(scenario),
-            canonical: format!("{canonical:?}"),
+            canonical: scenario.canonical_bytes(),
             pipeline,
             paths: vec![path],
         };
@@ -134,15 +143,12 @@ impl ScenarioProblem {
         }
         self.paths = paths;
         self.check_paths().map_err(bad)?;
-        let labels: Vec<String> = self
-            .paths
-            .iter()
-            .map(|p| crate::model::ladder_labels(p))
-            .collect();
-        self.identity = ScenarioIdentity::from_content(
-            &self.identity.name,
-            format!("{}\nobserved paths: {labels:?}", self.canonical).as_bytes(),
-        );
+        let mut content = self.canonical.clone();
+        for path in &self.paths {
+            let labels: Vec<String> = path.iter().map(|a| a.label().to_string()).collect();
+            crate::scenario::canonical_line(&mut content, "observed", &labels);
+        }
+        self.identity = ScenarioIdentity::from_content(&self.identity.name, &content);
         Ok(self)
     }
 

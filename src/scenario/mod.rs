@@ -16,10 +16,13 @@
 //! ```
 
 mod build;
+mod canonical;
 mod error;
 pub mod prior;
 mod schema;
 
+pub(crate) use canonical::canonical_line;
+pub use canonical::CANONICAL_FORMAT;
 pub use error::ScenarioError;
 pub use prior::Prior;
 
