@@ -52,6 +52,7 @@ mod posterior;
 mod scenario;
 mod smc;
 mod summary;
+mod tempering;
 
 pub use error::CalibrateError;
 pub use posterior::{Diagnostics, Method, Posterior, ScenarioIdentity, POSTERIOR_FORMAT};

@@ -19,60 +19,9 @@ impl CompiledLadder {
     /// Never for `out.len() >= 2 * num_terminals()`; shorter buffers are filled partially.
     pub fn payoffs_into(&self, params: &Params, out: &mut [f64]) {
         let l = &self.ladder;
-        let sigma = params.get(ELASTICITY);
-        let burden = params.get(IMPORTER_BURDEN);
-        let x_t = params.get(EXPORTS_TARGET);
-        let x_c = params.get(EXPORTS_CHALLENGER);
-        let support = params.get(THIRD_PARTY_SUPPORT).clamp(0.0, 1.0);
-        let counter = params.get(COUNTER_TARIFF);
         let rho = params.get(DISCOUNT_RATE) / 365.0;
-        // Annual cost of each round state, for each side.
-        let mut cost_c = [0.0f64; NUM_STATES];
-        let mut cost_t = [0.0f64; NUM_STATES];
-        let mut lever_c = [0.0f64; 2];
-        let mut lever_t = [0.0f64; 2];
-        for (k, lever) in l.levers.iter().enumerate() {
-            if lever.enabled {
-                let slot = usize::from(lever.from == LeverStart::Imposition);
-                lever_c[slot] += params.get(lever_cost_challenger(k));
-                lever_t[slot] += params.get(lever_cost_target(k));
-            }
-        }
-        for (step, ts) in l.schedule.iter().enumerate() {
-            for imposed in [false, true] {
-                for retaliated in [false, true] {
-                    let id = RoundState {
-                        step,
-                        imposed,
-                        retaliated,
-                    }
-                    .id();
-                    let tc = if imposed { ts.rate } else { 0.0 };
-                    let tt = if imposed && retaliated { counter } else { 0.0 };
-                    let (lc, lt) = if imposed {
-                        (lever_c[0] + lever_c[1], lever_t[0] + lever_t[1])
-                    } else {
-                        (lever_c[0], lever_t[0])
-                    };
-                    cost_c[id] = x_c * loss(tt, sigma) + burden * x_t * loss(tc, sigma) + lc;
-                    cost_t[id] = (x_t * loss(tc, sigma) + burden * x_c * loss(tt, sigma) + lt)
-                        * (1.0 - support);
-                }
-            }
-        }
-        // Discount factors at round starts and discounted day-weights of each round.
-        let mut disc = [1.0f64; MAX_HORIZON + 1];
-        let mut weight = [0.0f64; MAX_HORIZON];
-        for (r, d) in disc.iter_mut().enumerate().take(l.horizon() + 1) {
-            *d = (-rho * l.round_start(r)).exp();
-        }
-        for (r, w) in weight.iter_mut().enumerate().take(l.horizon()) {
-            *w = if rho > 0.0 {
-                (disc[r] - disc[r + 1]) / rho / 365.0
-            } else {
-                l.rounds[r] / 365.0
-            };
-        }
+        let (cost_c, cost_t) = self.state_costs(params);
+        let (disc, weight) = self.discounting(rho);
         let v_c = params.get(STAKE_CHALLENGER);
         let v_t = params.get(STAKE_TARGET);
         let f_c = params.get(RESOLVE_FACTOR_CHALLENGER);
@@ -138,6 +87,71 @@ impl CompiledLadder {
                 o.copy_from_slice(&pay);
             }
         }
+    }
+
+    /// The annual economic cost of each round state (tariffs, counter-tariff, levers), for
+    /// the challenger and the target.
+    fn state_costs(&self, params: &Params) -> ([f64; NUM_STATES], [f64; NUM_STATES]) {
+        let l = &self.ladder;
+        let sigma = params.get(ELASTICITY);
+        let burden = params.get(IMPORTER_BURDEN);
+        let x_t = params.get(EXPORTS_TARGET);
+        let x_c = params.get(EXPORTS_CHALLENGER);
+        let support = params.get(THIRD_PARTY_SUPPORT).clamp(0.0, 1.0);
+        let counter = params.get(COUNTER_TARIFF);
+        let mut cost_c = [0.0f64; NUM_STATES];
+        let mut cost_t = [0.0f64; NUM_STATES];
+        let mut lever_c = [0.0f64; 2];
+        let mut lever_t = [0.0f64; 2];
+        for (k, lever) in l.levers.iter().enumerate() {
+            if lever.enabled {
+                let slot = usize::from(lever.from == LeverStart::Imposition);
+                lever_c[slot] += params.get(lever_cost_challenger(k));
+                lever_t[slot] += params.get(lever_cost_target(k));
+            }
+        }
+        for (step, ts) in l.schedule.iter().enumerate() {
+            for imposed in [false, true] {
+                for retaliated in [false, true] {
+                    let id = RoundState {
+                        step,
+                        imposed,
+                        retaliated,
+                    }
+                    .id();
+                    let tc = if imposed { ts.rate } else { 0.0 };
+                    let tt = if imposed && retaliated { counter } else { 0.0 };
+                    let (lc, lt) = if imposed {
+                        (lever_c[0] + lever_c[1], lever_t[0] + lever_t[1])
+                    } else {
+                        (lever_c[0], lever_t[0])
+                    };
+                    cost_c[id] = x_c * loss(tt, sigma) + burden * x_t * loss(tc, sigma) + lc;
+                    cost_t[id] = (x_t * loss(tc, sigma) + burden * x_c * loss(tt, sigma) + lt)
+                        * (1.0 - support);
+                }
+            }
+        }
+        (cost_c, cost_t)
+    }
+
+    /// Discount factors at round starts and the discounted day-weights (in years) of each
+    /// round, at daily rate `rho`.
+    fn discounting(&self, rho: f64) -> ([f64; MAX_HORIZON + 1], [f64; MAX_HORIZON]) {
+        let l = &self.ladder;
+        let mut disc = [1.0f64; MAX_HORIZON + 1];
+        let mut weight = [0.0f64; MAX_HORIZON];
+        for (r, d) in disc.iter_mut().enumerate().take(l.horizon() + 1) {
+            *d = (-rho * l.round_start(r)).exp();
+        }
+        for (r, w) in weight.iter_mut().enumerate().take(l.horizon()) {
+            *w = if rho > 0.0 {
+                (disc[r] - disc[r + 1]) / rho / 365.0
+            } else {
+                l.rounds[r] / 365.0
+            };
+        }
+        (disc, weight)
     }
 
     #[allow(clippy::too_many_arguments)]
