@@ -18,7 +18,7 @@
 //! assert!(efg::write(&game).starts_with("EFG 2 R"));
 //!
 //! // ... or solve its logit quantal response equilibrium and read off the outcome.
-//! let report = escalation::model::report_equilibrium(&ladder, &params)?;
+//! let report = escalation::model::summarise_equilibrium(&ladder, &params)?;
 //! println!("{report}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -39,6 +39,7 @@
 //! - [`report`]: Markdown reports with SVG figures.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
 
 pub mod calibrate;
 pub mod game;

@@ -78,7 +78,7 @@ fn baseline_against_itself_is_exactly_zero_on_the_model() {
     let b = ScenarioArm::new(&scenario, None).unwrap();
     let draws: Vec<Vec<f64>> = (0..20)
         .map(|i| {
-            use escalation::calibrate::Prior;
+            use escalation::calibrate::JointPrior;
             let mut rng = stream(9, Purpose::RUNS, i);
             let mut t = vec![0.0; problem.dim()];
             problem.sample(&mut rng, &mut t);

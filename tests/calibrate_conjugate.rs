@@ -1,7 +1,7 @@
 //! Conjugate problems whose posterior and evidence are known in closed form (Gelman et al.,
 //! Bayesian Data Analysis, 3rd ed., §2.4 Beta–Binomial and §2.5 Normal with known variance).
 
-use escalation::calibrate::{Likelihood, Method, Prior, Smc, SmcConfig};
+use escalation::calibrate::{JointPrior, Likelihood, Method, Smc, SmcConfig};
 use escalation::mc::{stream, Purpose};
 use rand::{Rng, RngExt};
 use rand_distr::{Beta, Distribution, Normal};
@@ -15,7 +15,7 @@ fn ln_beta(a: f64, b: f64) -> f64 {
     libm::lgamma(a) + libm::lgamma(b) - libm::lgamma(a + b)
 }
 
-impl Prior for BetaPrior {
+impl JointPrior for BetaPrior {
     fn dim(&self) -> usize {
         1
     }
@@ -51,7 +51,7 @@ struct NormalPrior {
     tau: f64,
 }
 
-impl Prior for NormalPrior {
+impl JointPrior for NormalPrior {
     fn dim(&self) -> usize {
         1
     }

@@ -6,7 +6,7 @@
 mod common;
 use common::binomial_band;
 use escalation::calibrate::{
-    CalibrateError, Likelihood, Posterior, Prior, ScenarioIdentity, Smc, SmcConfig,
+    CalibrateError, JointPrior, Likelihood, Posterior, ScenarioIdentity, Smc, SmcConfig,
 };
 use escalation::mc::{stream, Purpose};
 use rand::{Rng, RngExt};
@@ -15,7 +15,7 @@ use rand_distr::{Distribution, Normal, StandardNormal};
 /// Independent priors: `a ~ N(0, 1.5²)`, `b ~ N(0.5, 1)`, `lambda ~ Uniform(0.5, 4)`.
 struct ChoicePrior;
 
-impl Prior for ChoicePrior {
+impl JointPrior for ChoicePrior {
     fn dim(&self) -> usize {
         3
     }

@@ -13,7 +13,7 @@
 
 mod common;
 use common::binomial_band;
-use escalation::calibrate::{Likelihood, NoObserver, Prior, ScenarioProblem, SmcConfig};
+use escalation::calibrate::{JointPrior, Likelihood, NoObserver, ScenarioProblem, SmcConfig};
 use escalation::mc::{stream, Purpose};
 use escalation::model::Action;
 use escalation::scenario::Scenario;

@@ -64,7 +64,7 @@ fn run(coin: &Coin, seed: u64, runs: u64, threads: usize) -> Summary {
 fn biased_coin_and_uniform_match_closed_forms() {
     let n = 200_000u64;
     let s = run(&Coin::new(0.3), 11, n, 2);
-    let r = s.report();
+    let r = s.statistics();
     let nf = n as f64;
     assert_eq!(r.counts.sum(), n);
     // Binomial: sd of the frequency is sqrt(p(1-p)/n); allow 4.5 sd.
@@ -362,7 +362,7 @@ fn the_first_failing_run_is_reported_whatever_the_threads() {
 fn observer_sees_monotone_progress_to_the_total() {
     let coin = Coin::new(0.5);
     let mut seen: Vec<Progress> = Vec::new();
-    let mut obs = |p: Progress| seen.push(p);
+    let mut obs = |p: &Progress| seen.push(*p);
     Simulation::new(&coin, 1, 40_000)
         .threads(2)
         .observe(&mut obs)

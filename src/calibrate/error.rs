@@ -17,9 +17,9 @@ pub enum CalibrateError {
     /// The prior declares a dimension that does not match its names.
     #[error("prior declares {dim} parameters but names {names}")]
     PriorShape {
-        /// `Prior::dim()`.
+        /// `JointPrior::dim()`.
         dim: usize,
-        /// `Prior::names().len()`.
+        /// `JointPrior::names().len()`.
         names: usize,
     },
     /// The prior drew a value outside its own support or with a non-finite density.

@@ -1,6 +1,6 @@
 //! Calibration: the posterior over a scenario's parameters given its documented path.
 //!
-//! The engine is generic, in the style of argmin: the *problem* is a [`Prior`] and a
+//! The engine is generic, in the style of argmin: the *problem* is a [`JointPrior`] and a
 //! [`Likelihood`], the *solver* is [`Smc`] (adaptive tempering sequential Monte Carlo, which
 //! reduces to plain importance sampling when the prior draws already carry enough effective
 //! sample size), an [`Observer`] watches the stages, and the randomness is a seed, never global
@@ -19,11 +19,11 @@
 //! A Beta(1, 1) prior on a coin's bias, 7 heads in 10 tosses: the posterior is Beta(8, 4),
 //! whose mean is 8/12.
 //! ```
-//! use escalation::calibrate::{Likelihood, Prior, Smc, SmcConfig};
+//! use escalation::calibrate::{JointPrior, Likelihood, Smc, SmcConfig};
 //! use rand::{Rng, RngExt};
 //!
 //! struct Uniform01;
-//! impl Prior for Uniform01 {
+//! impl JointPrior for Uniform01 {
 //!     fn dim(&self) -> usize { 1 }
 //!     fn names(&self) -> Vec<String> { vec!["p".into()] }
 //!     fn sample(&self, rng: &mut dyn Rng, out: &mut [f64]) { out[0] = rng.random::<f64>(); }
@@ -54,21 +54,23 @@ mod smc;
 mod summary;
 mod tempering;
 
+pub use crate::mc::{NoObserver, Observer};
 pub use error::CalibrateError;
 pub use posterior::{Diagnostics, Method, Posterior, ScenarioIdentity, POSTERIOR_FORMAT};
 pub use scenario::{scenario_identity, ScenarioProblem};
-pub use smc::{NoObserver, Observer, Smc, SmcConfig, StageInfo};
+pub use smc::{Smc, SmcConfig, StageInfo};
 pub use summary::{CalibrationSummary, ParameterSummary, IDENTIFICATION_WIDTH_RATIO};
 
 use rand::Rng;
 
-/// A prior distribution over a parameter vector `theta` of fixed dimension.
+/// The joint prior of a parameter vector `theta` of fixed dimension (a scenario's is the
+/// product of its parameters' [`scenario::Prior`](crate::scenario::Prior)s).
 ///
 /// `sample` and `ln_pdf` must agree: `ln_pdf` is the log density (up to an additive
 /// constant) of the distribution `sample` draws from, and `f64::NEG_INFINITY` outside its
 /// support. The constant does not matter for the posterior, but the prior-predictive
 /// probability is only a probability when the density is normalised.
-pub trait Prior: Sync {
+pub trait JointPrior: Sync {
     /// Number of parameters.
     fn dim(&self) -> usize;
     /// Parameter names, `dim()` of them, in the order of `theta`.

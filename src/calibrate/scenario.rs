@@ -1,11 +1,12 @@
-//! A scenario as a calibration problem: its non-fixed priors are the [`Prior`], the
+//! A scenario as a calibration problem: its non-fixed priors are the [`JointPrior`], the
 //! probability of its documented path under the logit QRE is the [`Likelihood`]. Draw and
 //! solve are the [`Pipeline`]'s stages.
 
 use super::{
-    CalibrateError, Likelihood, Observer, Posterior, Prior, ScenarioIdentity, Smc, SmcConfig,
+    CalibrateError, JointPrior, Likelihood, Observer, Posterior, ScenarioIdentity, Smc, SmcConfig,
+    StageInfo,
 };
-use crate::model::{Action, CompiledLadder, LadderWorkspace, Params};
+use crate::model::{Action, CompiledLadder, LadderWorkspace, Params, Slot};
 use crate::pipeline::{FreeParams, Pipeline};
 use crate::scenario::Scenario;
 use rand::Rng;
@@ -173,8 +174,8 @@ impl ScenarioProblem {
         &self.identity
     }
 
-    /// Indices (in [`Params`] order) of the calibrated parameters, in `theta` order.
-    pub fn free_indices(&self) -> &[usize] {
+    /// Slots (in [`Params`]) of the calibrated parameters, in `theta` order.
+    pub fn free_indices(&self) -> &[Slot] {
         self.free.slots()
     }
 
@@ -206,7 +207,7 @@ impl ScenarioProblem {
     pub fn calibrate(
         &self,
         config: SmcConfig,
-        observer: &mut dyn Observer,
+        observer: &mut dyn Observer<StageInfo>,
     ) -> Result<Posterior, CalibrateError> {
         Ok(Smc::new(config)
             .run_observed(self, self, observer)?
@@ -214,7 +215,7 @@ impl ScenarioProblem {
     }
 }
 
-impl Prior for ScenarioProblem {
+impl JointPrior for ScenarioProblem {
     fn dim(&self) -> usize {
         self.free.names().len()
     }

@@ -6,7 +6,8 @@
 
 use super::posterior::Posterior;
 use super::tempering::Tempering;
-use super::{CalibrateError, Likelihood, Prior};
+use super::{CalibrateError, JointPrior, Likelihood};
+use crate::mc::{NoObserver, Observer};
 
 /// Settings of the [`Smc`] solver.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,20 +89,6 @@ pub struct StageInfo {
     pub acceptance: Option<f64>,
 }
 
-/// Watches a calibration as it runs (progress bars, logs).
-pub trait Observer {
-    /// Called after each stage.
-    fn stage(&mut self, info: &StageInfo);
-}
-
-/// An observer that ignores everything.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoObserver;
-
-impl Observer for NoObserver {
-    fn stage(&mut self, _info: &StageInfo) {}
-}
-
 /// The adaptive tempering SMC solver.
 #[derive(Debug, Clone)]
 pub struct Smc {
@@ -123,7 +110,7 @@ impl Smc {
     ///
     /// # Errors
     /// See [`Smc::run_observed`].
-    pub fn run<P: Prior, L: Likelihood>(
+    pub fn run<P: JointPrior, L: Likelihood>(
         &self,
         prior: &P,
         likelihood: &L,
@@ -139,11 +126,11 @@ impl Smc {
     /// [`CalibrateError::NanLikelihood`], [`CalibrateError::ImpossibleData`] when no prior
     /// draw can produce the data, [`CalibrateError::TooManyStages`], and
     /// [`CalibrateError::Pool`].
-    pub fn run_observed<P: Prior, L: Likelihood>(
+    pub fn run_observed<P: JointPrior, L: Likelihood>(
         &self,
         prior: &P,
         likelihood: &L,
-        observer: &mut dyn Observer,
+        observer: &mut dyn Observer<StageInfo>,
     ) -> Result<Posterior, CalibrateError> {
         let mut run = Tempering::init(&self.config, prior, likelihood)?;
         while !run.next_stage(observer)? {}

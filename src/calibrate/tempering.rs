@@ -4,12 +4,13 @@
 //! into a [`Posterior`].
 
 use super::posterior::{Diagnostics, Method, Posterior, ScenarioIdentity, POSTERIOR_FORMAT};
-use super::smc::{Observer, SmcConfig, StageInfo};
-use super::{CalibrateError, Likelihood, Prior};
+use super::smc::{SmcConfig, StageInfo};
+use super::{CalibrateError, JointPrior, Likelihood};
 use crate::mc::stats::{
     effective_sample_size, log_sum_exp, normalise_log_weights, systematic_resample,
     weighted_mean_sd,
 };
+use crate::mc::Observer;
 use crate::mc::{stream, Pool, Purpose};
 use rand::RngExt;
 use rand_distr::StandardNormal;
@@ -73,7 +74,7 @@ pub(super) struct Tempering<'a, P, L> {
     evaluations: u64,
 }
 
-impl<'a, P: Prior, L: Likelihood> Tempering<'a, P, L> {
+impl<'a, P: JointPrior, L: Likelihood> Tempering<'a, P, L> {
     /// Checks the settings and the prior, and draws the particles from the prior (particle
     /// `i` on stream `i` of [`Purpose::RUNS`]).
     pub(super) fn init(
@@ -157,7 +158,7 @@ impl<'a, P: Prior, L: Likelihood> Tempering<'a, P, L> {
     /// [`CalibrateError::NanLikelihood`].
     pub(super) fn next_stage(
         &mut self,
-        observer: &mut dyn Observer,
+        observer: &mut dyn Observer<StageInfo>,
     ) -> Result<bool, CalibrateError> {
         self.stage += 1;
         if self.stage > self.cfg.max_stages {
@@ -168,7 +169,7 @@ impl<'a, P: Prior, L: Likelihood> Tempering<'a, P, L> {
         }
         let accept_full = self.reweight()?;
         if accept_full && self.stage == 1 {
-            observer.stage(&StageInfo {
+            observer.observe(&StageInfo {
                 stage: self.stage,
                 temperature: self.beta,
                 ess: self.final_ess,
@@ -182,7 +183,7 @@ impl<'a, P: Prior, L: Likelihood> Tempering<'a, P, L> {
         self.resample();
         let (sweeps, acceptance) = self.move_particles(&sd)?;
         self.acceptance_rates.push(acceptance);
-        observer.stage(&StageInfo {
+        observer.observe(&StageInfo {
             stage: self.stage,
             temperature: self.beta,
             ess: self.final_ess,

@@ -9,7 +9,8 @@
 //!   histogram quantiles);
 //! - [`write_atomic`] and [`AtomicFile`]: the one way every output file is written
 //!   (temporary file in the same directory, fsync, rename);
-//! - [`fnv1a64`]: the hash behind fingerprints and identities.
+//! - [`fnv1a64`]: the hash behind fingerprints and identities;
+//! - [`Observer`]: what watches a simulation or a calibration as it runs.
 //!
 //! Nothing here knows of games, scenarios or file formats.
 //!
@@ -28,11 +29,13 @@
 
 mod fs;
 mod hash;
+mod observe;
 mod pool;
 pub mod rng;
 pub mod stats;
 
 pub use fs::{write_atomic, AtomicFile};
 pub use hash::fnv1a64;
+pub use observe::{NoObserver, Observer};
 pub use pool::{Pool, PoolError};
 pub use rng::{stream, Purpose, Streams};

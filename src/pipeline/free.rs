@@ -2,7 +2,7 @@
 //! parameter vector: by name.
 
 use super::PipelineError;
-use crate::model::params::{self, Params};
+use crate::model::{Params, Side, Slot};
 use crate::scenario::{At, Prior, Scenario};
 
 /// A scenario's free parameters: the slots whose prior is not a point mass, by name, and the
@@ -29,13 +29,13 @@ use crate::scenario::{At, Prior, Scenario};
 #[derive(Debug, Clone, PartialEq)]
 pub struct FreeParams {
     base: Params,
-    slots: Vec<usize>,
+    slots: Vec<Slot>,
     names: Vec<String>,
     priors: Vec<Prior>,
     /// Per value of `theta`: the free parameter (index into `slots`) it sets, if any.
     order: Vec<Option<usize>>,
-    copy_belief_challenger: bool,
-    copy_belief_target: bool,
+    /// Per side: whether its belief copies the other side's true prior.
+    copy_belief: [bool; 2],
 }
 
 impl FreeParams {
@@ -48,21 +48,19 @@ impl FreeParams {
             if let Some(prior) = &p.prior {
                 let (lo, hi) = prior.support();
                 if !prior.is_fixed() && hi > lo {
-                    slots.push(i);
+                    slots.push(Slot::at(i));
                     names.push(p.name.clone());
                     priors.push(prior.clone());
                 }
             }
         }
-        let no_prior = |i: usize| scenario.priors().get(i).is_some_and(|p| p.prior.is_none());
         FreeParams {
             base: scenario.point(At::Median),
             order: (0..slots.len()).map(Some).collect(),
             slots,
             names,
             priors,
-            copy_belief_challenger: no_prior(params::BELIEF_CHALLENGER_ABOUT_TARGET),
-            copy_belief_target: no_prior(params::BELIEF_TARGET_ABOUT_CHALLENGER),
+            copy_belief: Side::BOTH.map(|side| scenario.belief_copies_prior(side)),
         }
     }
 
@@ -76,8 +74,8 @@ impl FreeParams {
         &self.priors
     }
 
-    /// Their indices in [`Params`], in slot order.
-    pub fn slots(&self) -> &[usize] {
+    /// Their slots in [`Params`], in slot order.
+    pub fn slots(&self) -> &[Slot] {
         &self.slots
     }
 
@@ -125,17 +123,10 @@ impl FreeParams {
                 params.set(slot, v);
             }
         }
-        if self.copy_belief_challenger {
-            params.set(
-                params::BELIEF_CHALLENGER_ABOUT_TARGET,
-                params.get(params::PRIOR_TARGET_RESOLUTE),
-            );
-        }
-        if self.copy_belief_target {
-            params.set(
-                params::BELIEF_TARGET_ABOUT_CHALLENGER,
-                params.get(params::PRIOR_CHALLENGER_RESOLUTE),
-            );
+        for side in Side::BOTH {
+            if self.copy_belief[side.index()] {
+                params.copy_belief(side);
+            }
         }
     }
 

@@ -3,9 +3,10 @@
 use super::schema::{
     FileSpec, InterventionSpec, LeverFrom, LeverSpec, PathStepSpec, PriorSpec, SourceSpec, StepSpec,
 };
-use super::{DocumentedPath, Intervention, ParamPrior, PathStep, Scenario, ScenarioError, Source};
-use crate::model::params::{self, NAMES, NUM_FIXED};
-use crate::model::{Action, Ladder, Lever, LeverStart, Restriction, Side, TariffStep};
+use super::{
+    DocumentedPath, Intervention, ParamPrior, PathStep, Prior, Scenario, ScenarioError, Source,
+};
+use crate::model::{Action, Ladder, Lever, LeverStart, Param, Restriction, Side, Slot, TariffStep};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
@@ -66,10 +67,11 @@ fn check_prior(
     field: &str,
     range: (f64, f64),
     sources: &BTreeSet<String>,
-) -> Result<(), ScenarioError> {
-    let p = &spec.get_ref().prior;
-    p.validate()
-        .map_err(|m| ctx.invalid(spec.span(), field, m))?;
+) -> Result<Prior, ScenarioError> {
+    let p = spec
+        .get_ref()
+        .prior()
+        .map_err(|e| ctx.invalid(spec.span(), field, e.to_string()))?;
     let (lo, hi) = p.support();
     if lo < range.0 || hi > range.1 {
         return Err(ctx.invalid(
@@ -81,7 +83,8 @@ fn check_prior(
             ),
         ));
     }
-    check_source(ctx, spec.span(), field, &spec.get_ref().source, sources)
+    check_source(ctx, spec.span(), field, &spec.get_ref().source, sources)?;
+    Ok(p)
 }
 
 /// Sources, by id.
@@ -199,13 +202,18 @@ fn levers(
             ("cost_challenger", &r.cost_challenger),
             ("cost_target", &r.cost_target),
         ] {
-            check_prior(
+            let prior = check_prior(
                 ctx,
                 p,
                 &format!("levers.{}.{side}", r.name),
                 inf,
                 source_ids,
             )?;
+            lever_priors.push(ParamPrior {
+                name: format!("lever.{}.{side}", r.name),
+                prior: Some(prior),
+                source: p.get_ref().source.clone(),
+            });
         }
         levers.push(Lever {
             name: r.name.clone(),
@@ -215,16 +223,6 @@ fn levers(
                 LeverFrom::Imposition => LeverStart::Imposition,
             },
         });
-        for (side, p) in [
-            ("cost_challenger", &r.cost_challenger),
-            ("cost_target", &r.cost_target),
-        ] {
-            lever_priors.push(ParamPrior {
-                name: format!("lever.{}.{side}", r.name),
-                prior: Some(p.get_ref().prior.clone()),
-                source: p.get_ref().source.clone(),
-            });
-        }
     }
     Ok((levers, lever_priors))
 }
@@ -275,36 +273,40 @@ fn params(
     spec: &Spanned<BTreeMap<Spanned<String>, Spanned<PriorSpec>>>,
     source_ids: &SourceIds,
 ) -> Result<Vec<ParamPrior>, ScenarioError> {
-    let mut priors: Vec<ParamPrior> = NAMES
+    let mut priors: Vec<ParamPrior> = Param::ALL
         .iter()
-        .map(|n| ParamPrior {
-            name: (*n).to_string(),
+        .map(|p| ParamPrior {
+            name: p.name().to_string(),
             prior: None,
             source: None,
         })
         .collect();
     for (key, value) in spec.get_ref() {
         let name = key.get_ref();
-        let Some(i) = params::index_of(name) else {
+        let Some(param) = Param::from_name(name) else {
+            let known: Vec<&str> = Param::ALL.iter().map(|p| p.name()).collect();
             return Err(ctx.invalid(
                 key.span(),
                 &format!("params.{name}"),
-                format!("unknown parameter (known: {})", NAMES.join(", ")),
+                format!("unknown parameter (known: {})", known.join(", ")),
             ));
         };
-        check_prior(
+        let prior = check_prior(
             ctx,
             value,
             &format!("params.{name}"),
-            params::range(i),
+            param.range(),
             source_ids,
         )?;
-        priors[i].prior = Some(value.get_ref().prior.clone());
-        priors[i].source = value.get_ref().source.clone();
+        let slot = &mut priors[param.index()];
+        slot.prior = Some(prior);
+        slot.source = value.get_ref().source.clone();
     }
-    for (i, p) in priors.iter().enumerate().take(NUM_FIXED) {
-        let optional = i == params::BELIEF_CHALLENGER_ABOUT_TARGET
-            || i == params::BELIEF_TARGET_ABOUT_CHALLENGER;
+    for (param, p) in Param::ALL.iter().zip(&priors) {
+        let optional = matches!(
+            param,
+            Param::BeliefChallengerAboutTarget | Param::BeliefTargetAboutChallenger
+        );
         if p.prior.is_none() && !optional {
             return Err(ctx.invalid(
                 spec.span(),
@@ -488,8 +490,12 @@ fn intervention(
     }
     let mut set = Vec::new();
     for (name, value) in &r.set {
-        let i = params::index_of(name)
-            .or_else(|| scenario.priors.iter().position(|p| &p.name == name))
+        let slot = Param::from_name(name)
+            .map(Slot::from)
+            .or_else(|| {
+                let i = scenario.priors.iter().position(|p| &p.name == name)?;
+                Some(Slot::at(i))
+            })
             .ok_or_else(|| {
                 ctx.invalid(
                     value.span(),
@@ -497,19 +503,14 @@ fn intervention(
                     "unknown parameter",
                 )
             })?;
-        let range = if i < NUM_FIXED {
-            params::range(i)
-        } else {
-            (0.0, f64::INFINITY)
-        };
-        check_prior(
+        let prior = check_prior(
             ctx,
             value,
             &format!("{field}.set.{name}"),
-            range,
+            slot.range(),
             source_ids,
         )?;
-        set.push((i, value.get_ref().prior.clone()));
+        set.push((slot, prior));
     }
     let mut levers = Vec::new();
     for (name, on) in &r.levers {

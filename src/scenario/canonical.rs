@@ -18,7 +18,7 @@ use crate::model::{LeverStart, Restriction, Side};
 pub const CANONICAL_FORMAT: &str = "escalation-scenario-canonical 1";
 
 /// A number as the hex digits of its bits (`-0` as `0`).
-fn num(x: f64) -> String {
+pub(super) fn num(x: f64) -> String {
     let x = if x == 0.0 { 0.0 } else { x };
     format!("{:016x}", x.to_bits())
 }
@@ -37,33 +37,6 @@ fn side(s: Side) -> &'static str {
 
 fn texts(items: &[String]) -> String {
     items.iter().map(|s| text(s)).collect::<Vec<_>>().join(" ")
-}
-
-impl Prior {
-    /// The prior's line in the canonical form: its family and arguments.
-    pub(crate) fn canonical(&self) -> String {
-        match self {
-            Prior::Fixed(v) => format!("fixed {}", num(*v)),
-            Prior::Uniform { min, max } => format!("uniform {} {}", num(*min), num(*max)),
-            Prior::Normal { mean, sd } => format!("normal {} {}", num(*mean), num(*sd)),
-            Prior::TruncatedNormal { mean, sd, min, max } => format!(
-                "truncated_normal {} {} {} {}",
-                num(*mean),
-                num(*sd),
-                num(*min),
-                num(*max)
-            ),
-            Prior::Beta { alpha, beta } => format!("beta {} {}", num(*alpha), num(*beta)),
-            Prior::LogNormal { mu, sigma } => format!("lognormal {} {}", num(*mu), num(*sigma)),
-            Prior::Triangular { min, mode, max } => {
-                format!("triangular {} {} {}", num(*min), num(*mode), num(*max))
-            }
-            Prior::Discrete { values, weights } => {
-                let list = |v: &[f64]| v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(",");
-                format!("discrete {} {}", list(values), list(weights))
-            }
-        }
-    }
 }
 
 impl Scenario {

@@ -35,12 +35,13 @@ mod shard;
 mod summary;
 mod tally;
 
+pub use crate::mc::{NoObserver, Observer};
 pub use episode::{Episode, Layout, LayoutError, MetricSpec, RunRecord, MAX_BINS};
 pub use error::{MergeError, ShardError, SimError, SummaryError};
 pub use exact::{ExactSum, ParseExactError};
-pub use observer::{Observer, Progress};
+pub use observer::Progress;
 pub use rows::{CsvRows, RunSink};
 pub use runner::{Simulation, CHUNK_RUNS};
 pub use scenario_episode::{scenario_fingerprint, ScenarioEpisode, ScenarioScratch};
 pub use shard::{merge, Shard, INDEX_VARIABLES};
-pub use summary::{Report, Summary, FORMAT, RNG_SCHEME};
+pub use summary::{Statistics, Summary, FORMAT, RNG_SCHEME};

@@ -72,6 +72,14 @@ impl<W: Write> CsvRows<W> {
     }
 }
 
+impl<W: Write> std::fmt::Debug for CsvRows<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvRows")
+            .field("classes", &self.classes)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<W: Write> RunSink for CsvRows<W> {
     fn record(&mut self, run: u64, record: &RunRecord) -> std::io::Result<()> {
         let class = self.classes.get(record.class).map_or("", |c| c.as_str());

@@ -3,13 +3,13 @@
 use rayon::prelude::*;
 
 use super::episode::{Episode, RunRecord};
-use super::observer::{Observer, Progress};
+use super::observer::Progress;
 use super::rows::RunSink;
 use super::shard::Shard;
 use super::summary::Summary;
 use super::tally::{RecordFault, Tally};
 use super::SimError;
-use crate::mc::{Pool, Purpose, Streams};
+use crate::mc::{Observer, Pool, Purpose, Streams};
 
 /// Runs per chunk: the unit of parallel work, of progress reports and of shard boundaries.
 pub const CHUNK_RUNS: u64 = 1024;
@@ -47,7 +47,7 @@ const CHUNKS_PER_THREAD_PER_BATCH: u64 = 16;
 /// let coin = Coin(Layout::new("coin", "v1", &["heads", "tails"],
 ///     vec![MetricSpec::new("u", "", 0.0, 1.0, 100)])?);
 /// let summary = Simulation::new(&coin, 42, 10_000).threads(2).run()?;
-/// let report = summary.report();
+/// let report = summary.statistics();
 /// assert!((report.frequencies[0] - 0.3).abs() < 0.02);
 /// assert!((report.means[0] - 0.5).abs() < 0.01);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -58,8 +58,22 @@ pub struct Simulation<'a, E: Episode> {
     runs: u64,
     threads: usize,
     shard: Shard,
-    observer: Option<&'a mut dyn Observer>,
+    observer: Option<&'a mut dyn Observer<Progress>>,
     sink: Option<&'a mut dyn RunSink>,
+}
+
+impl<E: Episode> std::fmt::Debug for Simulation<'_, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulation")
+            .field("layout", self.episode.layout())
+            .field("seed", &self.seed)
+            .field("runs", &self.runs)
+            .field("threads", &self.threads)
+            .field("shard", &self.shard)
+            .field("observed", &self.observer.is_some())
+            .field("per_run", &self.sink.is_some())
+            .finish()
+    }
 }
 
 impl<'a, E: Episode> Simulation<'a, E> {
@@ -89,7 +103,7 @@ impl<'a, E: Episode> Simulation<'a, E> {
     }
 
     /// Reports progress to `observer` after each batch of chunks, from the calling thread.
-    pub fn observe(mut self, observer: &'a mut dyn Observer) -> Self {
+    pub fn observe(mut self, observer: &'a mut dyn Observer<Progress>) -> Self {
         self.observer = Some(observer);
         self
     }
@@ -162,7 +176,7 @@ impl<'a, E: Episode> Simulation<'a, E> {
                 }
             }
             if let Some(obs) = observer.as_deref_mut() {
-                obs.observe(Progress {
+                obs.observe(&Progress {
                     done: tally.runs,
                     total: range.end - range.start,
                 });

@@ -1,5 +1,5 @@
 //! The summary of a simulation (or of one shard of it): exact accumulators, the statistics
-//! derived from them ([`Report`]), and their JSON and CSV forms.
+//! derived from them ([`Statistics`]), and their JSON and CSV forms.
 
 use std::ops::Range;
 
@@ -38,7 +38,7 @@ pub struct Summary {
 
 /// Statistics derived from a [`Summary`]; `NaN` where undefined (no runs, or sd of one run).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Report {
+pub struct Statistics {
     /// Runs per outcome class.
     pub counts: Array1<u64>,
     /// Share of runs per outcome class.
@@ -101,7 +101,7 @@ impl Summary {
     }
 
     /// The derived statistics.
-    pub fn report(&self) -> Report {
+    pub fn statistics(&self) -> Statistics {
         let t = &self.tally;
         let n = t.runs;
         let nf = n as f64;
@@ -146,7 +146,7 @@ impl Summary {
                 }
             }
         }
-        Report {
+        Statistics {
             counts: t.classes.clone(),
             frequencies,
             wilson95,
@@ -186,7 +186,7 @@ impl Summary {
 
     /// The derived statistics as CSV: one row per outcome class, then one per metric.
     pub fn to_csv(&self) -> String {
-        let r = self.report();
+        let r = self.statistics();
         let mut out = String::from(
             "kind,name,unit,count,frequency,wilson95_lo,wilson95_hi,mean,sd,min,p05,p25,p50,p75,p95,max\n",
         );
@@ -225,7 +225,7 @@ impl Summary {
     }
 
     fn to_doc(&self) -> SummaryDoc {
-        let r = self.report();
+        let r = self.statistics();
         let opt = |x: f64| if x.is_finite() { Some(x) } else { None };
         let outcomes = self
             .layout

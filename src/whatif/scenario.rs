@@ -4,7 +4,7 @@
 use super::{compare, Arm, Comparison, DrawStatus, Metric, PairedConfig, WhatifError};
 use crate::calibrate::Posterior;
 use crate::mc::{Purpose, Streams};
-use crate::model::{Action, Params, Side};
+use crate::model::{Action, Params, Side, Slot};
 use crate::pipeline::{FreeParams, Opening, Pipeline, PipelineError, COMPARISON_METRICS};
 use crate::scenario::Scenario;
 use rand::RngExt;
@@ -56,7 +56,7 @@ pub fn scenario_metrics(scenario: &Scenario) -> Vec<Metric> {
 pub struct ScenarioArm {
     pipeline: Pipeline,
     free: FreeParams,
-    overridden: Vec<usize>,
+    overridden: Vec<Slot>,
     opening: Option<Opening>,
 }
 

@@ -43,8 +43,8 @@ pub struct SimulateArgs {
 /// A progress bar on stderr.
 struct Bar(indicatif::ProgressBar);
 
-impl Observer for Bar {
-    fn observe(&mut self, progress: Progress) {
+impl Observer<Progress> for Bar {
+    fn observe(&mut self, progress: &Progress) {
         self.0.set_length(progress.total);
         self.0.set_position(progress.done);
     }
