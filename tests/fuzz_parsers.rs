@@ -313,7 +313,7 @@ fn check_summary(bytes: &[u8], seed: &[u8], checksummed: bool) -> Result<bool, T
                 let original = std::str::from_utf8(seed).unwrap_or_default();
                 prop_assert_eq!(s.to_json(), original, "an edit passed the checksum");
             }
-            let _ = s.report();
+            let _ = s.statistics();
             let _ = s.to_csv();
             if let Ok(whole) = merge(vec![("part".into(), s)]) {
                 let _ = whole.to_json();

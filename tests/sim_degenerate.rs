@@ -61,7 +61,7 @@ fn the_last_shard_below_2_pow_64_plays_its_runs() {
         .run()
         .expect("runs");
     assert_eq!(last.range(), u64::MAX - 1023..u64::MAX);
-    let report = last.report();
+    let report = last.statistics();
     assert_eq!(report.counts.to_vec(), vec![512, 511]);
     // Offsets below u64::MAX: 1 to 1023, so min 1 and max 1023.
     assert_eq!((report.mins[0], report.maxs[0]), (1.0, 1023.0));
@@ -70,7 +70,7 @@ fn the_last_shard_below_2_pow_64_plays_its_runs() {
         .shard(Shard::new(chunks - 2, chunks).expect("shard"))
         .run()
         .expect("runs");
-    assert_eq!(before.report().counts.to_vec(), vec![512, 512]);
+    assert_eq!(before.statistics().counts.to_vec(), vec![512, 512]);
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! The Monte Carlo engine on toy episodes whose answers are known in closed form.
 
+use escalation::mc::{stream, Purpose};
 use escalation::sim::{
-    merge, run_rng, CsvRows, Episode, Layout, MergeError, MetricSpec, Progress, RunRecord, Shard,
-    SimError, Simulation, Summary, SummaryError, Unchecksummed, FORMAT_V1,
+    merge, CsvRows, Episode, Layout, MergeError, MetricSpec, Progress, RunRecord, Shard, SimError,
+    Simulation, Summary, SummaryError, Unchecksummed, FORMAT_V1,
 };
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha8Rng;
@@ -63,7 +64,7 @@ fn run(coin: &Coin, seed: u64, runs: u64, threads: usize) -> Summary {
 fn biased_coin_and_uniform_match_closed_forms() {
     let n = 200_000u64;
     let s = run(&Coin::new(0.3), 11, n, 2);
-    let r = s.report();
+    let r = s.statistics();
     let nf = n as f64;
     assert_eq!(r.counts.sum(), n);
     // Binomial: sd of the frequency is sqrt(p(1-p)/n); allow 4.5 sd.
@@ -279,7 +280,9 @@ fn summary_json_rejects_tampering() {
 /// introduced; a change to them changes every published result.
 #[test]
 fn value_stability_of_run_streams() {
-    let firsts: Vec<u64> = (0..3).map(|i| run_rng(2025, i).next_u64()).collect();
+    let firsts: Vec<u64> = (0..3)
+        .map(|i| stream(2025, Purpose::RUNS, i).next_u64())
+        .collect();
     assert_eq!(firsts, PINNED_FIRST_U64);
     let coin = Coin::new(0.5);
     let mut out = Vec::new();
@@ -367,7 +370,7 @@ fn the_first_failing_run_is_reported_whatever_the_threads() {
 fn observer_sees_monotone_progress_to_the_total() {
     let coin = Coin::new(0.5);
     let mut seen: Vec<Progress> = Vec::new();
-    let mut obs = |p: Progress| seen.push(p);
+    let mut obs = |p: &Progress| seen.push(*p);
     Simulation::new(&coin, 1, 40_000)
         .threads(2)
         .observe(&mut obs)

@@ -1,7 +1,7 @@
 //! Quantiles of a 0/1 metric are values it takes; a continuous metric's quantiles are still
 //! read from its histogram.
 
-use escalation::sim::stats::{histogram_quantile, QUANTILE_LEVELS};
+use escalation::mc::stats::{histogram_quantile, QUANTILE_LEVELS};
 use escalation::sim::{Episode, Layout, MetricSpec, RunRecord, Simulation};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -45,7 +45,7 @@ fn a_flag_s_quantiles_are_zero_or_one_and_continuous_ones_unchanged() {
         .expect("layout"),
     );
     let summary = Simulation::new(&flag, 4, 5000).run().expect("runs");
-    let report = summary.report();
+    let report = summary.statistics();
     let ones = summary.exact_sum(0).expect("sum").to_f64() as u64;
     // About 30% ones: the 5%, 25% and 50% quantiles are 0, the 75% and 95% ones are 1
     // (type-1 sample quantiles); on the histogram the top bin read 0.5.

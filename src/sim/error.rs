@@ -13,8 +13,8 @@ pub enum SimError {
     #[error("--threads must be at least 1, got {0}")]
     Threads(usize),
     /// The thread pool could not start.
-    #[error("cannot start the thread pool: {0}")]
-    Pool(String),
+    #[error(transparent)]
+    Pool(#[from] crate::mc::PoolError),
     /// The shard cannot be applied.
     #[error(transparent)]
     Shard(#[from] ShardError),

@@ -20,21 +20,9 @@ use super::tally::Tally;
 /// The prefix of a summary's checksum, naming its algorithm.
 pub(crate) const CHECKSUM_ALGORITHM: &str = "fnv1a64";
 
-/// FNV-1a, 64 bits (Fowler, Noll, Vo; <http://www.isthe.com/chongo/tech/comp/fnv/>).
-pub(crate) fn fnv1a64<'a>(bytes: impl IntoIterator<Item = &'a u8>) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut h = OFFSET;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(PRIME);
-    }
-    h
-}
-
 /// The checksum text of canonical bytes: `fnv1a64:<16 hex digits>`.
 pub(crate) fn checksum(canonical: &[u8]) -> String {
-    format!("{CHECKSUM_ALGORITHM}:{:016x}", fnv1a64(canonical))
+    format!("{CHECKSUM_ALGORITHM}:{:016x}", crate::mc::fnv1a64(canonical))
 }
 
 /// Checks that the tally's parts agree with each other; `Err` names the check that failed.

@@ -1,5 +1,5 @@
 //! The summary of a simulation (or of one shard of it): exact accumulators, the statistics
-//! derived from them ([`Report`]), and their JSON and CSV forms.
+//! derived from them ([`Statistics`]), and their JSON and CSV forms.
 
 use std::ops::Range;
 
@@ -10,11 +10,11 @@ use super::episode::{Layout, MetricSpec};
 use super::exact::ExactSum;
 use super::integrity;
 use super::shard::Shard;
-use super::stats::{
-    histogram_quantile, two_point_quantile, two_point_split, wilson, QUANTILE_LEVELS, Z95,
-};
 use super::tally::Tally;
 use super::SummaryError;
+use crate::mc::stats::{
+    histogram_quantile, two_point_quantile, two_point_split, wilson, QUANTILE_LEVELS, Z95,
+};
 
 /// Version tag of the summary JSON. Version 2 carries a `checksum` of its content.
 pub const FORMAT: &str = "escalation-simulation-summary/2";
@@ -57,7 +57,7 @@ pub struct Summary {
 
 /// Statistics derived from a [`Summary`]; `NaN` where undefined (no runs, or sd of one run).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Report {
+pub struct Statistics {
     /// Runs per outcome class.
     pub counts: Array1<u64>,
     /// Share of runs per outcome class.
@@ -73,7 +73,7 @@ pub struct Report {
     /// Largest value per metric (exact).
     pub maxs: Array1<f64>,
     /// Quantiles per metric (rows) at [`QUANTILE_LEVELS`] (columns), rounded down to the
-    /// histogram grid (see [`crate::sim::stats::histogram_quantile`]); exact for a metric
+    /// histogram grid (see [`crate::mc::stats::histogram_quantile`]); exact for a metric
     /// whose every value is its min or its max (a 0/1 flag), found from the exact sums.
     pub quantiles: Array2<f64>,
 }
@@ -121,7 +121,7 @@ impl Summary {
     }
 
     /// The derived statistics.
-    pub fn report(&self) -> Report {
+    pub fn statistics(&self) -> Statistics {
         let t = &self.tally;
         let n = t.runs;
         let nf = n as f64;
@@ -179,7 +179,7 @@ impl Summary {
                 }
             }
         }
-        Report {
+        Statistics {
             counts: t.classes.clone(),
             frequencies,
             wilson95,
@@ -261,7 +261,7 @@ impl Summary {
 
     /// The derived statistics as CSV: one row per outcome class, then one per metric.
     pub fn to_csv(&self) -> String {
-        let r = self.report();
+        let r = self.statistics();
         let mut out = String::from(
             "kind,name,unit,count,frequency,wilson95_lo,wilson95_hi,mean,sd,min,p05,p25,p50,p75,p95,max\n",
         );
@@ -300,7 +300,7 @@ impl Summary {
     }
 
     fn to_doc(&self) -> SummaryDoc {
-        let r = self.report();
+        let r = self.statistics();
         let opt = |x: f64| if x.is_finite() { Some(x) } else { None };
         let outcomes = self
             .layout

@@ -26,8 +26,8 @@ pub struct CalibrateArgs {
 
 struct Progress;
 
-impl Observer for Progress {
-    fn stage(&mut self, info: &StageInfo) {
+impl Observer<StageInfo> for Progress {
+    fn observe(&mut self, info: &StageInfo) {
         note!(
             "  stage {}: temperature {:.4}, ESS {:.0}{}",
             info.stage,
@@ -66,7 +66,7 @@ pub fn calibrate(
     if verbose {
         note!(
             "calibrating {} parameters of `{}` to its documented path ({} moves), {} draws",
-            escalation::calibrate::Prior::dim(&problem),
+            escalation::calibrate::JointPrior::dim(&problem),
             scenario.title,
             scenario.documented_path().steps.len(),
             draws

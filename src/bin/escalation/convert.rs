@@ -2,8 +2,9 @@
 
 use crate::scenario_input::{is_scenario, scenario_game, Point, View};
 use clap::{Args, ValueEnum};
-use escalation::game::load::{read_game_file, write_file_atomic, LoadedGame};
+use escalation::game::load::{read_game_file, LoadedGame};
 use escalation::game::{dot, efg, nfg, NormalFormError};
+use escalation::mc::write_atomic;
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
@@ -87,7 +88,7 @@ pub fn run(args: &ConvertArgs) -> Result<(), Box<dyn Error>> {
         }
     };
     match &args.output {
-        Some(path) => write_file_atomic(path, text.as_bytes())
+        Some(path) => write_atomic(path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => crate::output::stdout_bytes(text.as_bytes())?,
     }

@@ -1,6 +1,7 @@
 //! `escalation simulate`: Monte Carlo runs of a scenario → summary JSON (and CSV).
 
 use clap::Args;
+use escalation::mc::{write_atomic, AtomicFile};
 use escalation::scenario::Scenario;
 use escalation::sim::{
     scenario_fingerprint, CsvRows, Episode, Observer, Progress, ScenarioEpisode, Shard, Simulation,
@@ -42,8 +43,8 @@ pub struct SimulateArgs {
 /// A progress bar on stderr.
 struct Bar(indicatif::ProgressBar);
 
-impl Observer for Bar {
-    fn observe(&mut self, progress: Progress) {
+impl Observer<Progress> for Bar {
+    fn observe(&mut self, progress: &Progress) {
         self.0.set_length(progress.total);
         self.0.set_position(progress.done);
     }
@@ -65,9 +66,8 @@ pub fn run(args: &SimulateArgs) -> Result<(), Box<dyn Error>> {
     };
     let mut rows = match &args.per_run {
         Some(path) => {
-            let file =
-                std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Some(CsvRows::new(file, episode.layout())?)
+            let file = AtomicFile::create(path).map_err(|e| named(path, e))?;
+            Some(CsvRows::new(file, episode.layout()).map_err(|e| named(path, e))?)
         }
         None => None,
     };
@@ -94,18 +94,26 @@ pub fn run(args: &SimulateArgs) -> Result<(), Box<dyn Error>> {
     if let Some(bar) = bar {
         bar.0.finish_and_clear();
     }
+    if let (Some(rows), Some(path)) = (rows, &args.per_run) {
+        rows.into_inner()
+            .and_then(AtomicFile::commit)
+            .map_err(|e| named(path, e))?;
+    }
     if let Some(path) = &args.csv {
-        std::fs::write(path, summary.to_csv()).map_err(|e| format!("{}: {e}", path.display()))?;
+        write_atomic(path, summary.to_csv().as_bytes()).map_err(|e| named(path, e))?;
     }
     write_output(args.output.as_deref(), &summary.to_json())
 }
 
-/// Writes `text` to `path`, or to stdout without one.
+/// `path: error`.
+fn named(path: &Path, e: std::io::Error) -> String {
+    format!("{}: {e}", path.display())
+}
+
+/// Writes `text` to `path` atomically, or to stdout without one.
 pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Box<dyn Error>> {
     match path {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
+        Some(path) => write_atomic(path, text.as_bytes()).map_err(|e| named(path, e))?,
         None => crate::output::stdout_bytes(text.as_bytes())?,
     }
     Ok(())

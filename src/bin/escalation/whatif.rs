@@ -2,7 +2,7 @@
 
 use crate::calibrate::calibrate;
 use clap::Args;
-use escalation::calibrate::{scenario_identity, Posterior, ScenarioProblem};
+use escalation::calibrate::{scenario_identity, Posterior};
 use escalation::scenario::Scenario;
 use escalation::whatif::{
     documented_opening, scenario_whatif_given, GivenComparison, PairedConfig,
@@ -62,7 +62,6 @@ pub(crate) fn comparison(
             calibrate(scenario, 2000, seed, threads, false)?
         }
     };
-    let problem = ScenarioProblem::new(scenario)?;
     let names: Vec<String> = if interventions.is_empty() {
         scenario
             .interventions()
@@ -81,7 +80,6 @@ pub(crate) fn comparison(
     let opening = documented_opening(scenario);
     let result = scenario_whatif_given(
         scenario,
-        &problem,
         &posterior,
         &names,
         runs / REPLICATES,
