@@ -22,7 +22,10 @@ pub(crate) const CHECKSUM_ALGORITHM: &str = "fnv1a64";
 
 /// The checksum text of canonical bytes: `fnv1a64:<16 hex digits>`.
 pub(crate) fn checksum(canonical: &[u8]) -> String {
-    format!("{CHECKSUM_ALGORITHM}:{:016x}", crate::mc::fnv1a64(canonical))
+    format!(
+        "{CHECKSUM_ALGORITHM}:{:016x}",
+        crate::mc::fnv1a64(canonical)
+    )
 }
 
 /// Checks that the tally's parts agree with each other; `Err` names the check that failed.
