@@ -16,8 +16,9 @@
 //! Run briefly: `cargo bench --bench simulate -- --warm-up-time 1 --measurement-time 2`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use escalation::mc::{stream, Purpose};
 use escalation::scenario::Scenario;
-use escalation::sim::{run_rng, Episode, RunRecord, ScenarioEpisode, Simulation};
+use escalation::sim::{Episode, RunRecord, ScenarioEpisode, Simulation};
 use rand::Rng;
 use rayon::prelude::*;
 use std::hint::black_box;
@@ -35,7 +36,7 @@ fn work_per_run(episode: &ScenarioEpisode) -> (Vec<(u64, u64)>, u64) {
     let mut record = RunRecord::new(episode.layout());
     let work = (0..RUNS)
         .map(|run| {
-            let mut rng = run_rng(SEED, run);
+            let mut rng = stream(SEED, Purpose::RUNS, run);
             let before = scratch.solver_work().exps;
             episode
                 .play(run, &mut rng, &mut scratch, &mut record)
@@ -56,7 +57,7 @@ fn roofline(work: &[(u64, u64)], pool: &rayon::ThreadPool) -> f64 {
             .map(|(c, chunk)| {
                 let mut acc = 0.0f64;
                 for (i, &(words, exps)) in chunk.iter().enumerate() {
-                    let mut rng = run_rng(SEED, (c * 1024 + i) as u64);
+                    let mut rng = stream(SEED, Purpose::RUNS, (c * 1024 + i) as u64);
                     for _ in 0..words / 2 {
                         acc += (rng.next_u64() >> 11) as f64;
                     }

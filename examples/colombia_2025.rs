@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let summary = Simulation::new(&episode, SEED, RUNS)
         .threads(threads)
         .run()?;
-    let report = summary.report();
+    let report = summary.statistics();
     println!("2. Monte Carlo over the priors ({RUNS} runs, seed {SEED}, {threads} threads)\n");
     println!("{:<22} {:>8}  95% Wilson interval", "outcome", "share");
     for (c, class) in summary.layout().classes.iter().enumerate() {
@@ -92,7 +92,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let opening = documented_opening(&scenario);
     let given = scenario_whatif_given(
         &scenario,
-        &problem,
         &posterior,
         &names,
         WHATIF_DRAWS,

@@ -76,7 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         seed: 7,
         threads: None,
     };
-    let result = scenario_whatif(&scenario, &problem, &posterior, &["no_ramp"], 200, &paired)?;
+    let result = scenario_whatif(&scenario, &posterior, &["no_ramp"], 200, &paired)?;
     println!("{result}");
     Ok(())
 }

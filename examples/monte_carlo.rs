@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The whole simulation on two threads, with a progress observer.
     let mut last = 0;
-    let mut progress = |p: Progress| {
+    let mut progress = |p: &Progress| {
         let pct = 100 * p.done / p.total.max(1);
         if pct >= last + 25 {
             eprintln!("{pct:>3}% of {} runs", p.total);
@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let merged = merge(parts)?;
     assert_eq!(merged.to_json(), whole.to_json());
 
-    let report = whole.report();
+    let report = whole.statistics();
     println!("{} — {runs} runs, seed {seed}", scenario.title);
     println!(
         "{:<22} {:>8} {:>8}  95% interval",

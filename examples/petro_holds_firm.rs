@@ -32,7 +32,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let opening = documented_opening(&scenario);
     let given = scenario_whatif_given(
         &scenario,
-        &problem,
         &posterior,
         &["petro_holds_firm"],
         400,

@@ -15,7 +15,7 @@
 //! classes that `escalation solve` prints. An exception is a rise above 1e-9.
 
 use escalation::model::{
-    params, CompiledLadder, Ladder, ModelError, OutcomeClass, OutcomeProbs, Params, Side,
+    CompiledLadder, Ladder, ModelError, OutcomeClass, OutcomeProbs, Param, Params, Side,
 };
 use escalation::scenario::Scenario;
 use rand::{Rng, RngExt, SeedableRng};
@@ -29,32 +29,32 @@ const TOL: f64 = 1e-9;
 /// discount and the growth of audience costs drawn too.
 fn draw(rng: &mut impl Rng, lambda: Option<f64>) -> Params {
     let mut p = Params::new(0);
-    let mut set = |i: usize, lo: f64, hi: f64| p.set(i, rng.random_range(lo..hi));
-    set(params::STAKE_CHALLENGER, 0.3, 4.0);
-    set(params::STAKE_TARGET, 0.1, 2.0);
-    set(params::AUDIENCE_CHALLENGER, 0.0, 3.0);
-    set(params::AUDIENCE_TARGET, 0.0, 2.0);
-    set(params::AUDIENCE_GROWTH, 0.0, 1.0);
-    set(params::EXPORTS_TARGET, 5.0, 25.0);
-    set(params::IMPORTER_BURDEN, 0.0, 0.4);
-    set(params::FACE_SAVING_DISCOUNT, 0.0, 1.0);
-    set(params::LAMBDA, 0.5, 8.0);
-    set(params::PRIOR_CHALLENGER_RESOLUTE, 0.1, 0.9);
-    set(params::PRIOR_TARGET_RESOLUTE, 0.1, 0.9);
-    p.set(params::EXPORTS_CHALLENGER, 17.0);
-    p.set(params::COUNTER_TARIFF, 0.25);
-    p.set(params::RESOLVE_FACTOR_CHALLENGER, 2.0);
-    p.set(params::RESOLVE_FACTOR_TARGET, 2.0);
+    let mut set = |i: Param, lo: f64, hi: f64| p.set(i, rng.random_range(lo..hi));
+    set(Param::StakeChallenger, 0.3, 4.0);
+    set(Param::StakeTarget, 0.1, 2.0);
+    set(Param::AudienceChallenger, 0.0, 3.0);
+    set(Param::AudienceTarget, 0.0, 2.0);
+    set(Param::AudienceGrowth, 0.0, 1.0);
+    set(Param::ExportsTarget, 5.0, 25.0);
+    set(Param::ImporterBurden, 0.0, 0.4);
+    set(Param::FaceSavingDiscount, 0.0, 1.0);
+    set(Param::Lambda, 0.5, 8.0);
+    set(Param::PriorChallengerResolute, 0.1, 0.9);
+    set(Param::PriorTargetResolute, 0.1, 0.9);
+    p.set(Param::ExportsChallenger, 17.0);
+    p.set(Param::CounterTariff, 0.25);
+    p.set(Param::ResolveFactorChallenger, 2.0);
+    p.set(Param::ResolveFactorTarget, 2.0);
     p.set(
-        params::BELIEF_TARGET_ABOUT_CHALLENGER,
-        p.get(params::PRIOR_CHALLENGER_RESOLUTE),
+        Param::BeliefTargetAboutChallenger,
+        p.get(Param::PriorChallengerResolute),
     );
     p.set(
-        params::BELIEF_CHALLENGER_ABOUT_TARGET,
-        p.get(params::PRIOR_TARGET_RESOLUTE),
+        Param::BeliefChallengerAboutTarget,
+        p.get(Param::PriorTargetResolute),
     );
     if let Some(l) = lambda {
-        p.set(params::LAMBDA, l);
+        p.set(Param::Lambda, l);
     }
     p
 }
@@ -62,7 +62,7 @@ fn draw(rng: &mut impl Rng, lambda: Option<f64>) -> Params {
 /// One measure of a static: the quantity that must not rise.
 struct Measure {
     what: &'static str,
-    param: usize,
+    param: Param,
     step: (f64, f64),
     burden: Option<f64>,
     value: fn(&OutcomeProbs) -> f64,
@@ -83,7 +83,7 @@ fn given_crisis(o: &OutcomeProbs, p: f64) -> f64 {
 }
 
 /// A measure of an audience cost's static: `param` raised by 0.1–2.
-const fn audience(what: &'static str, param: usize, value: fn(&OutcomeProbs) -> f64) -> Measure {
+const fn audience(what: &'static str, param: Param, value: fn(&OutcomeProbs) -> f64) -> Measure {
     Measure {
         what,
         param,
@@ -102,15 +102,15 @@ const fn exposure(
 ) -> Measure {
     Measure {
         what,
-        param: params::EXPORTS_TARGET,
+        param: Param::ExportsTarget,
         step: (1.0, 20.0),
         burden,
         value,
     }
 }
 
-const A_C: usize = params::AUDIENCE_CHALLENGER;
-const A_T: usize = params::AUDIENCE_TARGET;
+const A_C: Param = Param::AudienceChallenger;
+const A_T: Param = Param::AudienceTarget;
 
 const MEASURES: [Measure; 11] = [
     audience(
@@ -196,7 +196,7 @@ fn exceptions(
                     }
                 };
                 if let Some(b) = m.burden {
-                    lo.set(params::IMPORTER_BURDEN, b);
+                    lo.set(Param::ImporterBurden, b);
                 }
                 let mut hi = lo.clone();
                 hi.set(

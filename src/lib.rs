@@ -18,35 +18,53 @@
 //! assert!(efg::write(&game).starts_with("EFG 2 R"));
 //!
 //! // ... or solve its logit quantal response equilibrium and read off the outcome.
-//! let report = escalation::model::report_equilibrium(&ladder, &params)?;
-//! println!("{report}");
+//! let summary = escalation::model::summarise_equilibrium(&ladder, &params)?;
+//! println!("{summary}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Module map
-//! Each layer depends only on the ones before it:
-//! [`game`] ← [`solve`] ← [`model`] ← [`scenario`] ← [`sim`] ← [`calibrate`] / [`whatif`] ←
-//! [`report`].
+//! Each module uses only the ones it names here (`tests/module_layers.rs` checks this list
+//! against the code). Three layers sit at the bottom: [`text`], message helpers, [`mc`], the Monte Carlo
+//! plumbing, and [`game`] (which uses only `text`). From there one chain runs up:
+//! [`game`] ← [`solve`] ← [`model`] ← [`scenario`] ← [`pipeline`] ← [`sim`] / [`calibrate`] ←
+//! [`whatif`] ← [`report`].
 //!
-//! - [`game`]: games, builder, validation, Gambit `.efg`/`.nfg`, Graphviz.
-//! - [`solve`]: subgame-perfect (all, ties included), pure agent Nash, logit QRE (at λ, traced
-//!   to the limit, and a compiled solver for hot loops), all equilibria of bimatrix games.
-//! - [`model`]: the escalation ladder, parameters → game; outcomes of terminals.
-//! - [`scenario`]: TOML scenarios with priors, sources, the documented path, interventions.
-//! - [`sim`]: parallel Monte Carlo, bit-identical for any thread count or sharding.
-//! - [`calibrate`]: posterior over the priors given the documented path (tempered SMC).
-//! - [`whatif`]: counterfactual interventions with common random numbers.
-//! - [`report`]: Markdown reports with SVG figures.
+//! - [`mc`]: random streams (seed × purpose × index), the optional thread pool, Monte Carlo
+//!   statistics, the atomic file writer, observers.
+//! - [`text`]: message helpers used by every layer (long tokens shortened, UTF-8 positions).
+//! - [`game`] (uses `text`): games, builder, validation, Gambit `.efg`/`.nfg`, Graphviz.
+//! - [`solve`] (uses `game`): subgame-perfect (all, ties included), pure agent Nash, logit
+//!   QRE (at λ, traced to the limit, and a compiled solver for hot loops), all equilibria of
+//!   bimatrix games.
+//! - [`model`] (uses `game`, `solve`): the escalation ladder, typed parameters → game;
+//!   outcomes of terminals.
+//! - [`scenario`] (uses `model`, `text`): TOML scenarios with priors, sources, the documented path,
+//!   interventions; their canonical bytes.
+//! - [`pipeline`] (uses `model`, `scenario`): one scenario's stages, draw → solve → play →
+//!   record, and the metric schema derived from the outcome.
+//! - [`sim`] (uses `mc`, `model`, `scenario`, `pipeline`): parallel Monte Carlo, bit-identical
+//!   for any thread count or sharding.
+//! - [`calibrate`] (uses `mc`, `model`, `scenario`, `pipeline`): posterior over the priors
+//!   given the documented path (tempered SMC).
+//! - [`whatif`] (uses `mc`, `model`, `scenario`, `pipeline`, `calibrate`): counterfactual
+//!   interventions with common random numbers.
+//! - [`report`] (uses `mc`, `model`, `scenario`, `calibrate`, `whatif`): Markdown reports with
+//!   SVG figures.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
 
 pub mod calibrate;
 pub mod game;
+pub mod mc;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod solve;
+pub mod text;
 pub mod whatif;
 
 /// The README's Rust examples, compiled as doc tests so they cannot drift from the API.

@@ -1,6 +1,7 @@
 //! End to end on `scenarios/colombia_2025.toml`: calibrate → save → load → what-if.
 
 use escalation::calibrate::{scenario_identity, NoObserver, Posterior, ScenarioProblem, SmcConfig};
+use escalation::mc::{stream, Purpose};
 use escalation::scenario::Scenario;
 use escalation::whatif::{
     compare, scenario_metrics, scenario_whatif, Arm, PairedConfig, ScenarioArm,
@@ -60,7 +61,7 @@ fn colombia_calibrates_round_trips_and_runs_every_intervention() {
         seed: 2,
         threads: None,
     };
-    let result = scenario_whatif(&scenario, &problem, &back, &names, 100, &cfg).unwrap();
+    let result = scenario_whatif(&scenario, &back, &names, 100, &cfg).unwrap();
     eprintln!("what-if: {:?}\n{result}", t1.elapsed());
     let firm = names.iter().position(|n| *n == "petro_holds_firm").unwrap();
     // Metric 5 is "Colombia concedes"; holding firm can only lower it.
@@ -73,12 +74,12 @@ fn colombia_calibrates_round_trips_and_runs_every_intervention() {
 fn baseline_against_itself_is_exactly_zero_on_the_model() {
     let scenario = colombia();
     let problem = ScenarioProblem::new(&scenario).unwrap();
-    let a = ScenarioArm::new(&problem, &scenario, None).unwrap();
-    let b = ScenarioArm::new(&problem, &scenario, None).unwrap();
+    let a = ScenarioArm::new(&scenario, None).unwrap();
+    let b = ScenarioArm::new(&scenario, None).unwrap();
     let draws: Vec<Vec<f64>> = (0..20)
         .map(|i| {
-            use escalation::calibrate::Prior;
-            let mut rng = escalation::calibrate::stream_rng(9, 0, i);
+            use escalation::calibrate::JointPrior;
+            let mut rng = stream(9, Purpose::RUNS, i);
             let mut t = vec![0.0; problem.dim()];
             problem.sample(&mut rng, &mut t);
             t

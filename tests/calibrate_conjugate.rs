@@ -1,7 +1,8 @@
 //! Conjugate problems whose posterior and evidence are known in closed form (Gelman et al.,
 //! Bayesian Data Analysis, 3rd ed., §2.4 Beta–Binomial and §2.5 Normal with known variance).
 
-use escalation::calibrate::{Likelihood, Method, Prior, Smc, SmcConfig};
+use escalation::calibrate::{JointPrior, Likelihood, Method, Smc, SmcConfig};
+use escalation::mc::{stream, Purpose};
 use rand::{Rng, RngExt};
 use rand_distr::{Beta, Distribution, Normal};
 
@@ -14,7 +15,7 @@ fn ln_beta(a: f64, b: f64) -> f64 {
     libm::lgamma(a) + libm::lgamma(b) - libm::lgamma(a + b)
 }
 
-impl Prior for BetaPrior {
+impl JointPrior for BetaPrior {
     fn dim(&self) -> usize {
         1
     }
@@ -50,7 +51,7 @@ struct NormalPrior {
     tau: f64,
 }
 
-impl Prior for NormalPrior {
+impl JointPrior for NormalPrior {
     fn dim(&self) -> usize {
         1
     }
@@ -150,7 +151,7 @@ fn beta_binomial_strong_data_needs_tempering_and_still_matches() {
 #[test]
 fn normal_normal_posterior_interval_matches_closed_form() {
     // theta ~ N(0, 3²); 50 observations y ~ N(theta, 1): posterior N(mu_n, tau_n²).
-    let mut rng = escalation::calibrate::stream_rng(99, 0, 0);
+    let mut rng = stream(99, Purpose::RUNS, 0);
     let y: Vec<f64> = (0..50)
         .map(|_| 1.3 + rng.sample::<f64, _>(rand_distr::StandardNormal))
         .collect();

@@ -6,15 +6,16 @@
 mod common;
 use common::binomial_band;
 use escalation::calibrate::{
-    stream_rng, CalibrateError, Likelihood, Posterior, Prior, ScenarioIdentity, Smc, SmcConfig,
+    CalibrateError, JointPrior, Likelihood, Posterior, ScenarioIdentity, Smc, SmcConfig,
 };
+use escalation::mc::{stream, Purpose};
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Normal, StandardNormal};
 
 /// Independent priors: `a ~ N(0, 1.5²)`, `b ~ N(0.5, 1)`, `lambda ~ Uniform(0.5, 4)`.
 struct ChoicePrior;
 
-impl Prior for ChoicePrior {
+impl JointPrior for ChoicePrior {
     fn dim(&self) -> usize {
         3
     }
@@ -113,7 +114,7 @@ fn ninety_percent_intervals_cover_the_truth_ninety_percent_of_the_time() {
     let mut covered = [0usize; 3];
     let mut tempered = 0;
     for r in 0..repeats {
-        let mut rng = stream_rng(2024, 7, r as u64);
+        let mut rng = stream(2024, Purpose::user(7), r as u64);
         let mut truth = [0.0; 3];
         ChoicePrior.sample(&mut rng, &mut truth);
         let steps = if r % 2 == 0 { 6 } else { 20 };
@@ -145,7 +146,7 @@ fn ninety_percent_intervals_cover_the_truth_ninety_percent_of_the_time() {
 
 #[test]
 fn posterior_is_bit_identical_across_thread_counts() {
-    let mut rng = stream_rng(5, 0, 0);
+    let mut rng = stream(5, Purpose::RUNS, 0);
     let data = ChoicePath::simulate(&[0.5, 1.0, 2.0], 30, &mut rng);
     let runs: Vec<String> = [Some(1), Some(2), Some(3), None]
         .into_iter()
@@ -169,7 +170,7 @@ fn posterior_is_bit_identical_across_thread_counts() {
 
 #[test]
 fn posterior_file_round_trips_and_refuses_another_scenario() {
-    let mut rng = stream_rng(6, 0, 0);
+    let mut rng = stream(6, Purpose::RUNS, 0);
     let data = ChoicePath::simulate(&[0.0, 1.0, 1.0], 10, &mut rng);
     let id = ScenarioIdentity::from_content("toy", b"steps = 10");
     let post = Smc::new(config(300, 1, None))

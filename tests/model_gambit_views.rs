@@ -24,7 +24,7 @@ fn each_sides_strategy_is_gambits_logit_qre_of_its_view() {
     let params = scenario.point(At::Mean);
     assert_eq!(
         reference["lambda"].as_f64().unwrap(),
-        params.get(escalation::model::params::LAMBDA)
+        params.get(escalation::model::Param::Lambda)
     );
     let mut ws = compiled.workspace();
     let behaviour = compiled.behaviour(&mut ws, &params).unwrap().to_vec();

@@ -4,26 +4,26 @@
 use escalation::game::{Game, Mover};
 use escalation::model::attrition::{private_value_stopping_time, tail, tail_process, TailKind};
 use escalation::model::{
-    export_loss, params, Action, CompiledLadder, Ladder, OutcomeClass, Params, Restriction, Side,
+    export_loss, Action, CompiledLadder, Ladder, OutcomeClass, Param, Params, Restriction, Side,
 };
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 fn base_params(levers: usize) -> Params {
     let mut p = Params::new(levers);
-    p.set(params::STAKE_CHALLENGER, 2.0);
-    p.set(params::STAKE_TARGET, 1.0);
-    p.set(params::AUDIENCE_CHALLENGER, 1.0);
-    p.set(params::AUDIENCE_TARGET, 0.5);
-    p.set(params::AUDIENCE_GROWTH, 0.5);
-    p.set(params::EXPORTS_TARGET, 14.0);
-    p.set(params::EXPORTS_CHALLENGER, 17.0);
-    p.set(params::IMPORTER_BURDEN, 0.3);
-    p.set(params::COUNTER_TARIFF, 0.25);
-    p.set(params::FACE_SAVING_DISCOUNT, 0.5);
-    p.set(params::LAMBDA, 3.0);
-    p.set(params::RESOLVE_FACTOR_CHALLENGER, 2.0);
-    p.set(params::RESOLVE_FACTOR_TARGET, 3.0);
+    p.set(Param::StakeChallenger, 2.0);
+    p.set(Param::StakeTarget, 1.0);
+    p.set(Param::AudienceChallenger, 1.0);
+    p.set(Param::AudienceTarget, 0.5);
+    p.set(Param::AudienceGrowth, 0.5);
+    p.set(Param::ExportsTarget, 14.0);
+    p.set(Param::ExportsChallenger, 17.0);
+    p.set(Param::ImporterBurden, 0.3);
+    p.set(Param::CounterTariff, 0.25);
+    p.set(Param::FaceSavingDiscount, 0.5);
+    p.set(Param::Lambda, 3.0);
+    p.set(Param::ResolveFactorChallenger, 2.0);
+    p.set(Param::ResolveFactorTarget, 3.0);
     p
 }
 
@@ -122,7 +122,7 @@ fn qre_is_exact_on_a_perfect_information_ladder() {
     assert!(c.game().is_perfect_information());
     for lambda in [0.5, 2.0, 8.0] {
         let mut p = base_params(0);
-        p.set(params::LAMBDA, lambda);
+        p.set(Param::Lambda, lambda);
         let mut ws = c.workspace();
         let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
         let reference = logit_backward_induction(&c.game_at(&p).unwrap(), lambda);
@@ -253,11 +253,11 @@ fn qre_with_information_sets_matches_the_solve_module() {
     let c = CompiledLadder::new(&Ladder::default()).unwrap();
     for (lambda, pc, pt) in [(1.0, 0.5, 0.5), (3.0, 0.3, 0.6), (6.0, 0.7, 0.2)] {
         let mut p = base_params(0);
-        p.set(params::LAMBDA, lambda);
-        p.set(params::PRIOR_CHALLENGER_RESOLUTE, pc);
-        p.set(params::PRIOR_TARGET_RESOLUTE, pt);
-        p.set(params::BELIEF_TARGET_ABOUT_CHALLENGER, pc);
-        p.set(params::BELIEF_CHALLENGER_ABOUT_TARGET, pt);
+        p.set(Param::Lambda, lambda);
+        p.set(Param::PriorChallengerResolute, pc);
+        p.set(Param::PriorTargetResolute, pt);
+        p.set(Param::BeliefTargetAboutChallenger, pc);
+        p.set(Param::BeliefChallengerAboutTarget, pt);
         let mut ws = c.workspace();
         let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
         let game = c.game_at(&p).unwrap();
@@ -283,8 +283,8 @@ fn a_side_forbidden_to_yield_never_yields_in_the_tail() {
     };
     let c = CompiledLadder::new(&ladder).unwrap();
     let mut p = base_params(0);
-    p.set(params::STAKE_TARGET, 0.05);
-    p.set(params::EXPORTS_TARGET, 60.0);
+    p.set(Param::StakeTarget, 0.05);
+    p.set(Param::ExportsTarget, 60.0);
     let mut tails = 0;
     for t in 0..c.num_terminals() {
         let o = c.outcome(t, &p).unwrap();
@@ -351,9 +351,9 @@ fn audience_costs_grow_by_addition_with_the_level() {
     .unwrap();
     let pay = |a_c: f64, g: f64| {
         let mut p = base_params(0);
-        p.set(params::DISCOUNT_RATE, 0.0);
-        p.set(params::AUDIENCE_CHALLENGER, a_c);
-        p.set(params::AUDIENCE_GROWTH, g);
+        p.set(Param::DiscountRate, 0.0);
+        p.set(Param::AudienceChallenger, a_c);
+        p.set(Param::AudienceGrowth, g);
         let mut out = vec![0.0; 2 * c.num_terminals()];
         c.payoffs_into(&p, &mut out);
         out

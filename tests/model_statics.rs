@@ -12,8 +12,8 @@
 //! exceptions of every static over a wider region; `docs/statics.md` has the table.
 
 use escalation::model::{
-    params, CompiledLadder, Ladder, Lever, LeverStart, OutcomeClass, OutcomeProbs, Params,
-    Restriction, Side, TariffStep,
+    CompiledLadder, Ladder, Lever, LeverStart, OutcomeClass, OutcomeProbs, Param, Params,
+    Restriction, Side, Slot, TariffStep,
 };
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
@@ -36,23 +36,23 @@ struct Draw {
 
 fn params_of(d: &Draw, levers: usize) -> Params {
     let mut p = Params::new(levers);
-    p.set(params::STAKE_CHALLENGER, d.v_c);
-    p.set(params::STAKE_TARGET, d.v_t);
-    p.set(params::AUDIENCE_CHALLENGER, d.a_c);
-    p.set(params::AUDIENCE_TARGET, d.a_t);
-    p.set(params::AUDIENCE_GROWTH, d.growth);
-    p.set(params::EXPORTS_TARGET, d.x_t);
-    p.set(params::EXPORTS_CHALLENGER, 17.0);
-    p.set(params::IMPORTER_BURDEN, d.burden);
-    p.set(params::COUNTER_TARIFF, 0.25);
-    p.set(params::FACE_SAVING_DISCOUNT, d.phi);
-    p.set(params::LAMBDA, d.lambda);
-    p.set(params::PRIOR_CHALLENGER_RESOLUTE, d.pc);
-    p.set(params::PRIOR_TARGET_RESOLUTE, d.pt);
-    p.set(params::BELIEF_TARGET_ABOUT_CHALLENGER, d.pc);
-    p.set(params::BELIEF_CHALLENGER_ABOUT_TARGET, d.pt);
-    p.set(params::RESOLVE_FACTOR_CHALLENGER, 2.0);
-    p.set(params::RESOLVE_FACTOR_TARGET, 2.0);
+    p.set(Param::StakeChallenger, d.v_c);
+    p.set(Param::StakeTarget, d.v_t);
+    p.set(Param::AudienceChallenger, d.a_c);
+    p.set(Param::AudienceTarget, d.a_t);
+    p.set(Param::AudienceGrowth, d.growth);
+    p.set(Param::ExportsTarget, d.x_t);
+    p.set(Param::ExportsChallenger, 17.0);
+    p.set(Param::ImporterBurden, d.burden);
+    p.set(Param::CounterTariff, 0.25);
+    p.set(Param::FaceSavingDiscount, d.phi);
+    p.set(Param::Lambda, d.lambda);
+    p.set(Param::PriorChallengerResolute, d.pc);
+    p.set(Param::PriorTargetResolute, d.pt);
+    p.set(Param::BeliefTargetAboutChallenger, d.pc);
+    p.set(Param::BeliefChallengerAboutTarget, d.pt);
+    p.set(Param::ResolveFactorChallenger, 2.0);
+    p.set(Param::ResolveFactorTarget, 2.0);
     p
 }
 
@@ -324,9 +324,9 @@ proptest! {
             },
             1,
         );
-        p.set(params::RESOLVE_FACTOR_TARGET, 50.0);
-        p.set(params::DISCOUNT_RATE, 0.0);
-        p.set(params::lever_cost_challenger(0), 50.0);
+        p.set(Param::ResolveFactorTarget, 50.0);
+        p.set(Param::DiscountRate, 0.0);
+        p.set(Slot::LeverCost { lever: 0, side: Side::Challenger }, 50.0);
         // u_SQ = 0 (acquiesce); u_DC = v_c (defender concedes); u_DD from the game.
         let game = c.game_at(&p).unwrap();
         let acc = game.accumulated_payoffs();
@@ -353,8 +353,8 @@ proptest! {
         // Credibility p away from the threshold, so that lambda = 40 is decisive.
         let pr = if threshold >= 1.0 { q } else { q * 0.9 + 0.05 };
         prop_assume!((pr - threshold).abs() * (v_c - u_dd) > 0.15);
-        p.set(params::PRIOR_TARGET_RESOLUTE, pr);
-        p.set(params::BELIEF_CHALLENGER_ABOUT_TARGET, pr);
+        p.set(Param::PriorTargetResolute, pr);
+        p.set(Param::BeliefChallengerAboutTarget, pr);
         let mut ws = c.workspace();
         let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
         // The challenger's decision after Refuse: actions Acquiesce, Threaten.

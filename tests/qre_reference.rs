@@ -8,7 +8,7 @@
 //! writes `tests/fixtures/qre_reference/profiles.json`. It is kept to check that a new
 //! solver finds the same equilibria, not to be regenerated with the solver it checks.
 
-use escalation::model::params::LAMBDA;
+use escalation::model::params::{Param, Slot};
 use escalation::model::{CompiledLadder, Params};
 use escalation::scenario::Scenario;
 use rand::SeedableRng;
@@ -58,7 +58,7 @@ fn cases(s: &Scenario, seed: u64, draws: usize, sweep: usize) -> Vec<(String, Pa
         } else {
             for &lambda in &SWEEP {
                 let mut p = params.clone();
-                p.set(LAMBDA, lambda);
+                p.set(Param::Lambda, lambda);
                 out.push((format!("draw {k} at lambda {lambda}"), p));
             }
         }
@@ -132,7 +132,7 @@ fn profiles_agree_with_the_reference_solver() {
         for case in g["cases"].as_array().unwrap() {
             let mut p = s.new_params();
             for (k, v) in case["params"].as_array().unwrap().iter().enumerate() {
-                p.set(k, v.as_f64().unwrap());
+                p.set(Slot::at(k), v.as_f64().unwrap());
             }
             let (ours, (evals, fb)) = solve_with_work(&c, &p);
             evaluations.push(evals);

@@ -1,7 +1,7 @@
 //! The Colombia scenario parses, compiles, draws and solves; its documented path has a
 //! plausible but not certain likelihood.
 
-use escalation::model::{params, report_equilibrium};
+use escalation::model::{summarise_equilibrium, Param};
 use escalation::scenario::{At, Scenario};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -20,7 +20,7 @@ fn colombia_compiles_and_reports() {
     let c = s.compile().unwrap();
     assert!(c.game().nodes().len() < 1000);
     let p = s.point(At::Mean);
-    let r = report_equilibrium(&c, &p).unwrap();
+    let r = summarise_equilibrium(&c, &p).unwrap();
     println!("{r}");
     println!("{}", s.summary().unwrap());
     let mut ws = c.workspace();
@@ -43,8 +43,8 @@ fn draws_are_reproducible_and_in_range() {
     a.validate().unwrap();
     // No misperception prior for the US: its belief copies the drawn truth.
     assert_eq!(
-        a.get(params::BELIEF_CHALLENGER_ABOUT_TARGET),
-        a.get(params::PRIOR_TARGET_RESOLUTE)
+        a.get(Param::BeliefChallengerAboutTarget),
+        a.get(Param::PriorTargetResolute)
     );
 }
 
@@ -62,7 +62,7 @@ fn every_intervention_applies() {
         let t = s.with_intervention(name).unwrap();
         let c = t.compile().unwrap();
         let p = t.point(At::Median);
-        report_equilibrium(&c, &p).unwrap();
+        summarise_equilibrium(&c, &p).unwrap();
     }
     assert!(s.with_intervention("nope").is_err());
 }

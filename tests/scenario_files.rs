@@ -14,7 +14,7 @@ fn october_and_template_scenarios_are_valid() {
         let s = Scenario::from_path(path(file)).unwrap();
         assert_eq!(s.interventions().len(), n_interventions, "{file}");
         let c = s.compile().unwrap();
-        escalation::model::report_equilibrium(&c, &s.point(At::Median)).unwrap();
+        escalation::model::summarise_equilibrium(&c, &s.point(At::Median)).unwrap();
         for iv in s.interventions() {
             s.with_intervention(&iv.name).unwrap().compile().unwrap();
         }
@@ -93,24 +93,16 @@ fn priors_match_reference_values() {
     // Standard normal: quantile(0.975) = 1.959963985 (any table); ln φ(0) = -ln √(2π).
     assert!((prior::normal_quantile(0.975) - 1.959_963_985).abs() < 1e-8);
     assert!((prior::normal_quantile(0.5)).abs() < 1e-14);
-    let n = Prior::Normal { mean: 0.0, sd: 1.0 };
+    let n = Prior::normal(0.0, 1.0).unwrap();
     assert!((n.ln_pdf(0.0) + 0.918_938_533_2).abs() < 1e-9);
     // Half-normal (truncated to [0, ∞) approximated by [0, 40]): mean √(2/π) = 0.7978846.
-    let h = Prior::TruncatedNormal {
-        mean: 0.0,
-        sd: 1.0,
-        min: 0.0,
-        max: 40.0,
-    };
+    let h = Prior::truncated_normal(0.0, 1.0, 0.0, 40.0).unwrap();
     assert!((h.mean() - 0.797_884_56).abs() < 1e-7);
     assert!((h.median() - 0.674_489_75).abs() < 1e-7);
     // Beta(2, 2) is symmetric; Beta(2, 3): mean 0.4, CDF(0.5) = 11/16.
     assert!((prior::beta_cdf(0.5, 2.0, 2.0) - 0.5).abs() < 1e-12);
     assert!((prior::beta_cdf(0.5, 2.0, 3.0) - 11.0 / 16.0).abs() < 1e-12);
-    let b = Prior::Beta {
-        alpha: 2.0,
-        beta: 3.0,
-    };
+    let b = Prior::beta(2.0, 3.0).unwrap();
     assert!((b.mean() - 0.4).abs() < 1e-15);
     assert!((prior::beta_cdf(b.median(), 2.0, 3.0) - 0.5).abs() < 1e-12);
     // Beta quantiles in closed form: Beta(a, 1) has CDF x^a, Beta(1, b) has CDF
@@ -124,7 +116,7 @@ fn priors_match_reference_values() {
             (1.0, 9.0, 1.0 - (1.0 - p).powf(1.0 / 9.0)),
             (1.0, 0.3, 1.0 - (1.0 - p).powf(1.0 / 0.3)),
         ] {
-            let q = Prior::Beta { alpha: a, beta: b }.quantile(p);
+            let q = Prior::beta(a, b).unwrap().quantile(p);
             assert!(
                 (q - exact).abs() < 1e-13,
                 "Beta({a}, {b}) at {p}: {q} vs {exact}"
@@ -138,7 +130,7 @@ fn priors_match_reference_values() {
             (0.5, 0.5),
             (30.0, 2.0),
         ] {
-            let q = Prior::Beta { alpha: a, beta: b }.quantile(p);
+            let q = Prior::beta(a, b).unwrap().quantile(p);
             assert!((0.0..=1.0).contains(&q));
             assert!(
                 (prior::beta_cdf(q, a, b) - p).abs() < 1e-13,
@@ -148,25 +140,15 @@ fn priors_match_reference_values() {
         }
     }
     // Lognormal: median e^mu, mean e^(mu + sigma²/2).
-    let l = Prior::LogNormal {
-        mu: 1.0,
-        sigma: 0.5,
-    };
+    let l = Prior::lognormal(1.0, 0.5).unwrap();
     assert!((l.median() - 1f64.exp()).abs() < 1e-12);
     assert!((l.mean() - 1.125f64.exp()).abs() < 1e-12);
     // Triangular(0, 1, 3): mean 4/3; CDF at the mode = 1/3.
-    let t = Prior::Triangular {
-        min: 0.0,
-        mode: 1.0,
-        max: 3.0,
-    };
+    let t = Prior::triangular(0.0, 1.0, 3.0).unwrap();
     assert!((t.mean() - 4.0 / 3.0).abs() < 1e-15);
     assert!((t.quantile(1.0 / 3.0) - 1.0).abs() < 1e-12);
     // Discrete.
-    let d = Prior::Discrete {
-        values: vec![1.0, 2.0],
-        weights: vec![3.0, 1.0],
-    };
+    let d = Prior::discrete(vec![1.0, 2.0], vec![3.0, 1.0]).unwrap();
     assert_eq!(d.quantile(0.7), 1.0);
     assert_eq!(d.quantile(0.8), 2.0);
     assert!((d.mean() - 1.25).abs() < 1e-15);

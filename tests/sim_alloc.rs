@@ -12,8 +12,9 @@
 
 use std::cell::Cell;
 
+use escalation::mc::{stream, Purpose};
 use escalation::scenario::Scenario;
-use escalation::sim::{run_rng, Episode, RunRecord, ScenarioEpisode};
+use escalation::sim::{Episode, RunRecord, ScenarioEpisode};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -67,7 +68,7 @@ fn playing_a_run_allocates_nothing() {
     let mut record = RunRecord::new(episode.layout());
     let mut classes = [0u32; 8];
     // Warm-up run, then count.
-    let mut rng = run_rng(3, 0);
+    let mut rng = stream(3, Purpose::RUNS, 0);
     episode
         .play(0, &mut rng, &mut scratch, &mut record)
         .unwrap();
@@ -78,7 +79,7 @@ fn playing_a_run_allocates_nothing() {
     assert_eq!(ALLOCATIONS.load(Ordering::Relaxed) - before, 1);
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     for run in 1..200 {
-        let mut rng = run_rng(3, run);
+        let mut rng = stream(3, Purpose::RUNS, run);
         episode
             .play(run, &mut rng, &mut scratch, &mut record)
             .unwrap();

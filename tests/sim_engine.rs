@@ -1,8 +1,9 @@
 //! The Monte Carlo engine on toy episodes whose answers are known in closed form.
 
+use escalation::mc::{stream, Purpose};
 use escalation::sim::{
-    merge, run_rng, CsvRows, Episode, Layout, MergeError, MetricSpec, Progress, RunRecord, Shard,
-    SimError, Simulation, Summary,
+    merge, CsvRows, Episode, Layout, MergeError, MetricSpec, Progress, RunRecord, Shard, SimError,
+    Simulation, Summary, SummaryError, Unchecksummed, FORMAT_V1,
 };
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha8Rng;
@@ -63,7 +64,7 @@ fn run(coin: &Coin, seed: u64, runs: u64, threads: usize) -> Summary {
 fn biased_coin_and_uniform_match_closed_forms() {
     let n = 200_000u64;
     let s = run(&Coin::new(0.3), 11, n, 2);
-    let r = s.report();
+    let r = s.statistics();
     let nf = n as f64;
     assert_eq!(r.counts.sum(), n);
     // Binomial: sd of the frequency is sqrt(p(1-p)/n); allow 4.5 sd.
@@ -224,14 +225,22 @@ fn merge_refuses_parts_of_different_simulations() {
     let whole = ("whole".to_string(), run(&coin, 1, 5000, 1));
     let err = merge(vec![whole.clone(), shard(1, 1, 2)]).unwrap_err();
     assert!(matches!(err, MergeError::Overlap { .. }), "{err}");
-    // A shard file whose `shard` field was removed by hand: only its range is left.
+    // A shard file whose `shard` field was removed by hand: its checksum refuses it; accepted
+    // as a file without checksum, only its range is left to check.
     let json = shard(1, 0, 2).1.to_json();
     assert!(
         json.contains("\"shard\": [\n    0,\n    2\n  ],\n"),
         "{json}"
     );
-    let head =
-        Summary::from_json(&json.replace("\"shard\": [\n    0,\n    2\n  ],\n", "")).unwrap();
+    let edited = json.replace("\"shard\": [\n    0,\n    2\n  ],\n", "");
+    assert!(matches!(
+        Summary::from_json(&edited),
+        Err(SummaryError::Checksum { .. })
+    ));
+    let mut doc: serde_json::Value = serde_json::from_str(&edited).unwrap();
+    doc["format"] = FORMAT_V1.into();
+    doc.as_object_mut().unwrap().remove("checksum");
+    let head = Summary::from_json_with(&doc.to_string(), Unchecksummed::Accept).unwrap();
     assert_eq!(head.shard(), None);
     let err = merge(vec![("head".to_string(), head)]).unwrap_err();
     assert_eq!(
@@ -263,7 +272,7 @@ fn summary_json_rejects_tampering() {
     let bad = json.replacen("\"counted_runs\": 3000", "\"counted_runs\": 2999", 1);
     assert!(Summary::from_json(&bad).is_err());
     assert!(Summary::from_json("{").is_err());
-    assert!(Summary::from_json(&json.replace("escalation-simulation-summary/1", "x")).is_err());
+    assert!(Summary::from_json(&json.replace("escalation-simulation-summary/2", "x")).is_err());
 }
 
 /// Value stability: the RNG scheme `ChaCha8Rng::seed_from_u64(seed)` + `set_stream(run)` is
@@ -271,7 +280,9 @@ fn summary_json_rejects_tampering() {
 /// introduced; a change to them changes every published result.
 #[test]
 fn value_stability_of_run_streams() {
-    let firsts: Vec<u64> = (0..3).map(|i| run_rng(2025, i).next_u64()).collect();
+    let firsts: Vec<u64> = (0..3)
+        .map(|i| stream(2025, Purpose::RUNS, i).next_u64())
+        .collect();
     assert_eq!(firsts, PINNED_FIRST_U64);
     let coin = Coin::new(0.5);
     let mut out = Vec::new();
@@ -359,7 +370,7 @@ fn the_first_failing_run_is_reported_whatever_the_threads() {
 fn observer_sees_monotone_progress_to_the_total() {
     let coin = Coin::new(0.5);
     let mut seen: Vec<Progress> = Vec::new();
-    let mut obs = |p: Progress| seen.push(p);
+    let mut obs = |p: &Progress| seen.push(*p);
     Simulation::new(&coin, 1, 40_000)
         .threads(2)
         .observe(&mut obs)

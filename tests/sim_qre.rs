@@ -34,7 +34,7 @@ fn outcome_frequencies_match_qre_probabilities() {
 
     let n = 100_000u64;
     let summary = Simulation::new(&episode, 1998, n).threads(2).run().unwrap();
-    let counts = summary.report().counts;
+    let counts = summary.statistics().counts;
     // Pool classes with expected count below 5 into one cell (Cochran's rule).
     let (mut chi2, mut cells, mut pooled_obs, mut pooled_exp) = (0.0, 0usize, 0.0, 0.0);
     for (c, &p) in expected.iter().enumerate() {

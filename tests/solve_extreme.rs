@@ -3,7 +3,8 @@
 
 use escalation::game::load::{read_game_file, LoadedGame};
 use escalation::game::Game;
-use escalation::model::params::*;
+use escalation::model::params::{Param, Slot};
+use escalation::model::Side;
 use escalation::model::{ModelError, Params};
 use escalation::scenario::Scenario;
 use escalation::solve::logit::CompiledGame;
@@ -86,19 +87,24 @@ fn large_lambda_and_large_payoffs_solve_every_bundled_game() {
 }
 
 /// The parameters in units of money: payoffs are linear in them.
-fn money(p: &Params) -> Vec<usize> {
-    let mut out = vec![
-        STAKE_CHALLENGER,
-        STAKE_TARGET,
-        AUDIENCE_CHALLENGER,
-        AUDIENCE_TARGET,
-        AUDIENCE_GROWTH,
-        EXPORTS_TARGET,
-        EXPORTS_CHALLENGER,
-        FACE_SAVING_COST,
-    ];
-    for k in 0..p.num_levers() {
-        out.extend([lever_cost_challenger(k), lever_cost_target(k)]);
+fn money(p: &Params) -> Vec<Slot> {
+    let mut out: Vec<Slot> = [
+        Param::StakeChallenger,
+        Param::StakeTarget,
+        Param::AudienceChallenger,
+        Param::AudienceTarget,
+        Param::AudienceGrowth,
+        Param::ExportsTarget,
+        Param::ExportsChallenger,
+        Param::FaceSavingCost,
+    ]
+    .into_iter()
+    .map(Slot::from)
+    .collect();
+    for lever in 0..p.num_levers() {
+        for side in [Side::Challenger, Side::Target] {
+            out.push(Slot::LeverCost { lever, side });
+        }
     }
     out
 }
@@ -131,7 +137,7 @@ fn ladder_payoffs_of_1e12_give_the_same_qre() {
             for m in money(&p) {
                 q.set(m, p.get(m) * 1e12);
             }
-            q.set(LAMBDA, p.get(LAMBDA) / 1e12);
+            q.set(Param::Lambda, p.get(Param::Lambda) / 1e12);
             let big = c.behaviour(&mut ws, &q).unwrap().to_vec();
             assert!(ws.payoffs().iter().any(|x| x.abs() > 1e11));
             let d = max_diff(&base, &big);
@@ -153,7 +159,7 @@ fn ladder_at_huge_lambda_solves_or_names_the_draw() {
         let mut ws = c.workspace();
         for _ in 0..15 {
             s.draw(&mut rng, &mut p);
-            p.set(LAMBDA, p.get(LAMBDA) * 1e6);
+            p.set(Param::Lambda, p.get(Param::Lambda) * 1e6);
             match c.behaviour(&mut ws, &p) {
                 Ok(b) => {
                     assert!(b.iter().all(|x| x.is_finite() && (0.0..=1.0).contains(x)));
@@ -162,7 +168,7 @@ fn ladder_at_huge_lambda_solves_or_names_the_draw() {
                 Err(ModelError::Unsolved { source, params }) => {
                     assert!(matches!(source, SolveError::PathFailed { .. }), "{source}");
                     for i in 0..p.len() {
-                        let entry = format!("{} = {}", p.name(i), p.get(i));
+                        let entry = format!("{} = {}", Slot::at(i).name(), p.as_slice()[i]);
                         assert!(params.contains(&entry), "{entry} missing from {params}");
                     }
                 }

@@ -6,28 +6,28 @@
 mod whatif_common;
 
 use escalation::calibrate::ScenarioProblem;
-use escalation::model::{params, Action, CompiledLadder, Ladder, Params};
+use escalation::model::{Action, CompiledLadder, Ladder, Param, Params};
 use escalation::whatif::{documented_opening, scenario_whatif_given, PairedConfig, ScenarioArm};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 fn base_params() -> Params {
     let mut p = Params::new(0);
-    p.set(params::STAKE_CHALLENGER, 2.0);
-    p.set(params::STAKE_TARGET, 0.3);
-    p.set(params::AUDIENCE_CHALLENGER, 1.0);
-    p.set(params::AUDIENCE_TARGET, 0.5);
-    p.set(params::AUDIENCE_GROWTH, 0.5);
-    p.set(params::EXPORTS_TARGET, 14.0);
-    p.set(params::EXPORTS_CHALLENGER, 17.0);
-    p.set(params::IMPORTER_BURDEN, 0.3);
-    p.set(params::COUNTER_TARIFF, 0.25);
-    p.set(params::FACE_SAVING_DISCOUNT, 0.5);
-    p.set(params::LAMBDA, 3.0);
-    p.set(params::RESOLVE_FACTOR_CHALLENGER, 4.0);
-    p.set(params::RESOLVE_FACTOR_TARGET, 10.0);
-    p.set(params::PRIOR_CHALLENGER_RESOLUTE, 0.3);
-    p.set(params::PRIOR_TARGET_RESOLUTE, 0.2);
+    p.set(Param::StakeChallenger, 2.0);
+    p.set(Param::StakeTarget, 0.3);
+    p.set(Param::AudienceChallenger, 1.0);
+    p.set(Param::AudienceTarget, 0.5);
+    p.set(Param::AudienceGrowth, 0.5);
+    p.set(Param::ExportsTarget, 14.0);
+    p.set(Param::ExportsChallenger, 17.0);
+    p.set(Param::ImporterBurden, 0.3);
+    p.set(Param::CounterTariff, 0.25);
+    p.set(Param::FaceSavingDiscount, 0.5);
+    p.set(Param::Lambda, 3.0);
+    p.set(Param::ResolveFactorChallenger, 4.0);
+    p.set(Param::ResolveFactorTarget, 10.0);
+    p.set(Param::PriorChallengerResolute, 0.3);
+    p.set(Param::PriorTargetResolute, 0.2);
     p
 }
 
@@ -79,7 +79,7 @@ fn conditional_frequencies_match_the_restricted_terminal_probabilities() {
     let c = CompiledLadder::new(&Ladder::default()).unwrap();
     // A target stake at which the opening is informative about the types (checked below).
     let mut p = base_params();
-    p.set(params::STAKE_TARGET, 0.8);
+    p.set(Param::StakeTarget, 0.8);
     let mut ws = c.workspace();
     let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
     let mut probs = vec![0.0; c.num_terminals()];
@@ -207,7 +207,6 @@ fn colombia_conditioned_on_the_documented_opening() {
     let run = |threads| {
         scenario_whatif_given(
             &scenario,
-            &problem,
             &posterior,
             &names,
             30,
@@ -236,16 +235,8 @@ fn colombia_conditioned_on_the_documented_opening() {
     let firm = &r1.comparison.interventions[0].outcome.metrics;
     assert!(firm[5].mean < base[5].mean);
     // From the root, the baseline accepts at the outset in some runs.
-    let root = scenario_whatif_given(
-        &scenario,
-        &problem,
-        &posterior,
-        &names,
-        30,
-        &config(None),
-        None,
-    )
-    .unwrap();
+    let root =
+        scenario_whatif_given(&scenario, &posterior, &names, 30, &config(None), None).unwrap();
     assert!(root.failures.is_empty());
     assert_eq!(root.comparison.interventions.len(), 2);
     assert!(root.comparison.baseline.metrics[0].mean > 0.0);
@@ -257,12 +248,8 @@ fn a_conditioned_no_op_gives_exactly_zero_difference() {
     let opening = documented_opening(&scenario);
     let problem = ScenarioProblem::new(&scenario).unwrap();
     let posterior = small_posterior(&problem);
-    let base = ScenarioArm::new(&problem, &scenario, None)
-        .unwrap()
-        .given(&opening);
-    let same = ScenarioArm::new(&problem, &scenario, None)
-        .unwrap()
-        .given(&opening);
+    let base = ScenarioArm::new(&scenario, None).unwrap().given(&opening);
+    let same = ScenarioArm::new(&scenario, None).unwrap().given(&opening);
     let r = no_op_comparison(&scenario, &posterior, &base, &same, 5);
     for d in &r.interventions[0].differences {
         assert!(d.per_draw.iter().all(|&x| x == 0.0));

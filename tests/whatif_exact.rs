@@ -11,7 +11,8 @@
 
 mod whatif_common;
 
-use escalation::calibrate::{stream_rng, ScenarioProblem};
+use escalation::calibrate::ScenarioProblem;
+use escalation::mc::{stream, Purpose};
 use escalation::scenario::Scenario;
 use escalation::whatif::{
     compare, documented_opening, scenario_metrics, scenario_whatif_given, Arm, DrawStatus, Metric,
@@ -21,10 +22,12 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use whatif_common::{colombia, no_op_comparison, small_posterior, COLOMBIA};
 
-/// Run `arm` at `theta` with `n` replicates on the streams `stream_rng(seed, 1, 0..n)`;
+/// Run `arm` at `theta` with `n` replicates on the streams `stream(seed, Purpose::user(1), 0..n)`;
 /// return the replicates' values (row-major, `m` per replicate) and the exact expectations.
-fn evaluate(arm: &ScenarioArm<'_>, theta: &[f64], n: usize, m: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut rngs: Vec<ChaCha8Rng> = (0..n).map(|r| stream_rng(77, 1, r as u64)).collect();
+fn evaluate(arm: &ScenarioArm, theta: &[f64], n: usize, m: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut rngs: Vec<ChaCha8Rng> = (0..n)
+        .map(|r| stream(77, Purpose::user(1), r as u64))
+        .collect();
     let mut out = vec![0.0; n * m];
     let mut expected = vec![0.0; m];
     let status = arm
@@ -110,7 +113,7 @@ fn exact_expectations_are_what_the_replicates_converge_to() {
     let names = ["petro_holds_firm", "immediate_50", "no_visa_sanctions"];
     for given in [false, true] {
         let arm = |name: Option<&str>| {
-            let a = ScenarioArm::new(&problem, &scenario, name).unwrap();
+            let a = ScenarioArm::new(&scenario, name).unwrap();
             if given {
                 a.given(&opening)
             } else {
@@ -155,8 +158,8 @@ fn exact_expectations_are_what_the_replicates_converge_to() {
     }
     // An intervention that re-sets a parameter (drawn once per draw from the first
     // stream): the indicator metrics, whose range is 1 whatever the parameters.
-    let base = ScenarioArm::new(&problem, &scenario, None).unwrap();
-    let backing = ScenarioArm::new(&problem, &scenario, Some("regional_backing")).unwrap();
+    let base = ScenarioArm::new(&scenario, None).unwrap();
+    let backing = ScenarioArm::new(&scenario, Some("regional_backing")).unwrap();
     for theta in posterior.equal_weight_draws(3, 9) {
         let (b, be) = evaluate(&base, &theta, n, m);
         let (v, e) = evaluate(&backing, &theta, n, m);
@@ -194,7 +197,6 @@ fn compare_reports_exact_posterior_intervals_and_monte_carlo_means() {
     let run = |threads| {
         scenario_whatif_given(
             &scenario,
-            &problem,
             &posterior,
             &["petro_holds_firm", "no_ramp"],
             60,
@@ -291,8 +293,8 @@ fn a_no_op_gives_exactly_zero_from_the_root_too() {
     let scenario = colombia();
     let problem = ScenarioProblem::new(&scenario).unwrap();
     let posterior = small_posterior(&problem);
-    let base = ScenarioArm::new(&problem, &scenario, None).unwrap();
-    let same = ScenarioArm::new(&problem, &scenario, None).unwrap();
+    let base = ScenarioArm::new(&scenario, None).unwrap();
+    let same = ScenarioArm::new(&scenario, None).unwrap();
     let r = no_op_comparison(&scenario, &posterior, &base, &same, 3);
     for d in &r.interventions[0].differences {
         assert!(d.per_draw.iter().all(|&x| x == 0.0));
@@ -454,7 +456,6 @@ fn a_documented_opening_of_probability_zero_is_left_out_and_reported() {
     let run = |threads| {
         scenario_whatif_given(
             &scenario,
-            &problem,
             &posterior,
             &names,
             16,
@@ -530,7 +531,6 @@ fn an_intervention_with_the_opening_impossible_in_every_draw_is_left_out() {
     };
     let r = scenario_whatif_given(
         &scenario,
-        &problem,
         &posterior,
         &["near_rational", "no_ramp"],
         6,
@@ -550,15 +550,13 @@ fn an_intervention_with_the_opening_impossible_in_every_draw_is_left_out() {
         .to_string()
         .contains("near_rational: left out: the opening had probability zero under this intervention in every draw"));
     // No play to chart either: the fan chart's sampler says so instead of failing.
-    let arm = ScenarioArm::new(&problem, &scenario, Some("near_rational"))
+    let arm = ScenarioArm::new(&scenario, Some("near_rational"))
         .unwrap()
         .given(&opening);
     let theta = &posterior.equal_weight_draws(1, 6)[0];
-    let mut rng = stream_rng(1, 2, 3);
+    let mut rng = stream(1, Purpose::user(2), 3);
     assert_eq!(arm.tariff_path(theta, &mut rng, 30).unwrap(), None);
-    let base = ScenarioArm::new(&problem, &scenario, None)
-        .unwrap()
-        .given(&opening);
+    let base = ScenarioArm::new(&scenario, None).unwrap().given(&opening);
     assert_eq!(
         base.tariff_path(theta, &mut rng, 30)
             .unwrap()
@@ -566,16 +564,8 @@ fn an_intervention_with_the_opening_impossible_in_every_draw_is_left_out() {
         Some(30)
     );
     // From the root the opening does not matter: the same intervention is compared.
-    let root = scenario_whatif_given(
-        &scenario,
-        &problem,
-        &posterior,
-        &["near_rational"],
-        6,
-        &config,
-        None,
-    )
-    .unwrap();
+    let root =
+        scenario_whatif_given(&scenario, &posterior, &["near_rational"], 6, &config, None).unwrap();
     assert!(root.failures.is_empty(), "{:?}", root.failures);
     // Colombia accepts at once, always.
     assert_eq!(

@@ -1,12 +1,12 @@
 //! The Markdown report with its SVG figures, on a toy calibration and comparison.
 
-use escalation::calibrate::{Likelihood, Prior, Smc, SmcConfig};
+use escalation::calibrate::{JointPrior, Likelihood, Smc, SmcConfig};
 use escalation::report::{fan_chart_svg, FanBands, Report, ReportError};
 use escalation::whatif::{compare, Arm, Metric, PairedConfig, Unit};
 use rand::{Rng, RngExt};
 
 struct UnitSquare;
-impl Prior for UnitSquare {
+impl JointPrior for UnitSquare {
     fn dim(&self) -> usize {
         2
     }

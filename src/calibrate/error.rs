@@ -17,9 +17,9 @@ pub enum CalibrateError {
     /// The prior declares a dimension that does not match its names.
     #[error("prior declares {dim} parameters but names {names}")]
     PriorShape {
-        /// `Prior::dim()`.
+        /// `JointPrior::dim()`.
         dim: usize,
-        /// `Prior::names().len()`.
+        /// `JointPrior::names().len()`.
         names: usize,
     },
     /// The prior drew a value outside its own support or with a non-finite density.
@@ -53,13 +53,8 @@ pub enum CalibrateError {
         temperature: f64,
     },
     /// The local thread pool could not be built.
-    #[error("cannot build a thread pool with {threads} threads: {reason}")]
-    ThreadPool {
-        /// Requested threads.
-        threads: usize,
-        /// Why rayon refused.
-        reason: String,
-    },
+    #[error(transparent)]
+    Pool(#[from] crate::mc::PoolError),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

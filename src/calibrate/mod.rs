@@ -1,6 +1,6 @@
 //! Calibration: the posterior over a scenario's parameters given its documented path.
 //!
-//! The engine is generic, in the style of argmin: the *problem* is a [`Prior`] and a
+//! The engine is generic, in the style of argmin: the *problem* is a [`JointPrior`] and a
 //! [`Likelihood`], the *solver* is [`Smc`] (adaptive tempering sequential Monte Carlo, which
 //! reduces to plain importance sampling when the prior draws already carry enough effective
 //! sample size), an [`Observer`] watches the stages, and the randomness is a seed, never global
@@ -10,7 +10,7 @@
 //! ([`Posterior::save`], [`Posterior::load`]).
 //!
 //! # Determinism
-//! Particle `i` at stage `s` draws from its own ChaCha8 stream (see [`stream_rng`]); particles
+//! Particle `i` at stage `s` draws from its own random stream ([`crate::mc::rng`]); particles
 //! are processed in parallel on a local rayon pool but collected in index order, and every
 //! reduction (sums, weights, evidence) is a sequential loop in index order. The posterior is
 //! therefore bit-identical for any thread count.
@@ -19,11 +19,11 @@
 //! A Beta(1, 1) prior on a coin's bias, 7 heads in 10 tosses: the posterior is Beta(8, 4),
 //! whose mean is 8/12.
 //! ```
-//! use escalation::calibrate::{Likelihood, Prior, Smc, SmcConfig};
+//! use escalation::calibrate::{JointPrior, Likelihood, Smc, SmcConfig};
 //! use rand::{Rng, RngExt};
 //!
 //! struct Uniform01;
-//! impl Prior for Uniform01 {
+//! impl JointPrior for Uniform01 {
 //!     fn dim(&self) -> usize { 1 }
 //!     fn names(&self) -> Vec<String> { vec!["p".into()] }
 //!     fn sample(&self, rng: &mut dyn Rng, out: &mut [f64]) { out[0] = rng.random::<f64>(); }
@@ -51,30 +51,26 @@ mod error;
 mod posterior;
 mod scenario;
 mod smc;
-mod stats;
 mod summary;
+mod tempering;
 
+pub use crate::mc::{NoObserver, Observer};
 pub use error::CalibrateError;
 pub use posterior::{Diagnostics, Method, Posterior, ScenarioIdentity, POSTERIOR_FORMAT};
 pub use scenario::{scenario_identity, ScenarioProblem};
-pub use smc::{NoObserver, Observer, Smc, SmcConfig, StageInfo};
-pub use stats::{effective_sample_size, log_sum_exp, normalise_log_weights, weighted_quantile};
+pub use smc::{Smc, SmcConfig, StageInfo};
 pub use summary::{CalibrationSummary, ParameterSummary, IDENTIFICATION_WIDTH_RATIO};
 
-#[allow(unused_imports)]
-pub(crate) use posterior::write_atomic;
-
 use rand::Rng;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
-/// A prior distribution over a parameter vector `theta` of fixed dimension.
+/// The joint prior of a parameter vector `theta` of fixed dimension (a scenario's is the
+/// product of its parameters' [`scenario::Prior`](crate::scenario::Prior)s).
 ///
 /// `sample` and `ln_pdf` must agree: `ln_pdf` is the log density (up to an additive
 /// constant) of the distribution `sample` draws from, and `f64::NEG_INFINITY` outside its
 /// support. The constant does not matter for the posterior, but the prior-predictive
 /// probability is only a probability when the density is normalised.
-pub trait Prior: Sync {
+pub trait JointPrior: Sync {
     /// Number of parameters.
     fn dim(&self) -> usize;
     /// Parameter names, `dim()` of them, in the order of `theta`.
@@ -98,28 +94,4 @@ pub trait Prior: Sync {
 pub trait Likelihood: Sync {
     /// Log-likelihood of the data at `theta`.
     fn ln_likelihood(&self, theta: &[f64]) -> f64;
-}
-
-/// The random stream of one particle (or run) for one purpose: a ChaCha8 generator keyed by
-/// `seed` and `purpose`, on stream `index`.
-///
-/// Distinct `(purpose, index)` pairs give independent streams; the same triple always gives
-/// the same stream, whatever thread runs it.
-pub fn stream_rng(seed: u64, purpose: u64, index: u64) -> ChaCha8Rng {
-    let key = if purpose == 0 {
-        seed
-    } else {
-        splitmix64(seed ^ splitmix64(purpose))
-    };
-    let mut rng = ChaCha8Rng::seed_from_u64(key);
-    rng.set_stream(index);
-    rng
-}
-
-/// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective mixer to derive stage keys.
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }

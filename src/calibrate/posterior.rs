@@ -1,11 +1,11 @@
 //! The calibrated posterior: weighted particles, how they were obtained, and its JSON file.
 
-use super::stats::{effective_sample_size, systematic_resample};
-use super::{stream_rng, CalibrateError};
+use super::CalibrateError;
+use crate::mc::stats::{effective_sample_size, systematic_resample};
+use crate::mc::{fnv1a64, stream, write_atomic, Purpose};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Version of the posterior file format written by [`Posterior::save`].
 pub const POSTERIOR_FORMAT: u32 = 1;
@@ -32,14 +32,9 @@ impl ScenarioIdentity {
     /// assert_eq!(ScenarioIdentity::from_content("x", b"a").hash, "af63dc4c8601ec8c");
     /// ```
     pub fn from_content(name: &str, content: &[u8]) -> Self {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &b in content {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
         ScenarioIdentity {
             name: name.to_string(),
-            hash: format!("{h:016x}"),
+            hash: format!("{:016x}", fnv1a64(content)),
         }
     }
 }
@@ -106,9 +101,6 @@ pub struct Posterior {
     pub diagnostics: Diagnostics,
 }
 
-// Purpose tag of the stream used to resample a posterior to equal weights.
-const PURPOSE_EQUAL_WEIGHT: u64 = 0x5eed_0e0a_1e15;
-
 impl Posterior {
     /// The same posterior, labelled as belonging to `scenario`.
     pub fn with_scenario(mut self, scenario: ScenarioIdentity) -> Self {
@@ -129,7 +121,7 @@ impl Posterior {
     /// `n` equal-weight draws from the posterior by systematic resampling with a uniform
     /// from `seed`: deterministic, and each particle appears `⌊n w⌋` or `⌈n w⌉` times.
     pub fn equal_weight_draws(&self, n: usize, seed: u64) -> Vec<Vec<f64>> {
-        let u = stream_rng(seed, PURPOSE_EQUAL_WEIGHT, 0).random::<f64>();
+        let u = stream(seed, Purpose::EQUAL_WEIGHT, 0).random::<f64>();
         systematic_resample(&self.weights, n, u)
             .into_iter()
             .filter_map(|i| self.particles.get(i).cloned())
@@ -145,7 +137,10 @@ impl Posterior {
             path: path.to_path_buf(),
             source: std::io::Error::other(e),
         })?;
-        write_atomic(path, json.as_bytes())
+        write_atomic(path, json.as_bytes()).map_err(|source| CalibrateError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// Read a posterior file without checking which scenario it belongs to.
@@ -234,33 +229,4 @@ impl Posterior {
         }
         Ok(())
     }
-}
-
-/// Write `bytes` to `path` atomically: a temporary file in the same directory, flushed, then
-/// renamed over `path`, so readers never see a half-written file.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CalibrateError> {
-    let io = |e| CalibrateError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let file_name = path.file_name().ok_or_else(|| {
-        io(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a file path",
-        ))
-    })?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".tmp{}", std::process::id()));
-    let tmp: PathBuf = path.with_file_name(tmp_name);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
 }

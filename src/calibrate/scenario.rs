@@ -1,20 +1,24 @@
-//! A scenario as a calibration problem: its non-fixed priors are the [`Prior`], the
-//! probability of its documented path under the logit QRE is the [`Likelihood`].
+//! A scenario as a calibration problem: its non-fixed priors are the [`JointPrior`], the
+//! probability of its documented path under the logit QRE is the [`Likelihood`]. Draw and
+//! solve are the [`Pipeline`]'s stages.
 
 use super::{
-    CalibrateError, Likelihood, Observer, Posterior, Prior, ScenarioIdentity, Smc, SmcConfig,
+    CalibrateError, JointPrior, Likelihood, Observer, Posterior, ScenarioIdentity, Smc, SmcConfig,
+    StageInfo,
 };
-use crate::model::{params, Action, CompiledLadder, LadderWorkspace, Params};
-use crate::scenario::{self, At, Scenario};
+use crate::model::{Action, CompiledLadder, LadderWorkspace, Params, Slot};
+use crate::pipeline::{FreeParams, Pipeline};
+use crate::scenario::Scenario;
 use rand::Rng;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// A scenario's calibration problem.
 ///
-/// The calibrated parameters are the slots with a non-degenerate prior (not `fixed`); fixed
-/// slots keep their value, and a belief without its own prior copies the drawn true prior
-/// (no misperception), as in [`Scenario::draw`]. The likelihood is
+/// The calibrated parameters are the scenario's [`FreeParams`]: the slots with a
+/// non-degenerate prior (not `fixed`); fixed slots keep their value, and a belief without its
+/// own prior copies the drawn true prior (no misperception), as in [`Scenario::draw`]. The
+/// likelihood is
 /// [`CompiledLadder::path_log_likelihood`]: the product of the QRE probabilities of the
 /// documented actions, types marginalised over their priors; the documented timing enters
 /// through the ladder's rounds (each documented move belongs to a round of known length).
@@ -22,27 +26,34 @@ use std::sync::Mutex;
 /// [`ScenarioProblem::with_observed_paths`] replaces the documented path by several
 /// independently observed standoffs under the same parameters (each with its own types), whose
 /// likelihood is the product of theirs.
+#[derive(Debug)]
 pub struct ScenarioProblem {
-    compiled: CompiledLadder,
-    base: Params,
-    free: Vec<usize>,
-    names: Vec<String>,
-    priors: Vec<scenario::Prior>,
-    copy_belief_c: bool,
-    copy_belief_t: bool,
+    pipeline: Pipeline,
+    free: FreeParams,
     paths: Vec<Vec<Action>>,
-    canonical: String,
+    canonical: Vec<u8>,
     identity: ScenarioIdentity,
     workspaces: Mutex<Vec<LadderWorkspace>>,
     failures: AtomicUsize,
 }
 
-/// The identity of a scenario for posterior files: its title and a hash of its full content
-/// (structure, priors, path, interventions), independent of the path it was read from.
+/// The identity of a scenario for posterior files: its title and the hash of its model's
+/// canonical bytes ([`Scenario::canonical_bytes`]: structure, priors by name, documented
+/// moves), independent of the file's path, of the order of its tables and keys, and of the
+/// toolchain.
+///
+/// # Examples
+/// ```
+/// use escalation::calibrate::scenario_identity;
+/// use escalation::scenario::Scenario;
+/// let s = Scenario::from_path("scenarios/colombia_2025.toml")?;
+/// let id = scenario_identity(&s);
+/// assert_eq!(id.name, s.title);
+/// assert_eq!(id.hash.len(), 16);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn scenario_identity(s: &Scenario) -> ScenarioIdentity {
-    let mut canonical = s.clone();
-    canonical.origin = String::new();
-    ScenarioIdentity::from_content(&s.title, format!("{canonical:?}").as_bytes())
+    ScenarioIdentity::from_content(&s.title, &s.canonical_bytes())
 }
 
 impl ScenarioProblem {
@@ -56,41 +67,18 @@ impl ScenarioProblem {
             field: "scenario",
             reason: format!("{}: {reason}", scenario.origin),
         };
-        let compiled = scenario.compile().map_err(|e| bad(e.to_string()))?;
+        let pipeline = Pipeline::new(scenario).map_err(|e| bad(e.to_string()))?;
         let path = scenario.documented_path().actions();
         if path.is_empty() {
             return Err(bad("no documented path to calibrate against".into()));
         }
-        let base = scenario.point(At::Median);
-        let mut free = Vec::new();
-        let mut names = Vec::new();
-        let mut priors = Vec::new();
-        for (i, p) in scenario.priors().iter().enumerate() {
-            if let Some(prior) = &p.prior {
-                let (lo, hi) = prior.support();
-                if !matches!(prior, scenario::Prior::Fixed(_)) && hi > lo {
-                    free.push(i);
-                    names.push(p.name.clone());
-                    priors.push(prior.clone());
-                }
-            }
-        }
-        let slots = scenario.priors();
-        let no_prior = |i: usize| slots.get(i).is_some_and(|p| p.prior.is_none());
-        let mut canonical = scenario.clone();
-        canonical.origin = String::new();
         let problem = ScenarioProblem {
-            copy_belief_c: no_prior(params::BELIEF_CHALLENGER_ABOUT_TARGET),
-            copy_belief_t: no_prior(params::BELIEF_TARGET_ABOUT_CHALLENGER),
+            free: FreeParams::new(scenario),
             workspaces: Mutex::new(Vec::new()),
             failures: AtomicUsize::new(0),
             identity: scenario_identity(scenario),
-            canonical: format!("{canonical:?}"),
-            compiled,
-            base,
-            free,
-            names,
-            priors,
+            canonical: scenario.canonical_bytes(),
+            pipeline,
             paths: vec![path],
         };
         problem.check_paths().map_err(bad)?;
@@ -99,18 +87,20 @@ impl ScenarioProblem {
 
     /// Every observed path must be playable: check them at the prior medians.
     fn check_paths(&self) -> Result<(), String> {
-        let mut ws = self.compiled.workspace();
+        let mut ws = self.pipeline.workspace();
+        let base = self.free.base();
         let b = self
-            .compiled
-            .behaviour(&mut ws, &self.base)
+            .pipeline
+            .solve(&mut ws, base)
             .map_err(|e| e.to_string())?
             .to_vec();
         for (k, path) in self.paths.iter().enumerate() {
             if path.is_empty() {
                 return Err(format!("observed path {k} is empty"));
             }
-            self.compiled
-                .path_log_likelihood(&b, &self.base, path)
+            self.pipeline
+                .compiled()
+                .path_log_likelihood(&b, base, path)
                 .map_err(|e| format!("observed path {k}: {e}"))?;
         }
         Ok(())
@@ -154,15 +144,12 @@ impl ScenarioProblem {
         }
         self.paths = paths;
         self.check_paths().map_err(bad)?;
-        let labels: Vec<String> = self
-            .paths
-            .iter()
-            .map(|p| crate::model::ladder_labels(p))
-            .collect();
-        self.identity = ScenarioIdentity::from_content(
-            &self.identity.name,
-            format!("{}\nobserved paths: {labels:?}", self.canonical).as_bytes(),
-        );
+        let mut content = self.canonical.clone();
+        for path in &self.paths {
+            let labels: Vec<String> = path.iter().map(|a| a.label().to_string()).collect();
+            crate::scenario::canonical_line(&mut content, "observed", &labels);
+        }
+        self.identity = ScenarioIdentity::from_content(&self.identity.name, &content);
         Ok(self)
     }
 
@@ -187,43 +174,24 @@ impl ScenarioProblem {
         &self.identity
     }
 
-    /// Indices (in [`Params`] order) of the calibrated parameters, in `theta` order.
-    pub fn free_indices(&self) -> &[usize] {
+    /// Slots (in [`Params`]) of the calibrated parameters, in `theta` order.
+    pub fn free_indices(&self) -> &[Slot] {
+        self.free.slots()
+    }
+
+    /// The calibrated parameters: names, priors, and how `theta` fills a [`Params`].
+    pub fn free_params(&self) -> &FreeParams {
         &self.free
     }
 
     /// The compiled ladder.
     pub fn compiled(&self) -> &CompiledLadder {
-        &self.compiled
+        self.pipeline.compiled()
     }
 
     /// The full parameter vector for calibrated values `theta`.
     pub fn params_at(&self, theta: &[f64]) -> Params {
-        let mut p = self.base.clone();
-        self.fill(theta, &mut p);
-        p
-    }
-
-    /// Write `theta` into `params` (fixed slots from the scenario) and copy beliefs.
-    pub fn fill(&self, theta: &[f64], params: &mut Params) {
-        if params.len() != self.base.len() {
-            *params = self.base.clone();
-        }
-        for (&i, &v) in self.free.iter().zip(theta) {
-            params.set(i, v);
-        }
-        if self.copy_belief_c {
-            params.set(
-                params::BELIEF_CHALLENGER_ABOUT_TARGET,
-                params.get(params::PRIOR_TARGET_RESOLUTE),
-            );
-        }
-        if self.copy_belief_t {
-            params.set(
-                params::BELIEF_TARGET_ABOUT_CHALLENGER,
-                params.get(params::PRIOR_CHALLENGER_RESOLUTE),
-            );
-        }
+        self.free.params_at(theta)
     }
 
     /// Number of likelihood evaluations whose equilibrium solve failed (counted as
@@ -239,7 +207,7 @@ impl ScenarioProblem {
     pub fn calibrate(
         &self,
         config: SmcConfig,
-        observer: &mut dyn Observer,
+        observer: &mut dyn Observer<StageInfo>,
     ) -> Result<Posterior, CalibrateError> {
         Ok(Smc::new(config)
             .run_observed(self, self, observer)?
@@ -247,27 +215,28 @@ impl ScenarioProblem {
     }
 }
 
-impl Prior for ScenarioProblem {
+impl JointPrior for ScenarioProblem {
     fn dim(&self) -> usize {
-        self.free.len()
+        self.free.names().len()
     }
     fn names(&self) -> Vec<String> {
-        self.names.clone()
+        self.free.names().to_vec()
     }
     fn sample(&self, rng: &mut dyn Rng, out: &mut [f64]) {
-        for (o, p) in out.iter_mut().zip(&self.priors) {
+        for (o, p) in out.iter_mut().zip(self.free.priors()) {
             *o = p.sample(rng);
         }
     }
     fn ln_pdf(&self, theta: &[f64]) -> f64 {
-        self.priors
+        self.free
+            .priors()
             .iter()
             .zip(theta)
             .map(|(p, &x)| p.ln_pdf(x))
             .sum()
     }
     fn continuous(&self, k: usize) -> bool {
-        !matches!(self.priors.get(k), Some(scenario::Prior::Discrete { .. }))
+        !self.free.priors().get(k).is_some_and(|p| p.is_discrete())
     }
 }
 
@@ -281,14 +250,15 @@ impl Likelihood for ScenarioProblem {
             .lock()
             .ok()
             .and_then(|mut v| v.pop())
-            .unwrap_or_else(|| self.compiled.workspace());
-        let ll = match self.compiled.behaviour(&mut ws, &params) {
+            .unwrap_or_else(|| self.pipeline.workspace());
+        let ll = match self.pipeline.solve(&mut ws, &params) {
             // Sum in path order (deterministic); a path of probability zero ends it.
             Ok(b) => {
                 let mut total = 0.0;
                 for path in &self.paths {
                     total += self
-                        .compiled
+                        .pipeline
+                        .compiled()
                         .path_log_likelihood(b, &params, path)
                         .unwrap_or(f64::NEG_INFINITY);
                     if total == f64::NEG_INFINITY {

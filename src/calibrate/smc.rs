@@ -4,15 +4,10 @@
 //! target fraction. If the prior draws already keep that ESS at `β = 1`, the run stops after
 //! one reweighting and is plain importance sampling over the prior.
 
-use super::posterior::{Diagnostics, Method, Posterior, ScenarioIdentity, POSTERIOR_FORMAT};
-use super::stats::{
-    effective_sample_size, log_sum_exp, normalise_log_weights, systematic_resample,
-    weighted_mean_sd,
-};
-use super::{stream_rng, CalibrateError, Likelihood, Prior};
-use rand::RngExt;
-use rand_distr::StandardNormal;
-use rayon::prelude::*;
+use super::posterior::Posterior;
+use super::tempering::Tempering;
+use super::{CalibrateError, JointPrior, Likelihood};
+use crate::mc::{NoObserver, Observer};
 
 /// Settings of the [`Smc`] solver.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +47,7 @@ impl Default for SmcConfig {
 }
 
 impl SmcConfig {
-    fn validate(&self) -> Result<(), CalibrateError> {
+    pub(super) fn validate(&self) -> Result<(), CalibrateError> {
         let bad = |field, reason: &str| {
             Err(CalibrateError::InvalidConfig {
                 field,
@@ -94,46 +89,10 @@ pub struct StageInfo {
     pub acceptance: Option<f64>,
 }
 
-/// Watches a calibration as it runs (progress bars, logs).
-pub trait Observer {
-    /// Called after each stage.
-    fn stage(&mut self, info: &StageInfo);
-}
-
-/// An observer that ignores everything.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoObserver;
-
-impl Observer for NoObserver {
-    fn stage(&mut self, _info: &StageInfo) {}
-}
-
 /// The adaptive tempering SMC solver.
 #[derive(Debug, Clone)]
 pub struct Smc {
     config: SmcConfig,
-}
-
-// Purposes of the random streams (see `stream_rng`); stage `s` uses `PURPOSE_STRIDE * s + k`.
-const PURPOSE_STRIDE: u64 = 1 << 20;
-const PURPOSE_RESAMPLE: u64 = 1;
-const PURPOSE_MOVE: u64 = 2; // + sweep number
-
-/// A particle after a stage: parameters, log prior, log-likelihood, whether it moved.
-type Moved = (Vec<f64>, f64, f64, bool);
-type StageResult = Result<Vec<Moved>, CalibrateError>;
-
-struct Particles {
-    dim: usize,
-    theta: Vec<f64>,
-    ln_prior: Vec<f64>,
-    ln_lik: Vec<f64>,
-}
-
-impl Particles {
-    fn row(&self, i: usize) -> &[f64] {
-        &self.theta[i * self.dim..(i + 1) * self.dim]
-    }
 }
 
 impl Smc {
@@ -151,7 +110,7 @@ impl Smc {
     ///
     /// # Errors
     /// See [`Smc::run_observed`].
-    pub fn run<P: Prior, L: Likelihood>(
+    pub fn run<P: JointPrior, L: Likelihood>(
         &self,
         prior: &P,
         likelihood: &L,
@@ -166,328 +125,15 @@ impl Smc {
     /// [`CalibrateError::PriorDraw`] for an inconsistent prior,
     /// [`CalibrateError::NanLikelihood`], [`CalibrateError::ImpossibleData`] when no prior
     /// draw can produce the data, [`CalibrateError::TooManyStages`], and
-    /// [`CalibrateError::ThreadPool`].
-    pub fn run_observed<P: Prior, L: Likelihood>(
+    /// [`CalibrateError::Pool`].
+    pub fn run_observed<P: JointPrior, L: Likelihood>(
         &self,
         prior: &P,
         likelihood: &L,
-        observer: &mut dyn Observer,
+        observer: &mut dyn Observer<StageInfo>,
     ) -> Result<Posterior, CalibrateError> {
-        let cfg = &self.config;
-        cfg.validate()?;
-        let dim = prior.dim();
-        let names = prior.names();
-        if names.len() != dim {
-            return Err(CalibrateError::PriorShape {
-                dim,
-                names: names.len(),
-            });
-        }
-        let pool = match cfg.threads {
-            Some(t) => Some(
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(t)
-                    .build()
-                    .map_err(|e| CalibrateError::ThreadPool {
-                        threads: t,
-                        reason: e.to_string(),
-                    })?,
-            ),
-            None => None,
-        };
-        let install = |f: &(dyn Fn() -> StageResult + Sync)| match &pool {
-            Some(p) => p.install(f),
-            None => f(),
-        };
-        let n = cfg.particles;
-        let mut evaluations: u64 = 0;
-
-        // Stage 0: prior draws.
-        let draws = install(&|| {
-            (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    let mut rng = stream_rng(cfg.seed, 0, i as u64);
-                    let mut theta = vec![0.0; dim];
-                    prior.sample(&mut rng, &mut theta);
-                    let lp = prior.ln_pdf(&theta);
-                    if !lp.is_finite() {
-                        return Err(CalibrateError::PriorDraw {
-                            index: i,
-                            theta,
-                            ln_pdf: lp,
-                        });
-                    }
-                    let ll = likelihood.ln_likelihood(&theta);
-                    if ll.is_nan() {
-                        return Err(CalibrateError::NanLikelihood { theta });
-                    }
-                    Ok((theta, lp, ll, true))
-                })
-                .collect()
-        })?;
-        evaluations += n as u64;
-        let mut ps = Particles {
-            dim,
-            theta: Vec::with_capacity(n * dim),
-            ln_prior: Vec::with_capacity(n),
-            ln_lik: Vec::with_capacity(n),
-        };
-        for (theta, lp, ll, _) in draws {
-            ps.theta.extend_from_slice(&theta);
-            ps.ln_prior.push(lp);
-            ps.ln_lik.push(ll);
-        }
-        let prior_draws: Vec<Vec<f64>> = (0..n).map(|i| ps.row(i).to_vec()).collect();
-        let prior_sd: Vec<f64> = (0..dim)
-            .map(|k| weighted_mean_sd((0..n).map(|i| (ps.theta[i * dim + k], 1.0))).1)
-            .collect();
-
-        let mut weights = vec![1.0 / n as f64; n];
-        let mut beta = 0.0_f64;
-        let mut log_evidence = 0.0_f64;
-        let mut temperatures = vec![0.0];
-        let mut stage_ess = vec![n as f64];
-        let mut acceptance_rates = Vec::new();
-        let mut scale = 2.38 / (dim.max(1) as f64).sqrt();
-        let mut method = Method::ImportanceSampling;
-        let mut final_ess;
-        let mut log_w = vec![0.0; n];
-        let mut stage = 0usize;
-
-        loop {
-            stage += 1;
-            if stage > cfg.max_stages {
-                return Err(CalibrateError::TooManyStages {
-                    stages: cfg.max_stages,
-                    temperature: beta,
-                });
-            }
-            // ESS in the limit of an infinitesimal step: particles with zero likelihood drop out.
-            let alive: Vec<f64> = (0..n)
-                .map(|i| {
-                    if ps.ln_lik[i] > f64::NEG_INFINITY {
-                        weights[i]
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            let alive_total: f64 = alive.iter().sum();
-            if alive_total <= 0.0 {
-                return Err(CalibrateError::ImpossibleData { draws: n });
-            }
-            let alive_norm: Vec<f64> = alive.iter().map(|w| w / alive_total).collect();
-            let ess_limit = effective_sample_size(&alive_norm);
-            let ess_at = |delta: f64, log_w: &mut Vec<f64>, w: &mut Vec<f64>| -> f64 {
-                for i in 0..n {
-                    log_w[i] = weights[i].ln() + delta * ps.ln_lik[i];
-                }
-                normalise_log_weights(log_w, w);
-                effective_sample_size(w)
-            };
-            let mut scratch = Vec::with_capacity(n);
-            let remaining = 1.0 - beta;
-            let first_and_is = stage == 1;
-            let accept_full = if first_and_is {
-                ess_at(remaining, &mut log_w, &mut scratch) >= cfg.target_ess_fraction * n as f64
-            } else {
-                ess_at(remaining, &mut log_w, &mut scratch) >= cfg.target_ess_fraction * ess_limit
-            };
-            let delta = if accept_full {
-                remaining
-            } else {
-                // Bisection for the largest step keeping ESS ≥ target (ESS decreases in δ).
-                let target = cfg.target_ess_fraction * ess_limit;
-                let (mut lo, mut hi) = (0.0_f64, remaining);
-                for _ in 0..60 {
-                    let mid = 0.5 * (lo + hi);
-                    if ess_at(mid, &mut log_w, &mut scratch) >= target {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                // Guarantee progress even when the target is met only in the limit.
-                lo.max(remaining * 1e-12).max(f64::MIN_POSITIVE)
-            };
-            for i in 0..n {
-                log_w[i] = weights[i].ln() + delta * ps.ln_lik[i];
-            }
-            log_evidence += log_sum_exp(&log_w);
-            normalise_log_weights(&log_w, &mut weights);
-            beta = if accept_full { 1.0 } else { beta + delta };
-            final_ess = effective_sample_size(&weights);
-            temperatures.push(beta);
-            stage_ess.push(final_ess);
-
-            if accept_full && first_and_is {
-                observer.stage(&StageInfo {
-                    stage,
-                    temperature: beta,
-                    ess: final_ess,
-                    moves: 0,
-                    acceptance: None,
-                });
-                break;
-            }
-            method = Method::TemperedSmc;
-
-            // Proposal scales from the weighted cloud, floored by a small share of the prior's.
-            let sd: Vec<f64> = (0..dim)
-                .map(|k| {
-                    let (_, s) =
-                        weighted_mean_sd((0..n).map(|i| (ps.theta[i * dim + k], weights[i])));
-                    if prior.continuous(k) {
-                        s.max(1e-3 * prior_sd[k])
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-
-            // Resample.
-            let u: f64 = stream_rng(
-                cfg.seed,
-                PURPOSE_STRIDE * stage as u64 + PURPOSE_RESAMPLE,
-                0,
-            )
-            .random::<f64>();
-            let idx = systematic_resample(&weights, n, u);
-            let mut next = Particles {
-                dim,
-                theta: Vec::with_capacity(n * dim),
-                ln_prior: Vec::with_capacity(n),
-                ln_lik: Vec::with_capacity(n),
-            };
-            for &j in &idx {
-                next.theta.extend_from_slice(ps.row(j));
-                next.ln_prior.push(ps.ln_prior[j]);
-                next.ln_lik.push(ps.ln_lik[j]);
-            }
-            ps = next;
-            weights.iter_mut().for_each(|w| *w = 1.0 / n as f64);
-
-            // Random-walk Metropolis at temperature beta.
-            let mut sweeps = 0usize;
-            let mut needed = cfg.min_moves.max(1);
-            let mut accepted_total = 0usize;
-            while sweeps < needed && sweeps < cfg.max_moves.max(1) {
-                let purpose = PURPOSE_STRIDE * stage as u64 + PURPOSE_MOVE + sweeps as u64;
-                let ps_ref = &ps;
-                let sd_ref = &sd;
-                let moved = install(&|| {
-                    (0..n)
-                        .into_par_iter()
-                        .map(|i| {
-                            let mut rng = stream_rng(cfg.seed, purpose, i as u64);
-                            let cur = ps_ref.row(i);
-                            let prop: Vec<f64> = cur
-                                .iter()
-                                .zip(sd_ref)
-                                .map(|(&x, &s)| {
-                                    let z: f64 = rng.sample(StandardNormal);
-                                    x + scale * s * z
-                                })
-                                .collect();
-                            let log_u = rng.random::<f64>().ln();
-                            let lp = prior.ln_pdf(&prop);
-                            if lp == f64::NEG_INFINITY || lp.is_nan() {
-                                return Ok((
-                                    cur.to_vec(),
-                                    ps_ref.ln_prior[i],
-                                    ps_ref.ln_lik[i],
-                                    false,
-                                ));
-                            }
-                            let ll = likelihood.ln_likelihood(&prop);
-                            if ll.is_nan() {
-                                return Err(CalibrateError::NanLikelihood { theta: prop });
-                            }
-                            let log_ratio =
-                                (lp + beta * ll) - (ps_ref.ln_prior[i] + beta * ps_ref.ln_lik[i]);
-                            if log_u < log_ratio {
-                                Ok((prop, lp, ll, true))
-                            } else {
-                                Ok((cur.to_vec(), ps_ref.ln_prior[i], ps_ref.ln_lik[i], false))
-                            }
-                        })
-                        .collect()
-                })?;
-                evaluations += n as u64;
-                let mut accepted = 0usize;
-                for (i, (theta, lp, ll, acc)) in moved.into_iter().enumerate() {
-                    if acc {
-                        accepted += 1;
-                        ps.theta[i * dim..(i + 1) * dim].copy_from_slice(&theta);
-                        ps.ln_prior[i] = lp;
-                        ps.ln_lik[i] = ll;
-                    }
-                }
-                accepted_total += accepted;
-                let rate = accepted as f64 / n as f64;
-                // Robbins–Monro style adaptation towards the 0.234 optimum (Roberts et al. 1997).
-                scale *= (rate - 0.234).exp();
-                scale = scale.clamp(1e-3, 10.0);
-                sweeps += 1;
-                if sweeps == 1 {
-                    // Sweeps so that a particle stays put with probability below 5%.
-                    let r = rate.clamp(1e-3, 0.999);
-                    let want = ((0.05_f64).ln() / (1.0 - r).ln()).ceil() as usize;
-                    needed = want.clamp(cfg.min_moves.max(1), cfg.max_moves.max(1));
-                }
-            }
-            let acceptance = accepted_total as f64 / (n * sweeps.max(1)) as f64;
-            acceptance_rates.push(acceptance);
-            observer.stage(&StageInfo {
-                stage,
-                temperature: beta,
-                ess: final_ess,
-                moves: sweeps,
-                acceptance: Some(acceptance),
-            });
-            if beta >= 1.0 {
-                break;
-            }
-        }
-
-        let log_post_terms: Vec<f64> = (0..n)
-            .map(|i| {
-                if weights[i] > 0.0 {
-                    weights[i].ln() + ps.ln_lik[i]
-                } else {
-                    f64::NEG_INFINITY
-                }
-            })
-            .collect();
-        let log_posterior_predictive = log_sum_exp(&log_post_terms);
-        let particles: Vec<Vec<f64>> = (0..n).map(|i| ps.row(i).to_vec()).collect();
-        let log_likelihoods = ps
-            .ln_lik
-            .iter()
-            .map(|&l| if l.is_finite() { Some(l) } else { None })
-            .collect();
-        Ok(Posterior {
-            format: POSTERIOR_FORMAT,
-            scenario: ScenarioIdentity::default(),
-            parameter_names: names,
-            seed: cfg.seed,
-            particles,
-            weights,
-            log_likelihoods,
-            prior_draws,
-            diagnostics: Diagnostics {
-                method,
-                particles: n,
-                stages: stage,
-                temperatures,
-                stage_ess,
-                ess: final_ess,
-                acceptance_rates,
-                likelihood_evaluations: evaluations,
-                log_prior_predictive: log_evidence,
-                log_posterior_predictive,
-            },
-        })
+        let mut run = Tempering::init(&self.config, prior, likelihood)?;
+        while !run.next_stage(observer)? {}
+        Ok(run.terminate())
     }
 }

@@ -1,7 +1,7 @@
 //! Posterior summaries beside the prior, with identification warnings.
 
 use super::posterior::{Method, Posterior};
-use super::stats::{weighted_mean_sd, weighted_quantile};
+use crate::mc::stats::{weighted_mean_sd, weighted_quantile};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

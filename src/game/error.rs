@@ -127,7 +127,7 @@ impl ParseError {
             file: None,
             line,
             column,
-            message: message.into(),
+            message: crate::text::abbreviate_tokens(&message.into()),
         }
     }
 

@@ -1,5 +1,4 @@
-//! Loading a game file of either Gambit kind, detected by its header, and saving files
-//! atomically.
+//! Loading a game file of either Gambit kind, detected by its header.
 //!
 //! # Examples
 //! ```
@@ -21,7 +20,6 @@ use super::efg::lexer::{Lexer, Tok};
 use super::nfg::NormalForm;
 use super::{efg, nfg, Game, LoadError, NormalFormError};
 use std::borrow::Cow;
-use std::io::Write as _;
 use std::path::Path;
 
 /// A game read from a file: extensive (`.efg`) or strategic (`.nfg`).
@@ -49,8 +47,21 @@ impl LoadedGame {
     /// # Errors
     /// [`NormalFormError::TooManyProfiles`] for an extensive game with too many pure profiles.
     pub fn to_normal_form(&self) -> Result<Cow<'_, NormalForm>, NormalFormError> {
+        self.to_normal_form_with_cap(super::nfg::MAX_PROFILES)
+    }
+
+    /// As [`LoadedGame::to_normal_form`], with the cap of [`NormalForm::from_game_with_cap`].
+    ///
+    /// # Errors
+    /// As [`NormalForm::from_game_with_cap`].
+    pub fn to_normal_form_with_cap(
+        &self,
+        max_profiles: usize,
+    ) -> Result<Cow<'_, NormalForm>, NormalFormError> {
         match self {
-            LoadedGame::Extensive(g) => NormalForm::from_game(g).map(Cow::Owned),
+            LoadedGame::Extensive(g) => {
+                NormalForm::from_game_with_cap(g, max_profiles).map(Cow::Owned)
+            }
             LoadedGame::Strategic(n) => Ok(Cow::Borrowed(n)),
         }
     }
@@ -86,48 +97,4 @@ pub fn read_game_file(path: impl AsRef<Path>) -> Result<LoadedGame, LoadError> {
     let path = path.as_ref();
     let text = crate::game::efg::lexer::read_text(path)?;
     parse_game(&text).map_err(|e| e.in_file(path))
-}
-
-/// Writes `contents` to `path` atomically: into a temporary file in the same directory,
-/// flushed to disk, then renamed over `path`. On any error the temporary file is removed and
-/// an existing `path` is left untouched.
-///
-/// # Errors
-/// The I/O error of creating, writing, syncing or renaming the file.
-pub fn write_file_atomic(path: impl AsRef<Path>, contents: &[u8]) -> std::io::Result<()> {
-    let path = path.as_ref();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    };
-    let result = file
-        .write_all(contents)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            drop(file);
-            std::fs::rename(&tmp, path)
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -38,6 +38,7 @@ mod query;
 
 pub use builder::GameBuilder;
 pub use error::{GameError, LoadError, NormalFormError, ParseError};
+pub(crate) use number::rational_to_f64;
 pub use number::Number;
 pub use profile::{BehaviorProfile, ProfileLayout};
 

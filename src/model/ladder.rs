@@ -18,6 +18,9 @@ pub enum Side {
 }
 
 impl Side {
+    /// Both sides, challenger first.
+    pub const BOTH: [Side; 2] = [Side::Challenger, Side::Target];
+
     /// Player index in the compiled game (challenger 0, target 1).
     pub fn index(self) -> usize {
         match self {
@@ -115,7 +118,7 @@ pub enum LeverStart {
 
 /// A non-tariff lever of the challenger (visa sanctions, customs inspections, financial
 /// sanctions...). Its annual costs to each side are parameters
-/// ([`lever_cost_challenger`](super::params::lever_cost_challenger)).
+/// ([`Slot::LeverCost`](super::Slot::LeverCost)).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lever {
     /// Name, e.g. `visa_sanctions`.

@@ -29,12 +29,12 @@
 //!
 //! # Examples
 //! ```
-//! use escalation::model::{params, Action, CompiledLadder, Ladder, Params};
+//! use escalation::model::{Action, CompiledLadder, Ladder, Param, Params};
 //! let ladder = Ladder::default();
 //! let compiled = CompiledLadder::new(&ladder)?;
 //! let mut p = Params::new(0);
-//! p.set(params::STAKE_CHALLENGER, 2.0);
-//! p.set(params::EXPORTS_TARGET, 14.0);
+//! p.set(Param::StakeChallenger, 2.0);
+//! p.set(Param::ExportsTarget, 14.0);
 //! let mut ws = compiled.workspace();
 //! let b = compiled.behaviour(&mut ws, &p)?.to_vec();
 //! let ll = compiled.path_log_likelihood(&b, &p, &[Action::Refuse, Action::Threaten])?;
@@ -47,7 +47,7 @@ mod compiled;
 mod ladder;
 mod outcome;
 pub mod params;
-mod report;
+mod summary;
 mod view;
 
 pub use compiled::{export_loss, CompiledLadder, LadderWorkspace, SolverWork, FROZEN_REPORT_DAYS};
@@ -56,8 +56,8 @@ pub use ladder::{
     MAX_HORIZON, MAX_STEPS,
 };
 pub use outcome::{Outcome, OutcomeClass, OutcomeProbs};
-pub use params::{ParamError, Params};
-pub use report::{report_equilibrium, EquilibriumReport};
+pub use params::{Param, ParamError, Params, Slot};
+pub use summary::{summarise_equilibrium, EquilibriumSummary};
 
 use crate::game::GameError;
 

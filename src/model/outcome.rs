@@ -117,7 +117,7 @@ impl Outcome {
     ///
     /// # Examples
     /// ```
-    /// use escalation::model::{params, CompiledLadder, Ladder, OutcomeClass, Params, Side};
+    /// use escalation::model::{CompiledLadder, Ladder, OutcomeClass, Param, Params, Side};
     /// let c = CompiledLadder::new(&Ladder::default())?;
     /// let p = Params::new(0);
     /// for t in 0..c.num_terminals() {

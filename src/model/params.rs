@@ -1,161 +1,344 @@
-//! The flat numeric parameter vector of the ladder, with named indices.
+//! The flat numeric parameter vector of the ladder, addressed by typed slots.
 //!
-//! Monte Carlo draws fill a [`Params`] in place (no allocation per draw). The first
-//! [`NUM_FIXED`] entries are the scalar parameters below, in this order; then two entries per
-//! non-tariff lever of the [`Ladder`](super::Ladder): its annual cost to the challenger and to
-//! the target.
+//! A [`Param`] names each scalar parameter (its TOML key, admissible range, default and
+//! meaning); a [`Slot`] is a scalar parameter or one side's annual cost of a lever. Monte
+//! Carlo draws fill a [`Params`] in place (no allocation per draw): the [`Param::COUNT`]
+//! scalars in [`Param::ALL`] order, then two entries per non-tariff lever of the
+//! [`Ladder`](super::Ladder), its annual cost to the challenger and to the target.
 //!
 //! Units: money in $bn; trade flows and lever costs in $bn a year; rates (tariffs, discount)
 //! as fractions (0.25 = 25%, discount rate per year); probabilities in [0, 1].
 
-/// Value to the challenger of getting its way on the issue ($bn-equivalent).
-pub const STAKE_CHALLENGER: usize = 0;
-/// Value to the target of getting its way on the issue ($bn-equivalent).
-pub const STAKE_TARGET: usize = 1;
-/// Challenger's audience cost of backing down after a public threat, at escalation level 1 ($bn-eq.).
-pub const AUDIENCE_CHALLENGER: usize = 2;
-/// Target's audience cost of conceding after its public refusal, at escalation level 1 ($bn-eq.).
-pub const AUDIENCE_TARGET: usize = 3;
-/// Growth of audience costs per escalation level ($bn-eq. per level, both sides): the cost
-/// at level k is `a + g (k - 1)`.
-pub const AUDIENCE_GROWTH: usize = 4;
-/// Target's goods exports to the challenger ($bn a year).
-pub const EXPORTS_TARGET: usize = 5;
-/// Challenger's goods exports to the target ($bn a year).
-pub const EXPORTS_CHALLENGER: usize = 6;
-/// Short-run trade elasticity sigma: export loss of a tariff t is `1 - (1+t)^(-sigma)`.
-pub const ELASTICITY: usize = 7;
-/// Share of the trade a tariff destroys that the imposing side bears itself (prices, inputs).
-pub const IMPORTER_BURDEN: usize = 8;
-/// Target's counter-tariff rate (fraction), levied while the challenger's tariffs are.
-pub const COUNTER_TARIFF: usize = 9;
-/// Fraction of the target's audience cost removed by a face-saving concession.
-pub const FACE_SAVING_DISCOUNT: usize = 10;
-/// Direct cost to the target of the face-saving variant (e.g. flying its own planes), $bn.
-pub const FACE_SAVING_COST: usize = 11;
-/// Third-party support: fraction of the target's economic costs offset while it holds out.
-pub const THIRD_PARTY_SUPPORT: usize = 12;
-/// Discount rate per year (continuous compounding over days).
-pub const DISCOUNT_RATE: usize = 13;
-/// Logit precision lambda of the quantal response equilibrium.
-pub const LAMBDA: usize = 14;
-/// True prior probability that the challenger is of the resolute type.
-pub const PRIOR_CHALLENGER_RESOLUTE: usize = 15;
-/// True prior probability that the target is of the resolute type.
-pub const PRIOR_TARGET_RESOLUTE: usize = 16;
-/// Stake multiplier of the challenger's resolute type.
-pub const RESOLVE_FACTOR_CHALLENGER: usize = 17;
-/// Stake multiplier of the target's resolute type.
-pub const RESOLVE_FACTOR_TARGET: usize = 18;
-/// The challenger's belief that the target is resolute (misperception when it differs from
-/// [`PRIOR_TARGET_RESOLUTE`]).
-pub const BELIEF_CHALLENGER_ABOUT_TARGET: usize = 19;
-/// The target's belief that the challenger is resolute (misperception when it differs from
-/// [`PRIOR_CHALLENGER_RESOLUTE`]).
-pub const BELIEF_TARGET_ABOUT_CHALLENGER: usize = 20;
+use super::ladder::Side;
 
-/// Number of scalar parameters before the per-lever entries.
-pub const NUM_FIXED: usize = 21;
-
-/// Names of the scalar parameters, by index (the keys of a scenario's `[params]` table).
-pub const NAMES: [&str; NUM_FIXED] = [
-    "stake_challenger",
-    "stake_target",
-    "audience_challenger",
-    "audience_target",
-    "audience_growth",
-    "exports_target",
-    "exports_challenger",
-    "elasticity",
-    "importer_burden",
-    "counter_tariff",
-    "face_saving_discount",
-    "face_saving_cost",
-    "third_party_support",
-    "discount_rate",
-    "lambda",
-    "prior_challenger_resolute",
-    "prior_target_resolute",
-    "resolve_factor_challenger",
-    "resolve_factor_target",
-    "belief_challenger_about_target",
-    "belief_target_about_challenger",
-];
-
-/// Index of lever `k`'s annual cost to the challenger.
-pub fn lever_cost_challenger(k: usize) -> usize {
-    NUM_FIXED + 2 * k
+/// A scalar parameter of the ladder.
+///
+/// # Examples
+/// ```
+/// use escalation::model::Param;
+/// assert_eq!(Param::from_name("lambda"), Some(Param::Lambda));
+/// assert_eq!(Param::Lambda.name(), "lambda");
+/// assert_eq!(Param::Elasticity.range(), (0.0, 20.0));
+/// assert_eq!(Param::ALL.len(), Param::COUNT);
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Param {
+    /// Value to the challenger of getting its way on the issue ($bn-equivalent).
+    StakeChallenger,
+    /// Value to the target of getting its way on the issue ($bn-equivalent).
+    StakeTarget,
+    /// Challenger's audience cost of backing down after a public threat, at escalation
+    /// level 1 ($bn-eq.).
+    AudienceChallenger,
+    /// Target's audience cost of conceding after its public refusal, at escalation level 1
+    /// ($bn-eq.).
+    AudienceTarget,
+    /// Growth of audience costs per escalation level ($bn-eq. per level, both sides): the cost
+    /// at level k is `a + g (k - 1)`.
+    AudienceGrowth,
+    /// Target's goods exports to the challenger ($bn a year).
+    ExportsTarget,
+    /// Challenger's goods exports to the target ($bn a year).
+    ExportsChallenger,
+    /// Short-run trade elasticity sigma: export loss of a tariff t is `1 - (1+t)^(-sigma)`.
+    Elasticity,
+    /// Share of the trade a tariff destroys that the imposing side bears itself (prices,
+    /// inputs).
+    ImporterBurden,
+    /// Target's counter-tariff rate (fraction), levied while the challenger's tariffs are.
+    CounterTariff,
+    /// Fraction of the target's audience cost removed by a face-saving concession.
+    FaceSavingDiscount,
+    /// Direct cost to the target of the face-saving variant (e.g. flying its own planes), $bn.
+    FaceSavingCost,
+    /// Third-party support: fraction of the target's economic costs offset while it holds out.
+    ThirdPartySupport,
+    /// Discount rate per year (continuous compounding over days).
+    DiscountRate,
+    /// Logit precision lambda of the quantal response equilibrium.
+    Lambda,
+    /// True prior probability that the challenger is of the resolute type.
+    PriorChallengerResolute,
+    /// True prior probability that the target is of the resolute type.
+    PriorTargetResolute,
+    /// Stake multiplier of the challenger's resolute type.
+    ResolveFactorChallenger,
+    /// Stake multiplier of the target's resolute type.
+    ResolveFactorTarget,
+    /// The challenger's belief that the target is resolute (misperception when it differs
+    /// from [`Param::PriorTargetResolute`]).
+    BeliefChallengerAboutTarget,
+    /// The target's belief that the challenger is resolute (misperception when it differs
+    /// from [`Param::PriorChallengerResolute`]).
+    BeliefTargetAboutChallenger,
 }
 
-/// Index of lever `k`'s annual cost to the target.
-pub fn lever_cost_target(k: usize) -> usize {
-    NUM_FIXED + 2 * k + 1
-}
+impl Param {
+    /// Number of scalar parameters (before the per-lever entries of a [`Params`]).
+    pub const COUNT: usize = 21;
 
-/// Index of a scalar parameter by name.
-pub fn index_of(name: &str) -> Option<usize> {
-    NAMES.iter().position(|n| *n == name)
-}
+    /// Every scalar parameter, in [`Params`] order.
+    pub const ALL: [Param; Param::COUNT] = [
+        Param::StakeChallenger,
+        Param::StakeTarget,
+        Param::AudienceChallenger,
+        Param::AudienceTarget,
+        Param::AudienceGrowth,
+        Param::ExportsTarget,
+        Param::ExportsChallenger,
+        Param::Elasticity,
+        Param::ImporterBurden,
+        Param::CounterTariff,
+        Param::FaceSavingDiscount,
+        Param::FaceSavingCost,
+        Param::ThirdPartySupport,
+        Param::DiscountRate,
+        Param::Lambda,
+        Param::PriorChallengerResolute,
+        Param::PriorTargetResolute,
+        Param::ResolveFactorChallenger,
+        Param::ResolveFactorTarget,
+        Param::BeliefChallengerAboutTarget,
+        Param::BeliefTargetAboutChallenger,
+    ];
 
-/// Admissible range `[lo, hi]` of a scalar parameter (checked by [`Params::validate`]).
-pub fn range(index: usize) -> (f64, f64) {
-    match index {
-        AUDIENCE_GROWTH | EXPORTS_TARGET | EXPORTS_CHALLENGER | STAKE_CHALLENGER | STAKE_TARGET
-        | AUDIENCE_CHALLENGER | AUDIENCE_TARGET | FACE_SAVING_COST | COUNTER_TARIFF
-        | DISCOUNT_RATE | LAMBDA => (0.0, f64::INFINITY),
-        ELASTICITY => (0.0, 20.0),
-        RESOLVE_FACTOR_CHALLENGER | RESOLVE_FACTOR_TARGET => (0.0, f64::INFINITY),
-        _ if index < NUM_FIXED => (0.0, 1.0),
-        _ => (0.0, f64::INFINITY),
+    /// Position in [`Params`] (and in [`Param::ALL`]).
+    #[inline]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name: the key of a scenario's `[params]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Param::StakeChallenger => "stake_challenger",
+            Param::StakeTarget => "stake_target",
+            Param::AudienceChallenger => "audience_challenger",
+            Param::AudienceTarget => "audience_target",
+            Param::AudienceGrowth => "audience_growth",
+            Param::ExportsTarget => "exports_target",
+            Param::ExportsChallenger => "exports_challenger",
+            Param::Elasticity => "elasticity",
+            Param::ImporterBurden => "importer_burden",
+            Param::CounterTariff => "counter_tariff",
+            Param::FaceSavingDiscount => "face_saving_discount",
+            Param::FaceSavingCost => "face_saving_cost",
+            Param::ThirdPartySupport => "third_party_support",
+            Param::DiscountRate => "discount_rate",
+            Param::Lambda => "lambda",
+            Param::PriorChallengerResolute => "prior_challenger_resolute",
+            Param::PriorTargetResolute => "prior_target_resolute",
+            Param::ResolveFactorChallenger => "resolve_factor_challenger",
+            Param::ResolveFactorTarget => "resolve_factor_target",
+            Param::BeliefChallengerAboutTarget => "belief_challenger_about_target",
+            Param::BeliefTargetAboutChallenger => "belief_target_about_challenger",
+        }
+    }
+
+    /// The parameter of a name.
+    pub fn from_name(name: &str) -> Option<Param> {
+        Param::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Admissible range `[lo, hi]` (checked by [`Params::validate`]).
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Param::Elasticity => (0.0, 20.0),
+            Param::ImporterBurden
+            | Param::FaceSavingDiscount
+            | Param::ThirdPartySupport
+            | Param::PriorChallengerResolute
+            | Param::PriorTargetResolute
+            | Param::BeliefChallengerAboutTarget
+            | Param::BeliefTargetAboutChallenger => (0.0, 1.0),
+            _ => (0.0, f64::INFINITY),
+        }
+    }
+
+    /// The neutral value a [`Params::new`] starts from.
+    pub fn default_value(self) -> f64 {
+        match self {
+            Param::StakeChallenger
+            | Param::StakeTarget
+            | Param::ResolveFactorChallenger
+            | Param::ResolveFactorTarget => 1.0,
+            Param::Elasticity => 0.76,
+            Param::DiscountRate => 0.05,
+            Param::Lambda => 5.0,
+            Param::PriorChallengerResolute
+            | Param::PriorTargetResolute
+            | Param::BeliefChallengerAboutTarget
+            | Param::BeliefTargetAboutChallenger => 0.5,
+            _ => 0.0,
+        }
+    }
+
+    /// The belief `side` holds about the other side's type, and the true prior it is a
+    /// belief about.
+    pub fn belief(side: Side) -> (Param, Param) {
+        match side {
+            Side::Challenger => (
+                Param::BeliefChallengerAboutTarget,
+                Param::PriorTargetResolute,
+            ),
+            Side::Target => (
+                Param::BeliefTargetAboutChallenger,
+                Param::PriorChallengerResolute,
+            ),
+        }
     }
 }
 
-/// A flat parameter vector: [`NUM_FIXED`] scalars, then two costs per lever.
+/// A slot of a [`Params`] vector: a scalar parameter, or one side's annual cost of a lever.
+///
+/// # Examples
+/// ```
+/// use escalation::model::{Param, Side, Slot};
+/// assert_eq!(Slot::from(Param::Lambda).index(), Param::Lambda.index());
+/// let cost = Slot::LeverCost { lever: 1, side: Side::Target };
+/// assert_eq!(Slot::at(cost.index()), cost);
+/// assert_eq!(cost.name(), "lever[1].cost_target");
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// A scalar parameter.
+    Param(Param),
+    /// The annual cost of lever `lever` (in the ladder's order) to `side`, $bn a year.
+    LeverCost {
+        /// The lever's index.
+        lever: usize,
+        /// Who bears the cost.
+        side: Side,
+    },
+}
+
+impl From<Param> for Slot {
+    #[inline]
+    fn from(p: Param) -> Slot {
+        Slot::Param(p)
+    }
+}
+
+impl Slot {
+    /// Position in [`Params`].
+    #[inline]
+    pub fn index(self) -> usize {
+        match self {
+            Slot::Param(p) => p.index(),
+            Slot::LeverCost { lever, side } => Param::COUNT + 2 * lever + side.index(),
+        }
+    }
+
+    /// The slot at position `index` of a [`Params`].
+    pub fn at(index: usize) -> Slot {
+        match Param::ALL.get(index) {
+            Some(&p) => Slot::Param(p),
+            None => {
+                let k = index - Param::COUNT;
+                let side = if k % 2 == 0 {
+                    Side::Challenger
+                } else {
+                    Side::Target
+                };
+                Slot::LeverCost { lever: k / 2, side }
+            }
+        }
+    }
+
+    /// Admissible range `[lo, hi]`: the parameter's, `[0, ∞)` for lever costs.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Slot::Param(p) => p.range(),
+            Slot::LeverCost { .. } => (0.0, f64::INFINITY),
+        }
+    }
+
+    /// A name for messages: the parameter's, or `lever[k].cost_challenger` /
+    /// `lever[k].cost_target`.
+    pub fn name(self) -> String {
+        match self {
+            Slot::Param(p) => p.name().to_string(),
+            Slot::LeverCost { lever, side } => {
+                let side = match side {
+                    Side::Challenger => "cost_challenger",
+                    Side::Target => "cost_target",
+                };
+                format!("lever[{lever}].{side}")
+            }
+        }
+    }
+}
+
+/// A flat parameter vector: [`Param::COUNT`] scalars, then two costs per lever.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
     values: Vec<f64>,
 }
 
-/// A parameter outside its admissible range.
+/// A parameter vector that cannot be used.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("parameter {name} = {value} is outside its admissible range [{lo}, {hi}]")]
 #[non_exhaustive]
-pub struct ParamError {
-    /// The parameter's name.
-    pub name: String,
-    /// Its value.
-    pub value: f64,
-    /// Lower bound.
-    pub lo: f64,
-    /// Upper bound.
-    pub hi: f64,
+pub enum ParamError {
+    /// A value outside its slot's admissible range (or not finite).
+    #[error("parameter {name} = {value} is outside its admissible range [{lo}, {hi}]")]
+    OutOfRange {
+        /// The slot's name.
+        name: String,
+        /// Its value.
+        value: f64,
+        /// Lower bound.
+        lo: f64,
+        /// Upper bound.
+        hi: f64,
+    },
+    /// Values that do not fill the scalars and two costs per lever.
+    #[error(
+        "{got} values do not make a parameter vector ({} scalars, then two costs per lever)",
+        Param::COUNT
+    )]
+    Length {
+        /// Values given.
+        got: usize,
+    },
 }
 
 impl Params {
-    /// A vector for a ladder with `num_levers` levers, filled with neutral defaults (see
-    /// [`Params::defaults`]).
+    /// A vector for a ladder with `num_levers` levers, every scalar at its
+    /// [`Param::default_value`] and every lever cost 0.
     pub fn new(num_levers: usize) -> Self {
-        let mut values = vec![0.0; NUM_FIXED + 2 * num_levers];
-        values[..NUM_FIXED].copy_from_slice(&Self::defaults());
+        let mut values = vec![0.0; Param::COUNT + 2 * num_levers];
+        for p in Param::ALL {
+            values[p.index()] = p.default_value();
+        }
         Params { values }
     }
 
-    /// Neutral defaults of the scalar parameters (used only where a scenario leaves one out).
-    pub fn defaults() -> [f64; NUM_FIXED] {
-        let mut d = [0.0; NUM_FIXED];
-        d[STAKE_CHALLENGER] = 1.0;
-        d[STAKE_TARGET] = 1.0;
-        d[AUDIENCE_GROWTH] = 0.0;
-        d[ELASTICITY] = 0.76;
-        d[DISCOUNT_RATE] = 0.05;
-        d[LAMBDA] = 5.0;
-        d[PRIOR_CHALLENGER_RESOLUTE] = 0.5;
-        d[PRIOR_TARGET_RESOLUTE] = 0.5;
-        d[RESOLVE_FACTOR_CHALLENGER] = 1.0;
-        d[RESOLVE_FACTOR_TARGET] = 1.0;
-        d[BELIEF_CHALLENGER_ABOUT_TARGET] = 0.5;
-        d[BELIEF_TARGET_ABOUT_CHALLENGER] = 0.5;
-        d
+    /// A checked vector from its values in slot order: the scalars, then two costs per
+    /// lever.
+    ///
+    /// # Errors
+    /// [`ParamError::Length`] when `values` has fewer than [`Param::COUNT`] entries or an odd
+    /// number of lever costs; [`ParamError::OutOfRange`] for the first value outside its
+    /// slot's range.
+    ///
+    /// # Examples
+    /// ```
+    /// use escalation::model::{Param, ParamError, Params, Slot};
+    /// let mut values = Params::new(1).as_slice().to_vec();
+    /// assert!(Params::from_values(values.clone()).is_ok());
+    /// values[Param::Lambda.index()] = -1.0;
+    /// assert!(matches!(Params::from_values(values), Err(ParamError::OutOfRange { .. })));
+    /// assert_eq!(Params::from_values(vec![0.0; 3]), Err(ParamError::Length { got: 3 }));
+    /// ```
+    pub fn from_values(values: Vec<f64>) -> Result<Self, ParamError> {
+        let n = values.len();
+        if n < Param::COUNT || (n - Param::COUNT) % 2 != 0 {
+            return Err(ParamError::Length { got: n });
+        }
+        let params = Params { values };
+        params.validate()?;
+        Ok(params)
     }
 
     /// Number of entries.
@@ -170,24 +353,31 @@ impl Params {
 
     /// Number of levers the vector has costs for.
     pub fn num_levers(&self) -> usize {
-        (self.values.len().saturating_sub(NUM_FIXED)) / 2
+        (self.values.len().saturating_sub(Param::COUNT)) / 2
     }
 
-    /// Value at `index` (0.0 when out of range).
+    /// Value of `slot` (0.0 when the vector has no such slot).
     #[inline]
-    pub fn get(&self, index: usize) -> f64 {
-        self.values.get(index).copied().unwrap_or(0.0)
+    pub fn get(&self, slot: impl Into<Slot>) -> f64 {
+        self.values.get(slot.into().index()).copied().unwrap_or(0.0)
     }
 
-    /// Sets the value at `index` (ignored when out of range).
+    /// Sets the value of `slot` (ignored when the vector has no such slot).
     #[inline]
-    pub fn set(&mut self, index: usize, value: f64) {
-        if let Some(v) = self.values.get_mut(index) {
+    pub fn set(&mut self, slot: impl Into<Slot>, value: f64) {
+        if let Some(v) = self.values.get_mut(slot.into().index()) {
             *v = value;
         }
     }
 
-    /// All values.
+    /// Sets `side`'s belief about the other side's type to that type's true prior (no
+    /// misperception).
+    pub fn copy_belief(&mut self, side: Side) {
+        let (belief, truth) = Param::belief(side);
+        self.set(belief, self.get(truth));
+    }
+
+    /// All values, in slot order.
     pub fn as_slice(&self) -> &[f64] {
         &self.values
     }
@@ -197,16 +387,17 @@ impl Params {
         &mut self.values
     }
 
-    /// Checks every value against its admissible [`range`] (lever costs must be >= 0).
+    /// Checks every value against its slot's admissible [range](Slot::range).
     ///
     /// # Errors
-    /// The first [`ParamError`] found.
+    /// The first [`ParamError::OutOfRange`] found.
     pub fn validate(&self) -> Result<(), ParamError> {
         for (i, &v) in self.values.iter().enumerate() {
-            let (lo, hi) = range(i);
+            let slot = Slot::at(i);
+            let (lo, hi) = slot.range();
             if !(v.is_finite() && v >= lo && v <= hi) {
-                return Err(ParamError {
-                    name: self.name(i),
+                return Err(ParamError::OutOfRange {
+                    name: slot.name(),
                     value: v,
                     lo,
                     hi,
@@ -228,25 +419,8 @@ impl Params {
         self.values
             .iter()
             .enumerate()
-            .map(|(i, v)| format!("{} = {v}", self.name(i)))
+            .map(|(i, v)| format!("{} = {v}", Slot::at(i).name()))
             .collect::<Vec<_>>()
             .join(", ")
-    }
-
-    /// Name of the entry at `index`: a scalar name, or `lever[k].cost_challenger` /
-    /// `lever[k].cost_target`.
-    pub fn name(&self, index: usize) -> String {
-        match NAMES.get(index) {
-            Some(n) => (*n).to_string(),
-            None => {
-                let k = (index - NUM_FIXED) / 2;
-                let side = if (index - NUM_FIXED) % 2 == 0 {
-                    "cost_challenger"
-                } else {
-                    "cost_target"
-                };
-                format!("lever[{k}].{side}")
-            }
-        }
     }
 }

@@ -9,10 +9,7 @@
 //! anyone check that side's strategy with another solver, e.g. Gambit's
 //! `logit_solve_lambda`.
 
-use super::params::{
-    BELIEF_CHALLENGER_ABOUT_TARGET, BELIEF_TARGET_ABOUT_CHALLENGER, PRIOR_CHALLENGER_RESOLUTE,
-    PRIOR_TARGET_RESOLUTE,
-};
+use super::params::Param;
 use super::{Params, Side};
 
 impl Params {
@@ -21,24 +18,24 @@ impl Params {
     ///
     /// # Examples
     /// ```
-    /// use escalation::model::{params, Params, Side};
+    /// use escalation::model::{Param, Params, Side};
     /// let mut p = Params::new(0);
-    /// p.set(params::PRIOR_CHALLENGER_RESOLUTE, 0.5);
-    /// p.set(params::BELIEF_TARGET_ABOUT_CHALLENGER, 0.2);
+    /// p.set(Param::PriorChallengerResolute, 0.5);
+    /// p.set(Param::BeliefTargetAboutChallenger, 0.2);
     /// let target_view = p.view(Side::Target);
-    /// assert_eq!(target_view.get(params::PRIOR_CHALLENGER_RESOLUTE), 0.2);
-    /// assert_eq!(p.view(Side::Challenger).get(params::PRIOR_CHALLENGER_RESOLUTE), 0.5);
+    /// assert_eq!(target_view.get(Param::PriorChallengerResolute), 0.2);
+    /// assert_eq!(p.view(Side::Challenger).get(Param::PriorChallengerResolute), 0.5);
     /// ```
     pub fn view(&self, side: Side) -> Params {
         let mut view = self.clone();
         match side {
             Side::Challenger => view.set(
-                PRIOR_TARGET_RESOLUTE,
-                self.get(BELIEF_CHALLENGER_ABOUT_TARGET),
+                Param::PriorTargetResolute,
+                self.get(Param::BeliefChallengerAboutTarget),
             ),
             Side::Target => view.set(
-                PRIOR_CHALLENGER_RESOLUTE,
-                self.get(BELIEF_TARGET_ABOUT_CHALLENGER),
+                Param::PriorChallengerResolute,
+                self.get(Param::BeliefTargetAboutChallenger),
             ),
         }
         view

@@ -24,6 +24,7 @@
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
+mod fans;
 mod plot;
 mod sections;
 
@@ -50,6 +51,14 @@ pub enum ReportError {
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
+    },
+    /// An arm of the counterfactuals could not be set up or solved.
+    #[error("{arm}: {reason}")]
+    Arm {
+        /// The arm ("baseline" or the intervention's name).
+        arm: String,
+        /// What went wrong.
+        reason: String,
     },
     /// A figure's file name is not a plain file name.
     #[error("figure file name `{name}` must be a plain file name ending in .svg")]
@@ -153,11 +162,8 @@ impl Report {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    crate::calibrate::write_atomic(path, bytes).map_err(|e| match e {
-        crate::calibrate::CalibrateError::Io { path, source } => ReportError::Io { path, source },
-        other => ReportError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(other.to_string()),
-        },
+    crate::mc::write_atomic(path, bytes).map_err(|source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
     })
 }

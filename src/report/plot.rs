@@ -1,7 +1,7 @@
 //! SVG figures drawn with plotters into strings (the caller writes them atomically).
 
 use super::ReportError;
-use crate::calibrate::weighted_quantile;
+use crate::mc::stats::weighted_quantile;
 use plotters::prelude::*;
 
 const SIZE: (u32, u32) = (760, 420);

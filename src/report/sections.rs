@@ -10,6 +10,7 @@ fn fmt_value(unit: Unit, v: f64) -> String {
         Unit::Probability => format!("{:.1}%", 100.0 * v),
         Unit::Days => format!("{v:.1}"),
         Unit::BillionUsd => format!("{v:.2}"),
+        Unit::Rate => format!("{:.1}%", 100.0 * v),
         Unit::Other => format!("{v:.3}"),
     }
 }
@@ -19,6 +20,7 @@ fn unit_name(unit: Unit) -> &'static str {
         Unit::Probability => "probability",
         Unit::Days => "days",
         Unit::BillionUsd => "$bn",
+        Unit::Rate => "rate",
         Unit::Other => "value",
     }
 }

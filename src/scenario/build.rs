@@ -1,12 +1,13 @@
 //! From TOML text to a validated [`Scenario`].
 
-use super::schema::{FileSpec, LeverFrom, PriorSpec, StepSpec};
+use super::schema::{
+    FileSpec, InterventionSpec, LeverFrom, LeverSpec, PathStepSpec, PriorSpec, SourceSpec, StepSpec,
+};
 use super::{
     DocumentedPath, Intervention, ParamPrior, PathStep, Prior, Scenario, ScenarioError, Source,
 };
-use crate::model::params::{self, NAMES, NUM_FIXED};
-use crate::model::{Action, Ladder, Lever, LeverStart, Restriction, Side, TariffStep};
-use std::collections::BTreeSet;
+use crate::model::{Action, Ladder, Lever, LeverStart, Param, Restriction, Side, Slot, TariffStep};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
 
@@ -66,10 +67,11 @@ fn check_prior(
     field: &str,
     range: (f64, f64),
     sources: &BTreeSet<String>,
-) -> Result<(), ScenarioError> {
-    let p = &spec.get_ref().prior;
-    p.validate()
-        .map_err(|m| ctx.invalid(spec.span(), field, m))?;
+) -> Result<Prior, ScenarioError> {
+    let p = spec
+        .get_ref()
+        .prior()
+        .map_err(|e| ctx.invalid(spec.span(), field, e.to_string()))?;
     let (lo, hi) = p.support();
     if lo < range.0 || hi > range.1 {
         return Err(ctx.invalid(
@@ -81,36 +83,71 @@ fn check_prior(
             ),
         ));
     }
-    if let Some(s) = &spec.get_ref().source {
-        if !sources.contains(s) {
-            return Err(ctx.invalid(
-                spec.span(),
-                field,
-                format!("cites source {s:?}, which no [[sources]] entry defines"),
-            ));
-        }
-    }
-    Ok(())
+    check_source(ctx, spec.span(), field, &spec.get_ref().source, sources)?;
+    Ok(p)
 }
+
+/// Sources, by id.
+type SourceIds = BTreeSet<String>;
 
 pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     let ctx = Ctx { text, origin };
-    let spec: FileSpec = toml::from_str(text).map_err(|e| {
+    let spec = parse(&ctx)?;
+    let meta = &spec.scenario;
+    let (source_ids, sources) = sources(&ctx, &spec.sources)?;
+    let (levers, lever_priors) = levers(&ctx, &spec.levers, &source_ids)?;
+    let players = [meta.challenger.clone(), meta.target.clone()];
+    let ladder = structure(&ctx, &spec, players, levers)?;
+    let mut priors = params(&ctx, &spec.params, &source_ids)?;
+    priors.extend(lever_priors);
+    let steps = documented_path(&ctx, &ladder, &spec.path, &source_ids)?;
+    let mut scenario = Scenario {
+        origin: origin.to_string(),
+        title: meta.title.clone(),
+        description: meta.description.clone(),
+        sources,
+        ladder,
+        priors,
+        path: DocumentedPath { steps },
+        interventions: Vec::new(),
+        applied: Vec::new(),
+    };
+    scenario.interventions = interventions(&ctx, &scenario, &spec.interventions, &source_ids)?;
+    // Every intervention, and the base ladder, must compile.
+    for (iv, spanned) in scenario.interventions.iter().zip(&spec.interventions) {
+        scenario.with_intervention(&iv.name).map_err(|e| {
+            let msg = match e {
+                ScenarioError::Model { message, .. } => message,
+                other => other.to_string(),
+            };
+            ctx.invalid(spanned.span(), &format!("interventions.{}", iv.name), msg)
+        })?;
+    }
+    scenario.compile()?;
+    Ok(scenario)
+}
+
+/// The TOML text as the schema's types.
+fn parse(ctx: &Ctx<'_>) -> Result<FileSpec, ScenarioError> {
+    toml::from_str(ctx.text).map_err(|e| {
         let (line, column) = ctx.pos(e.span().map_or(0, |s| s.start));
         ScenarioError::Syntax {
-            origin: origin.to_string(),
+            origin: ctx.origin.to_string(),
             line,
             column,
             message: e.message().to_string(),
         }
-    })?;
-    let meta = &spec.scenario;
-    let players = [meta.challenger.clone(), meta.target.clone()];
+    })
+}
 
-    // Sources.
+/// The `[[sources]]`: unique ids, http(s) URLs, calendar dates.
+fn sources(
+    ctx: &Ctx<'_>,
+    specs: &[Spanned<SourceSpec>],
+) -> Result<(SourceIds, Vec<Source>), ScenarioError> {
     let mut source_ids = BTreeSet::new();
     let mut sources = Vec::new();
-    for s in &spec.sources {
+    for s in specs {
         let r = s.get_ref();
         if !source_ids.insert(r.id.clone()) {
             return Err(ctx.invalid(
@@ -140,11 +177,18 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
             date: r.date.to_string(),
         });
     }
+    Ok((source_ids, sources))
+}
 
-    // Levers.
+/// The `[[levers]]` and the priors of their costs (two slots per lever).
+fn levers(
+    ctx: &Ctx<'_>,
+    specs: &[Spanned<LeverSpec>],
+    source_ids: &SourceIds,
+) -> Result<(Vec<Lever>, Vec<ParamPrior>), ScenarioError> {
     let mut levers = Vec::new();
     let mut lever_priors: Vec<ParamPrior> = Vec::new();
-    for l in &spec.levers {
+    for l in specs {
         let r = l.get_ref();
         if r.name.is_empty() || levers.iter().any(|x: &Lever| x.name == r.name) {
             return Err(ctx.invalid(
@@ -154,20 +198,23 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
             ));
         }
         let inf = (0.0, f64::INFINITY);
-        check_prior(
-            &ctx,
-            &r.cost_challenger,
-            &format!("levers.{}.cost_challenger", r.name),
-            inf,
-            &source_ids,
-        )?;
-        check_prior(
-            &ctx,
-            &r.cost_target,
-            &format!("levers.{}.cost_target", r.name),
-            inf,
-            &source_ids,
-        )?;
+        for (side, p) in [
+            ("cost_challenger", &r.cost_challenger),
+            ("cost_target", &r.cost_target),
+        ] {
+            let prior = check_prior(
+                ctx,
+                p,
+                &format!("levers.{}.{side}", r.name),
+                inf,
+                source_ids,
+            )?;
+            lever_priors.push(ParamPrior {
+                name: format!("lever.{}.{side}", r.name),
+                prior: Some(prior),
+                source: p.get_ref().source.clone(),
+            });
+        }
         levers.push(Lever {
             name: r.name.clone(),
             enabled: r.enabled,
@@ -176,22 +223,20 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
                 LeverFrom::Imposition => LeverStart::Imposition,
             },
         });
-        for (side, p) in [
-            ("cost_challenger", &r.cost_challenger),
-            ("cost_target", &r.cost_target),
-        ] {
-            lever_priors.push(ParamPrior {
-                name: format!("lever.{}.{side}", r.name),
-                prior: Some(p.get_ref().prior.clone()),
-                source: p.get_ref().source.clone(),
-            });
-        }
     }
+    Ok((levers, lever_priors))
+}
 
-    // Structure.
+/// The `[structure]` as a validated ladder.
+fn structure(
+    ctx: &Ctx<'_>,
+    spec: &FileSpec,
+    players: [String; 2],
+    levers: Vec<Lever>,
+) -> Result<Ladder, ScenarioError> {
     let st = spec.structure.get_ref();
     let ladder = Ladder {
-        players: players.clone(),
+        players,
         schedule: schedule(&st.schedule),
         rounds: st.rounds.clone(),
         face_saving: st.face_saving,
@@ -219,59 +264,78 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
         };
         return Err(ctx.invalid(span, &field, message));
     }
+    Ok(ladder)
+}
 
-    // Parameters.
-    let mut priors: Vec<ParamPrior> = NAMES
+/// The `[params]`: every scalar parameter's prior, in slot order (beliefs may be left out).
+fn params(
+    ctx: &Ctx<'_>,
+    spec: &Spanned<BTreeMap<Spanned<String>, Spanned<PriorSpec>>>,
+    source_ids: &SourceIds,
+) -> Result<Vec<ParamPrior>, ScenarioError> {
+    let mut priors: Vec<ParamPrior> = Param::ALL
         .iter()
-        .map(|n| ParamPrior {
-            name: (*n).to_string(),
+        .map(|p| ParamPrior {
+            name: p.name().to_string(),
             prior: None,
             source: None,
         })
         .collect();
-    for (key, value) in spec.params.get_ref() {
+    for (key, value) in spec.get_ref() {
         let name = key.get_ref();
-        let Some(i) = params::index_of(name) else {
+        let Some(param) = Param::from_name(name) else {
+            let known: Vec<&str> = Param::ALL.iter().map(|p| p.name()).collect();
             return Err(ctx.invalid(
                 key.span(),
                 &format!("params.{name}"),
-                format!("unknown parameter (known: {})", NAMES.join(", ")),
+                format!("unknown parameter (known: {})", known.join(", ")),
             ));
         };
-        check_prior(
-            &ctx,
+        let prior = check_prior(
+            ctx,
             value,
             &format!("params.{name}"),
-            params::range(i),
-            &source_ids,
+            param.range(),
+            source_ids,
         )?;
-        priors[i].prior = Some(value.get_ref().prior.clone());
-        priors[i].source = value.get_ref().source.clone();
+        let slot = &mut priors[param.index()];
+        slot.prior = Some(prior);
+        slot.source = value.get_ref().source.clone();
     }
-    for (i, p) in priors.iter().enumerate().take(NUM_FIXED) {
-        let optional = i == params::BELIEF_CHALLENGER_ABOUT_TARGET
-            || i == params::BELIEF_TARGET_ABOUT_CHALLENGER;
+    for (param, p) in Param::ALL.iter().zip(&priors) {
+        let optional = matches!(
+            param,
+            Param::BeliefChallengerAboutTarget | Param::BeliefTargetAboutChallenger
+        );
         if p.prior.is_none() && !optional {
             return Err(ctx.invalid(
-                spec.params.span(),
+                spec.span(),
                 &format!("params.{}", p.name),
                 "missing: every parameter needs a value or a prior",
             ));
         }
     }
-    priors.extend(lever_priors);
+    Ok(priors)
+}
 
-    // The documented path, checked against the ladder.
+/// The `[[path]]`, checked move by move against the ladder's public tree.
+fn documented_path(
+    ctx: &Ctx<'_>,
+    ladder: &Ladder,
+    specs: &[Spanned<PathStepSpec>],
+    source_ids: &SourceIds,
+) -> Result<Vec<PathStep>, ScenarioError> {
+    let players = &ladder.players;
     let public = ladder.public_tree().map_err(|e| ScenarioError::Model {
-        origin: origin.to_string(),
+        origin: ctx.origin.to_string(),
         message: e.to_string(),
     })?;
     let mut steps = Vec::new();
     let mut node = 0usize;
-    for (k, s) in spec.path.iter().enumerate() {
+    for (k, s) in specs.iter().enumerate() {
         let r = s.get_ref();
         let field = format!("path[{k}]");
-        let actor = side_of(&players, &r.actor).ok_or_else(|| {
+        let actor = side_of(players, &r.actor).ok_or_else(|| {
             ctx.invalid(
                 s.span(),
                 &format!("{field}.actor"),
@@ -329,15 +393,13 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
                 )
             })?;
         node = pn.children[a];
-        if let Some(src) = &r.source {
-            if !source_ids.contains(src) {
-                return Err(ctx.invalid(
-                    s.span(),
-                    &format!("{field}.source"),
-                    format!("cites source {src:?}, which no [[sources]] entry defines"),
-                ));
-            }
-        }
+        check_source(
+            ctx,
+            s.span(),
+            &format!("{field}.source"),
+            &r.source,
+            source_ids,
+        )?;
         steps.push(PathStep {
             actor,
             action,
@@ -346,25 +408,38 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
             note: r.note.clone(),
         });
     }
+    Ok(steps)
+}
 
-    let mut scenario = Scenario {
-        origin: origin.to_string(),
-        title: meta.title.clone(),
-        description: meta.description.clone(),
-        sources,
-        ladder,
-        priors,
-        path: DocumentedPath { steps },
-        interventions: Vec::new(),
-        applied: Vec::new(),
-    };
+/// A cited source must be defined.
+fn check_source(
+    ctx: &Ctx<'_>,
+    span: Range<usize>,
+    field: &str,
+    source: &Option<String>,
+    source_ids: &SourceIds,
+) -> Result<(), ScenarioError> {
+    match source {
+        Some(s) if !source_ids.contains(s) => Err(ctx.invalid(
+            span,
+            field,
+            format!("cites source {s:?}, which no [[sources]] entry defines"),
+        )),
+        _ => Ok(()),
+    }
+}
 
-    // Interventions.
+/// The `[[interventions]]` (each checked on its own; that each compiles is checked after).
+fn interventions(
+    ctx: &Ctx<'_>,
+    scenario: &Scenario,
+    specs: &[Spanned<InterventionSpec>],
+    source_ids: &SourceIds,
+) -> Result<Vec<Intervention>, ScenarioError> {
     let mut names = BTreeSet::new();
     let mut interventions = Vec::new();
-    for iv in &spec.interventions {
+    for iv in specs {
         let r = iv.get_ref();
-        let field = format!("interventions.{}", r.name);
         if r.name.is_empty() || !names.insert(r.name.clone()) {
             return Err(ctx.invalid(
                 iv.span(),
@@ -372,95 +447,93 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
                 format!("intervention name {:?} is empty or repeated", r.name),
             ));
         }
-        let split = |h: &str| -> Vec<String> {
-            h.split('/')
-                .filter(|x| !x.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
-        let mut restrictions = Vec::new();
-        for f in &r.force {
-            restrictions.push(Restriction::Force {
-                at: split(&f.at),
-                action: f.action.clone(),
-            });
-        }
-        for f in &r.forbid {
-            let side = side_of(&scenario.ladder.players, &f.actor).ok_or_else(|| {
-                ctx.invalid(
-                    iv.span(),
-                    &format!("{field}.forbid.actor"),
-                    format!("{:?} is not a player", f.actor),
-                )
-            })?;
-            restrictions.push(Restriction::Forbid {
-                side,
-                after: split(&f.after),
-                actions: f.actions.clone(),
-            });
-        }
-        let mut set = Vec::new();
-        for (name, value) in &r.set {
-            let i = params::index_of(name)
-                .or_else(|| scenario.priors.iter().position(|p| &p.name == name))
-                .ok_or_else(|| {
-                    ctx.invalid(
-                        value.span(),
-                        &format!("{field}.set.{name}"),
-                        "unknown parameter",
-                    )
-                })?;
-            let range = if i < NUM_FIXED {
-                params::range(i)
-            } else {
-                (0.0, f64::INFINITY)
-            };
-            check_prior(
-                &ctx,
-                value,
-                &format!("{field}.set.{name}"),
-                range,
-                &source_ids,
-            )?;
-            set.push((i, value.get_ref().prior.clone()));
-        }
-        let mut levers = Vec::new();
-        for (name, on) in &r.levers {
-            let k = scenario
-                .ladder
-                .levers
-                .iter()
-                .position(|l| &l.name == name)
-                .ok_or_else(|| {
-                    ctx.invalid(
-                        iv.span(),
-                        &format!("{field}.levers.{name}"),
-                        "no lever of that name",
-                    )
-                })?;
-            levers.push((k, *on));
-        }
-        interventions.push(Intervention {
-            name: r.name.clone(),
-            description: r.description.clone(),
-            restrictions,
-            set,
-            schedule: r.schedule.as_deref().map(schedule),
-            levers,
+        interventions.push(intervention(ctx, scenario, iv, source_ids)?);
+    }
+    Ok(interventions)
+}
+
+/// One intervention: forced and forbidden moves, re-set parameters, schedule, levers.
+fn intervention(
+    ctx: &Ctx<'_>,
+    scenario: &Scenario,
+    iv: &Spanned<InterventionSpec>,
+    source_ids: &SourceIds,
+) -> Result<Intervention, ScenarioError> {
+    let r = iv.get_ref();
+    let field = format!("interventions.{}", r.name);
+    let split = |h: &str| -> Vec<String> {
+        h.split('/')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut restrictions = Vec::new();
+    for f in &r.force {
+        restrictions.push(Restriction::Force {
+            at: split(&f.at),
+            action: f.action.clone(),
         });
     }
-    scenario.interventions = interventions;
-    for (iv, spanned) in scenario.interventions.iter().zip(&spec.interventions) {
-        scenario.with_intervention(&iv.name).map_err(|e| {
-            let msg = match e {
-                ScenarioError::Model { message, .. } => message,
-                other => other.to_string(),
-            };
-            ctx.invalid(spanned.span(), &format!("interventions.{}", iv.name), msg)
+    for f in &r.forbid {
+        let side = side_of(&scenario.ladder.players, &f.actor).ok_or_else(|| {
+            ctx.invalid(
+                iv.span(),
+                &format!("{field}.forbid.actor"),
+                format!("{:?} is not a player", f.actor),
+            )
         })?;
+        restrictions.push(Restriction::Forbid {
+            side,
+            after: split(&f.after),
+            actions: f.actions.clone(),
+        });
     }
-    // The base ladder must compile.
-    scenario.compile()?;
-    let _ = Prior::Fixed(0.0);
-    Ok(scenario)
+    let mut set = Vec::new();
+    for (name, value) in &r.set {
+        let slot = Param::from_name(name)
+            .map(Slot::from)
+            .or_else(|| {
+                let i = scenario.priors.iter().position(|p| &p.name == name)?;
+                Some(Slot::at(i))
+            })
+            .ok_or_else(|| {
+                ctx.invalid(
+                    value.span(),
+                    &format!("{field}.set.{name}"),
+                    "unknown parameter",
+                )
+            })?;
+        let prior = check_prior(
+            ctx,
+            value,
+            &format!("{field}.set.{name}"),
+            slot.range(),
+            source_ids,
+        )?;
+        set.push((slot, prior));
+    }
+    let mut levers = Vec::new();
+    for (name, on) in &r.levers {
+        let k = scenario
+            .ladder
+            .levers
+            .iter()
+            .position(|l| &l.name == name)
+            .ok_or_else(|| {
+                ctx.invalid(
+                    iv.span(),
+                    &format!("{field}.levers.{name}"),
+                    "no lever of that name",
+                )
+            })?;
+        levers.push((k, *on));
+    }
+    Ok(Intervention {
+        name: r.name.clone(),
+        description: r.description.clone(),
+        restrictions,
+        set,
+        schedule: r.schedule.as_deref().map(schedule),
+        levers,
+    })
 }

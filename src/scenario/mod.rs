@@ -8,7 +8,7 @@
 //! let s = Scenario::from_path("scenarios/colombia_2025.toml")?;
 //! let compiled = s.compile()?;
 //! let params = s.point(At::Mean);
-//! let report = escalation::model::report_equilibrium(&compiled, &params)?;
+//! let report = escalation::model::summarise_equilibrium(&compiled, &params)?;
 //! assert!(!report.path.is_empty());
 //! let what_if = s.with_intervention("no_ramp")?;
 //! assert_eq!(what_if.ladder().schedule.len(), 1);
@@ -16,15 +16,20 @@
 //! ```
 
 mod build;
+mod canonical;
 mod error;
 pub mod prior;
 mod schema;
 
+pub(crate) use canonical::canonical_line;
+pub use canonical::CANONICAL_FORMAT;
 pub use error::ScenarioError;
-pub use prior::Prior;
+pub use prior::{Prior, PriorError};
 
-use crate::model::{params, Action, CompiledLadder, Ladder, Params, Restriction, Side, TariffStep};
-use rand::Rng;
+use crate::model::{
+    Action, CompiledLadder, Ladder, Param, Params, Restriction, Side, Slot, TariffStep,
+};
+use rand::{Rng, RngExt};
 use std::path::Path;
 
 /// Where to evaluate the priors for a point estimate.
@@ -52,7 +57,7 @@ pub struct Source {
 /// A parameter's prior and the source it cites.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamPrior {
-    /// Parameter name (see [`crate::model::params::NAMES`]; levers: `lever.NAME.cost_challenger`).
+    /// Parameter name ([`Param::name`]; levers: `lever.NAME.cost_challenger`).
     pub name: String,
     /// The prior; `None` for a belief that equals the true prior (no misperception).
     pub prior: Option<Prior>,
@@ -99,8 +104,8 @@ pub struct Intervention {
     pub description: String,
     /// Forced and forbidden moves.
     pub restrictions: Vec<Restriction>,
-    /// Parameters set or re-priored: (index, prior).
-    pub set: Vec<(usize, Prior)>,
+    /// Parameters set or re-priored: (slot, prior).
+    pub set: Vec<(Slot, Prior)>,
     /// A replacement tariff schedule.
     pub schedule: Option<Vec<TariffStep>>,
     /// Levers switched: (lever index, enabled).
@@ -128,14 +133,26 @@ impl Scenario {
     /// Reads and validates a scenario file.
     ///
     /// # Errors
-    /// [`ScenarioError::Io`] if the file cannot be read; otherwise as [`Scenario::from_str`].
+    /// [`ScenarioError::Io`] if the file cannot be read, [`ScenarioError::Syntax`] at the
+    /// line and column of its first byte that is not UTF-8; otherwise as
+    /// [`Scenario::from_str`].
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, ScenarioError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
-            path: path.display().to_string(),
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| ScenarioError::Io {
+            path: origin.clone(),
             message: e.to_string(),
         })?;
-        Self::from_str(&text, &path.display().to_string())
+        let text = crate::text::decode_utf8(&bytes).map_err(|at| ScenarioError::Syntax {
+            origin: origin.clone(),
+            line: at.line,
+            column: at.column,
+            message: format!(
+                "byte 0x{:02X} is not valid UTF-8 (a scenario file must be UTF-8 text)",
+                at.byte
+            ),
+        })?;
+        Self::from_str(text, &origin)
     }
 
     /// Parses and validates scenario text; `origin` names it in errors.
@@ -200,52 +217,45 @@ impl Scenario {
         if params.len() != self.priors.len() {
             *params = self.new_params();
         }
-        for (i, p) in self.priors.iter().enumerate() {
-            let v = match &p.prior {
+        for (v, p) in params.as_mut_slice().iter_mut().zip(&self.priors) {
+            *v = match &p.prior {
                 Some(prior) => prior.sample(rng),
                 None => {
-                    let _ = Prior::Fixed(0.0).sample(rng);
+                    // The uniform a prior would take, so that streams stay aligned.
+                    let _: f64 = rng.random();
                     0.0
                 }
             };
-            params.set(i, v);
         }
         self.copy_beliefs(params);
     }
 
+    /// Whether `side`'s belief about the other side's type has no prior of its own, so that
+    /// it copies the other side's drawn true prior (no misperception).
+    pub fn belief_copies_prior(&self, side: Side) -> bool {
+        let (belief, _) = Param::belief(side);
+        self.priors
+            .get(belief.index())
+            .is_some_and(|p| p.prior.is_none())
+    }
+
     fn copy_beliefs(&self, params: &mut Params) {
-        if self.priors[params::BELIEF_CHALLENGER_ABOUT_TARGET]
-            .prior
-            .is_none()
-        {
-            params.set(
-                params::BELIEF_CHALLENGER_ABOUT_TARGET,
-                params.get(params::PRIOR_TARGET_RESOLUTE),
-            );
-        }
-        if self.priors[params::BELIEF_TARGET_ABOUT_CHALLENGER]
-            .prior
-            .is_none()
-        {
-            params.set(
-                params::BELIEF_TARGET_ABOUT_CHALLENGER,
-                params.get(params::PRIOR_CHALLENGER_RESOLUTE),
-            );
+        for side in Side::BOTH {
+            if self.belief_copies_prior(side) {
+                params.copy_belief(side);
+            }
         }
     }
 
     /// Every parameter at its prior's mean or median.
     pub fn point(&self, at: At) -> Params {
         let mut params = self.new_params();
-        for (i, p) in self.priors.iter().enumerate() {
+        for (v, p) in params.as_mut_slice().iter_mut().zip(&self.priors) {
             if let Some(prior) = &p.prior {
-                params.set(
-                    i,
-                    match at {
-                        At::Mean => prior.mean(),
-                        At::Median => prior.median(),
-                    },
-                );
+                *v = match at {
+                    At::Mean => prior.mean(),
+                    At::Median => prior.median(),
+                };
             }
         }
         self.copy_beliefs(&mut params);
@@ -256,10 +266,10 @@ impl Scenario {
     pub fn ln_prior(&self, params: &Params) -> f64 {
         self.priors
             .iter()
-            .enumerate()
-            .filter_map(|(i, p)| match &p.prior {
-                Some(Prior::Fixed(_)) | None => None,
-                Some(prior) => Some(prior.ln_pdf(params.get(i))),
+            .zip(params.as_slice())
+            .filter_map(|(p, &x)| match &p.prior {
+                Some(prior) if !prior.is_fixed() => Some(prior.ln_pdf(x)),
+                _ => None,
             })
             .sum()
     }
@@ -301,7 +311,7 @@ impl Scenario {
             .restrictions
             .extend(iv.restrictions.iter().cloned());
         for (i, prior) in &iv.set {
-            if let Some(slot) = s.priors.get_mut(*i) {
+            if let Some(slot) = s.priors.get_mut(i.index()) {
                 slot.prior = Some(prior.clone());
                 slot.source = None;
             }
@@ -367,7 +377,7 @@ impl Scenario {
         let uncertain = self
             .priors
             .iter()
-            .filter(|p| matches!(&p.prior, Some(x) if !matches!(x, Prior::Fixed(_))))
+            .filter(|p| p.prior.as_ref().is_some_and(|x| !x.is_fixed()))
             .count();
         let _ = writeln!(
             out,

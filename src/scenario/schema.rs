@@ -1,6 +1,6 @@
 //! The TOML schema, as serde types (unknown fields are rejected everywhere).
 
-use super::prior::Prior;
+use super::prior::{Prior, PriorError};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -145,14 +145,15 @@ pub(crate) struct InterventionSpec {
     pub levers: BTreeMap<String, bool>,
 }
 
-/// A parameter's value or prior with its source reference.
+/// A parameter's value or prior as written (checked when the scenario is built), with its
+/// source reference.
 #[derive(Debug, Clone)]
 pub(crate) struct PriorSpec {
-    pub prior: Prior,
+    dist: PriorTable,
     pub source: Option<String>,
 }
 
-#[derive(Deserialize, Debug)]
+#[derive(Deserialize, Debug, Clone)]
 #[serde(tag = "dist", rename_all = "snake_case")]
 enum PriorTable {
     Fixed(FixedT),
@@ -167,7 +168,7 @@ enum PriorTable {
 
 macro_rules! table {
     ($name:ident { $($f:ident : $t:ty),* }) => {
-        #[derive(Deserialize, Debug)]
+        #[derive(Deserialize, Debug, Clone)]
         #[serde(deny_unknown_fields)]
         struct $name {
             $($f: $t,)*
@@ -203,64 +204,35 @@ table!(TriT {
 });
 table!(DiscreteT { values: Vec<f64>, weights: Vec<f64> });
 
+impl PriorSpec {
+    /// The prior, through its checked constructor.
+    pub fn prior(&self) -> Result<Prior, PriorError> {
+        match &self.dist {
+            PriorTable::Fixed(x) => Prior::fixed(x.value),
+            PriorTable::Uniform(x) => Prior::uniform(x.min, x.max),
+            PriorTable::Normal(x) => Prior::normal(x.mean, x.sd),
+            PriorTable::TruncatedNormal(x) => Prior::truncated_normal(x.mean, x.sd, x.min, x.max),
+            PriorTable::Beta(x) => Prior::beta(x.alpha, x.beta),
+            PriorTable::Lognormal(x) => Prior::lognormal(x.mu, x.sigma),
+            PriorTable::Triangular(x) => Prior::triangular(x.min, x.mode, x.max),
+            PriorTable::Discrete(x) => Prior::discrete(x.values.clone(), x.weights.clone()),
+        }
+    }
+}
+
 impl From<PriorTable> for PriorSpec {
     fn from(t: PriorTable) -> Self {
-        let (prior, source) = match t {
-            PriorTable::Fixed(x) => (Prior::Fixed(x.value), x.source),
-            PriorTable::Uniform(x) => (
-                Prior::Uniform {
-                    min: x.min,
-                    max: x.max,
-                },
-                x.source,
-            ),
-            PriorTable::Normal(x) => (
-                Prior::Normal {
-                    mean: x.mean,
-                    sd: x.sd,
-                },
-                x.source,
-            ),
-            PriorTable::TruncatedNormal(x) => (
-                Prior::TruncatedNormal {
-                    mean: x.mean,
-                    sd: x.sd,
-                    min: x.min,
-                    max: x.max,
-                },
-                x.source,
-            ),
-            PriorTable::Beta(x) => (
-                Prior::Beta {
-                    alpha: x.alpha,
-                    beta: x.beta,
-                },
-                x.source,
-            ),
-            PriorTable::Lognormal(x) => (
-                Prior::LogNormal {
-                    mu: x.mu,
-                    sigma: x.sigma,
-                },
-                x.source,
-            ),
-            PriorTable::Triangular(x) => (
-                Prior::Triangular {
-                    min: x.min,
-                    mode: x.mode,
-                    max: x.max,
-                },
-                x.source,
-            ),
-            PriorTable::Discrete(x) => (
-                Prior::Discrete {
-                    values: x.values,
-                    weights: x.weights,
-                },
-                x.source,
-            ),
+        let source = match &t {
+            PriorTable::Fixed(x) => x.source.clone(),
+            PriorTable::Uniform(x) => x.source.clone(),
+            PriorTable::Normal(x) => x.source.clone(),
+            PriorTable::TruncatedNormal(x) => x.source.clone(),
+            PriorTable::Beta(x) => x.source.clone(),
+            PriorTable::Lognormal(x) => x.source.clone(),
+            PriorTable::Triangular(x) => x.source.clone(),
+            PriorTable::Discrete(x) => x.source.clone(),
         };
-        PriorSpec { prior, source }
+        PriorSpec { dist: t, source }
     }
 }
 
@@ -274,7 +246,11 @@ impl<'de> Deserialize<'de> for PriorSpec {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<PriorSpec, E> {
                 Ok(PriorSpec {
-                    prior: Prior::Fixed(v),
+                    dist: PriorTable::Fixed(FixedT {
+                        value: v,
+                        source: None,
+                        note: String::new(),
+                    }),
                     source: None,
                 })
             }

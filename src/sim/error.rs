@@ -13,8 +13,8 @@ pub enum SimError {
     #[error("--threads must be at least 1, got {0}")]
     Threads(usize),
     /// The thread pool could not start.
-    #[error("cannot start the thread pool: {0}")]
-    Pool(String),
+    #[error(transparent)]
+    Pool(#[from] crate::mc::PoolError),
     /// The shard cannot be applied.
     #[error(transparent)]
     Shard(#[from] ShardError),
@@ -99,9 +99,27 @@ pub enum SummaryError {
         /// What the parser said.
         message: String,
     },
-    /// Fields that contradict each other.
+    /// Fields that contradict each other; says which check failed.
     #[error("inconsistent summary: {0}")]
     Inconsistent(String),
+    /// The content does not match its checksum: the file was changed after it was written.
+    #[error(
+        "checksum mismatch: the file states {stated} but its content gives {computed}; it was \
+         changed after it was written (re-run its shard)"
+    )]
+    Checksum {
+        /// The checksum written in the file.
+        stated: String,
+        /// The checksum of its content.
+        computed: String,
+    },
+    /// A summary written before summaries carried a checksum (format `.../1`): its content
+    /// cannot be verified.
+    #[error(
+        "no checksum: written before summaries carried one (format \
+         escalation-simulation-summary/1), so its content cannot be verified"
+    )]
+    NoChecksum,
     /// The layout it describes is invalid.
     #[error("invalid layout: {0}")]
     Layout(LayoutError),

@@ -153,6 +153,20 @@ impl ExactSum {
         n.limbs.iter().all(|&l| l == 0)
     }
 
+    /// The sum as an exact rational.
+    pub(crate) fn to_rational(&self) -> num_rational::BigRational {
+        use num_bigint::BigInt;
+        let (negative, mag) = self.sign_magnitude();
+        let mut int = BigInt::from(0);
+        for &limb in mag.iter().rev() {
+            int = (int << 32) + BigInt::from(limb);
+        }
+        if negative {
+            int = -int;
+        }
+        num_rational::BigRational::new(int, BigInt::from(1) << (-LSB_EXP) as usize)
+    }
+
     /// The sum rounded to an `f64` (within one unit in the last place; `±inf` if beyond the
     /// range of `f64`). Deterministic: equal sums give equal bits.
     pub fn to_f64(&self) -> f64 {

@@ -7,9 +7,9 @@
 //!
 //! # Reproducibility
 //! - **Random numbers.** Run `i` draws from `ChaCha8Rng::seed_from_u64(S)` with
-//!   `set_stream(i)` ([`run_rng`]): its own stream, independent of the thread, the shard, and
-//!   how many numbers other runs use. A value-stability test pins the first outcomes of a
-//!   fixed seed.
+//!   `set_stream(i)` (stream `i` of [`Purpose::RUNS`](crate::mc::Purpose::RUNS)): its own
+//!   stream, independent of the thread, the shard, and how many numbers other runs use. A
+//!   value-stability test pins the first outcomes of a fixed seed.
 //! - **Work split.** Runs are grouped in chunks of [`CHUNK_RUNS`]; chunks run on a local rayon
 //!   pool of `T` threads; each chunk yields a partial tally and partials are combined in chunk
 //!   order.
@@ -22,28 +22,27 @@
 //!   accumulators. The sd uses the exact sums of `x` and of the rounded squares `x*x`
 //!   (`sqrt((Σx² − (Σx)²/n)/(n−1))`), accurate unless the sd is below about 1e-7 of the mean.
 //!   Quantiles are rounded down to the histogram grid, so they are exact to one bin width,
-//!   reported as `quantile_resolution` ([`stats::histogram_quantile`]).
+//!   reported as `quantile_resolution` ([`histogram_quantile`](crate::mc::stats::histogram_quantile)).
 
 mod episode;
 mod error;
 mod exact;
+mod integrity;
 mod observer;
 mod rows;
 mod runner;
 mod scenario_episode;
 mod shard;
-pub mod stats;
 mod summary;
 mod tally;
 
+pub use crate::mc::{NoObserver, Observer};
 pub use episode::{Episode, Layout, LayoutError, MetricSpec, RunRecord, MAX_BINS};
 pub use error::{MergeError, ShardError, SimError, SummaryError};
 pub use exact::{ExactSum, ParseExactError};
-pub use observer::{Observer, Progress};
+pub use observer::Progress;
 pub use rows::{CsvRows, RunSink};
-pub use runner::{run_rng, Simulation, CHUNK_RUNS};
-pub use scenario_episode::{
-    scenario_fingerprint, ScenarioEpisode, ScenarioScratch, COST_HISTOGRAM_BN, SCENARIO_METRICS,
-};
+pub use runner::{Simulation, CHUNK_RUNS};
+pub use scenario_episode::{scenario_fingerprint, ScenarioEpisode, ScenarioScratch};
 pub use shard::{merge, Shard, INDEX_VARIABLES};
-pub use summary::{Report, Summary, FORMAT, RNG_SCHEME};
+pub use summary::{Statistics, Summary, Unchecksummed, FORMAT, FORMAT_V1, RNG_SCHEME};

@@ -61,6 +61,23 @@ impl<W: Write> CsvRows<W> {
             classes: layout.classes.iter().map(|c| csv_field(c)).collect(),
         })
     }
+
+    /// The writer back, with every row flushed to it (e.g. to commit an
+    /// [`AtomicFile`](crate::mc::AtomicFile)).
+    ///
+    /// # Errors
+    /// The I/O error of the final flush.
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.out.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+impl<W: Write> std::fmt::Debug for CsvRows<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvRows")
+            .field("classes", &self.classes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<W: Write> RunSink for CsvRows<W> {

@@ -1,43 +1,21 @@
 //! The parallel, reproducible runner: chunks of runs on a local rayon pool, reduced in order.
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::episode::{Episode, RunRecord};
-use super::observer::{Observer, Progress};
+use super::observer::Progress;
 use super::rows::RunSink;
 use super::shard::Shard;
 use super::summary::Summary;
 use super::tally::{RecordFault, Tally};
 use super::SimError;
+use crate::mc::{Observer, Pool, Purpose, Streams};
 
 /// Runs per chunk: the unit of parallel work, of progress reports and of shard boundaries.
 pub const CHUNK_RUNS: u64 = 1024;
 
 /// Chunks handed to the pool at once per thread, between progress reports.
 const CHUNKS_PER_THREAD_PER_BATCH: u64 = 16;
-
-/// The random stream of run `run` of a simulation with seed `seed`:
-/// `ChaCha8Rng::seed_from_u64(seed)` with `set_stream(run)`.
-///
-/// Every run has its own stream of the same key, so a run's numbers do not depend on which
-/// thread or shard plays it, nor on how many numbers other runs draw.
-///
-/// # Examples
-/// ```
-/// use escalation::sim::run_rng;
-/// use rand::Rng;
-/// let a = run_rng(7, 3).next_u64();
-/// let b = run_rng(7, 3).next_u64();
-/// assert_eq!(a, b);
-/// assert_ne!(a, run_rng(7, 4).next_u64());
-/// ```
-pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(run);
-    rng
-}
 
 /// A Monte Carlo simulation of an [`Episode`]: `runs` runs with seed `seed`, possibly one shard
 /// of them, on `threads` threads, with optional progress observer and per-run sink.
@@ -69,7 +47,7 @@ pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
 /// let coin = Coin(Layout::new("coin", "v1", &["heads", "tails"],
 ///     vec![MetricSpec::new("u", "", 0.0, 1.0, 100)])?);
 /// let summary = Simulation::new(&coin, 42, 10_000).threads(2).run()?;
-/// let report = summary.report();
+/// let report = summary.statistics();
 /// assert!((report.frequencies[0] - 0.3).abs() < 0.02);
 /// assert!((report.means[0] - 0.5).abs() < 0.01);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -80,8 +58,22 @@ pub struct Simulation<'a, E: Episode> {
     runs: u64,
     threads: usize,
     shard: Shard,
-    observer: Option<&'a mut dyn Observer>,
+    observer: Option<&'a mut dyn Observer<Progress>>,
     sink: Option<&'a mut dyn RunSink>,
+}
+
+impl<E: Episode> std::fmt::Debug for Simulation<'_, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulation")
+            .field("layout", self.episode.layout())
+            .field("seed", &self.seed)
+            .field("runs", &self.runs)
+            .field("threads", &self.threads)
+            .field("shard", &self.shard)
+            .field("observed", &self.observer.is_some())
+            .field("per_run", &self.sink.is_some())
+            .finish()
+    }
 }
 
 impl<'a, E: Episode> Simulation<'a, E> {
@@ -111,7 +103,7 @@ impl<'a, E: Episode> Simulation<'a, E> {
     }
 
     /// Reports progress to `observer` after each batch of chunks, from the calling thread.
-    pub fn observe(mut self, observer: &'a mut dyn Observer) -> Self {
+    pub fn observe(mut self, observer: &'a mut dyn Observer<Progress>) -> Self {
         self.observer = Some(observer);
         self
     }
@@ -143,14 +135,11 @@ impl<'a, E: Episode> Simulation<'a, E> {
         if threads == 0 {
             return Err(SimError::Threads(0));
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| SimError::Pool(e.to_string()))?;
+        let pool = Pool::new(Some(threads))?;
         let range = shard.range(runs, CHUNK_RUNS)?;
         let first_chunk = range.start / CHUNK_RUNS;
         let end_chunk = range.end.div_ceil(CHUNK_RUNS);
-        let base = ChaCha8Rng::seed_from_u64(seed);
+        let streams = Streams::new(seed, Purpose::RUNS);
         let keep_rows = sink.is_some();
         let mut tally = Tally::new(layout);
         let batch = threads as u64 * CHUNKS_PER_THREAD_PER_BATCH;
@@ -163,9 +152,12 @@ impl<'a, E: Episode> Simulation<'a, E> {
                     .map_init(
                         || (episode.scratch(), RunRecord::new(layout)),
                         |(scratch, record), chunk| {
-                            let runs = (chunk * CHUNK_RUNS).max(range.start)
-                                ..((chunk + 1) * CHUNK_RUNS).min(range.end);
-                            play_chunk(episode, &base, runs, scratch, record, keep_rows)
+                            // The last chunk below 2^64 ends past u64::MAX: cap it at the range.
+                            let end = (chunk + 1)
+                                .checked_mul(CHUNK_RUNS)
+                                .map_or(range.end, |e| e.min(range.end));
+                            let runs = (chunk * CHUNK_RUNS).max(range.start)..end;
+                            play_chunk(episode, &streams, runs, scratch, record, keep_rows)
                         },
                     )
                     .collect()
@@ -187,7 +179,7 @@ impl<'a, E: Episode> Simulation<'a, E> {
                 }
             }
             if let Some(obs) = observer.as_deref_mut() {
-                obs.observe(Progress {
+                obs.observe(&Progress {
                     done: tally.runs,
                     total: range.end - range.start,
                 });
@@ -219,7 +211,7 @@ struct ChunkResult {
 
 fn play_chunk<E: Episode>(
     episode: &E,
-    base: &ChaCha8Rng,
+    streams: &Streams,
     runs: std::ops::Range<u64>,
     scratch: &mut E::Scratch,
     record: &mut RunRecord,
@@ -236,8 +228,7 @@ fn play_chunk<E: Episode>(
     let mut metrics = Vec::with_capacity(n * layout.metrics.len());
     let first_run = runs.start;
     for run in runs {
-        let mut rng = base.clone();
-        rng.set_stream(run);
+        let mut rng = streams.get(run);
         record.reset();
         episode
             .play(run, &mut rng, scratch, record)

@@ -1,40 +1,20 @@
-//! A scenario as a Monte Carlo [`Episode`]: per run, draw the parameters from their priors,
-//! solve the logit QRE of the compiled ladder, sample a path of play, record its outcome.
+//! A scenario as a Monte Carlo [`Episode`]: per run, the [`Pipeline`]'s stages — draw the
+//! parameters from their priors, solve the logit QRE, play, record the outcome.
 
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::episode::{Episode, Layout, MetricSpec, RunRecord};
-use crate::model::{
-    CompiledLadder, LadderWorkspace, ModelError, OutcomeClass, Params, SolverWork,
-    FROZEN_REPORT_DAYS,
-};
+use crate::model::{CompiledLadder, LadderWorkspace, ModelError, OutcomeClass, Params, SolverWork};
+use crate::pipeline::{Pipeline, SUMMARY_METRICS};
 use crate::scenario::{Scenario, ScenarioError};
 
-/// Names of the metrics a [`ScenarioEpisode`] records, in record order.
-pub const SCENARIO_METRICS: [&str; 6] = [
-    "duration_days",
-    "peak_tariff_announced",
-    "peak_tariff_imposed",
-    "tariffs_imposed",
-    "cost_challenger_bn",
-    "cost_target_bn",
-];
-
-/// Upper edge of the cost histograms, $bn (0.01 bn bins); larger costs still count exactly in
-/// the mean, sd, min and max.
-pub const COST_HISTOGRAM_BN: f64 = 50.0;
-
 /// Runs of a scenario: run `i` draws every parameter from its prior
-/// ([`Scenario::draw`]), computes the terminal payoffs and the logit agent QRE of the ladder
-/// compiled once ([`CompiledLadder::behaviour`]), samples the types and each move with the
-/// run's uniforms ([`CompiledLadder::sample_terminal`]) and records the outcome
-/// ([`CompiledLadder::outcome`]).
+/// ([`Pipeline::draw`]), solves the logit agent QRE of the ladder compiled once
+/// ([`Pipeline::solve`]), samples the types and each move with the run's uniforms
+/// ([`Pipeline::play`]) and records the outcome ([`Pipeline::record`]).
 ///
-/// Classes: the model's [`OutcomeClass`]es. Metrics ([`SCENARIO_METRICS`]): duration in days
-/// from the threat (hour bins up to the horizon plus [`FROZEN_REPORT_DAYS`]), the peak tariff
-/// announced and imposed (rates, 0.01 bins), whether tariffs were imposed (0/1) and each
-/// side's economic cost in $bn (0.01 bins up to [`COST_HISTOGRAM_BN`]).
+/// Classes: the model's [`OutcomeClass`]es. Metrics: [`SUMMARY_METRICS`] of the pipeline's
+/// schema, each with its histogram ([`OutcomeMetric::histogram`](crate::pipeline::OutcomeMetric::histogram)).
 ///
 /// # Examples
 /// ```no_run
@@ -47,15 +27,16 @@ pub const COST_HISTOGRAM_BN: f64 = 50.0;
 /// println!("{}", summary.to_json());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[derive(Debug)]
 pub struct ScenarioEpisode {
-    scenario: Scenario,
-    compiled: CompiledLadder,
+    pipeline: Pipeline,
     layout: Layout,
     /// Fixed parameters and their QRE behaviour profile, solved once.
     fixed: Option<(Params, Vec<f64>)>,
 }
 
 /// Working memory of a [`ScenarioEpisode`] run: the ladder's workspace and a parameter vector.
+#[derive(Debug)]
 pub struct ScenarioScratch {
     workspace: LadderWorkspace,
     params: Params,
@@ -77,54 +58,14 @@ impl ScenarioEpisode {
     /// # Errors
     /// [`ScenarioError`] if the ladder does not compile.
     pub fn new(scenario: &Scenario, fingerprint: &str) -> Result<Self, ScenarioError> {
-        let compiled = scenario.compile()?;
-        let ladder = compiled.ladder();
-        let horizon = ladder.round_start(ladder.rounds.len());
-        let max_days = (horizon + FROZEN_REPORT_DAYS).ceil().max(1.0);
-        let max_rate = ladder
-            .schedule
+        let pipeline = Pipeline::new(scenario)?;
+        let metrics = SUMMARY_METRICS
             .iter()
-            .map(|s| s.rate)
-            .fold(1.0f64, f64::max)
-            .ceil();
-        let metrics = vec![
-            MetricSpec::new(
-                SCENARIO_METRICS[0],
-                "days",
-                0.0,
-                max_days,
-                (max_days * 24.0) as usize,
-            ),
-            MetricSpec::new(
-                SCENARIO_METRICS[1],
-                "rate",
-                0.0,
-                max_rate,
-                (max_rate * 100.0) as usize,
-            ),
-            MetricSpec::new(
-                SCENARIO_METRICS[2],
-                "rate",
-                0.0,
-                max_rate,
-                (max_rate * 100.0) as usize,
-            ),
-            MetricSpec::new(SCENARIO_METRICS[3], "0/1", 0.0, 1.0, 2),
-            MetricSpec::new(
-                SCENARIO_METRICS[4],
-                "USD bn",
-                0.0,
-                COST_HISTOGRAM_BN,
-                (COST_HISTOGRAM_BN * 100.0) as usize,
-            ),
-            MetricSpec::new(
-                SCENARIO_METRICS[5],
-                "USD bn",
-                0.0,
-                COST_HISTOGRAM_BN,
-                (COST_HISTOGRAM_BN * 100.0) as usize,
-            ),
-        ];
+            .map(|m| {
+                let (lo, hi, bins) = m.histogram(pipeline.context());
+                MetricSpec::new(m.key(), m.unit().summary_name(), lo, hi, bins)
+            })
+            .collect();
         let classes: Vec<&str> = OutcomeClass::ALL.iter().map(|c| c.name()).collect();
         let mut label = scenario.title.clone();
         for name in scenario.applied_interventions() {
@@ -138,8 +79,7 @@ impl ScenarioEpisode {
             }
         })?;
         Ok(Self {
-            scenario: scenario.clone(),
-            compiled,
+            pipeline,
             layout,
             fixed: None,
         })
@@ -153,20 +93,25 @@ impl ScenarioEpisode {
     /// # Errors
     /// [`ModelError`] if `params` is out of range for the model.
     pub fn at_params(mut self, params: Params) -> Result<Self, ModelError> {
-        let mut ws = self.compiled.workspace();
-        let behaviour = self.compiled.behaviour(&mut ws, &params)?.to_vec();
+        let mut ws = self.pipeline.workspace();
+        let behaviour = self.pipeline.solve(&mut ws, &params)?.to_vec();
         self.fixed = Some((params, behaviour));
         Ok(self)
     }
 
+    /// The pipeline the runs go through.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
     /// The compiled ladder.
     pub fn compiled(&self) -> &CompiledLadder {
-        &self.compiled
+        self.pipeline.compiled()
     }
 
     /// The scenario.
     pub fn scenario(&self) -> &Scenario {
-        &self.scenario
+        self.pipeline.scenario()
     }
 }
 
@@ -180,8 +125,8 @@ impl Episode for ScenarioEpisode {
 
     fn scratch(&self) -> ScenarioScratch {
         ScenarioScratch {
-            workspace: self.compiled.workspace(),
-            params: self.scenario.new_params(),
+            workspace: self.pipeline.workspace(),
+            params: self.pipeline.scenario().new_params(),
         }
     }
 
@@ -193,28 +138,19 @@ impl Episode for ScenarioEpisode {
         out: &mut RunRecord,
     ) -> Result<(), ModelError> {
         let ScenarioScratch { workspace, params } = scratch;
-        self.scenario.draw(rng, params);
+        let p = &self.pipeline;
+        p.draw(rng, params);
         let (params, behaviour) = match &self.fixed {
             Some((params, behaviour)) => (params, behaviour.as_slice()),
             None => {
-                let behaviour = self.compiled.behaviour(workspace, params)?;
+                let behaviour = p.solve(workspace, params)?;
                 (&*params, behaviour)
             }
         };
-        let terminal = self
-            .compiled
-            .sample_terminal(behaviour, params, &mut || rng.random::<f64>());
-        let o = self.compiled.outcome(terminal, params)?;
+        let terminal = p.play(behaviour, params, rng);
+        let o = p.outcome(terminal, params)?;
         out.class = o.class.index();
-        let values = [
-            o.duration_days,
-            o.peak_tariff_announced,
-            o.peak_tariff_imposed,
-            if o.tariffs_imposed { 1.0 } else { 0.0 },
-            o.cost_challenger_bn,
-            o.cost_target_bn,
-        ];
-        out.metrics.copy_from_slice(&values);
+        p.record(&SUMMARY_METRICS, &o, &mut out.metrics);
         Ok(())
     }
 }
@@ -230,17 +166,12 @@ impl Episode for ScenarioEpisode {
 /// assert_ne!(scenario_fingerprint(b"a"), scenario_fingerprint(b"b"));
 /// ```
 pub fn scenario_fingerprint(source: &[u8]) -> String {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
     let version = env!("CARGO_PKG_VERSION");
-    let mut h = OFFSET;
-    for &b in source
-        .iter()
-        .chain(b"\0escalation ")
-        .chain(version.as_bytes())
-    {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(PRIME);
-    }
-    format!("fnv1a64:{h:016x}+escalation-{version}")
+    let mut bytes = source.to_vec();
+    bytes.extend_from_slice(b"\0escalation ");
+    bytes.extend_from_slice(version.as_bytes());
+    format!(
+        "fnv1a64:{:016x}+escalation-{version}",
+        crate::mc::fnv1a64(&bytes)
+    )
 }

@@ -1,5 +1,5 @@
 //! The summary of a simulation (or of one shard of it): exact accumulators, the statistics
-//! derived from them ([`Report`]), and their JSON and CSV forms.
+//! derived from them ([`Statistics`]), and their JSON and CSV forms.
 
 use std::ops::Range;
 
@@ -8,13 +8,32 @@ use serde::{Deserialize, Serialize};
 
 use super::episode::{Layout, MetricSpec};
 use super::exact::ExactSum;
+use super::integrity;
 use super::shard::Shard;
-use super::stats::{histogram_quantile, wilson, QUANTILE_LEVELS, Z95};
 use super::tally::Tally;
 use super::SummaryError;
+use crate::mc::stats::{
+    histogram_quantile, two_point_quantile, two_point_split, wilson, QUANTILE_LEVELS, Z95,
+};
 
-/// Version tag of the summary JSON.
-pub const FORMAT: &str = "escalation-simulation-summary/1";
+/// Version tag of the summary JSON. Version 2 carries a `checksum` of its content.
+pub const FORMAT: &str = "escalation-simulation-summary/2";
+
+/// Version tag of summaries written before they carried a checksum: read only when accepted
+/// explicitly ([`Unchecksummed::Accept`]).
+pub const FORMAT_V1: &str = "escalation-simulation-summary/1";
+
+/// What [`Summary::from_json_with`] does with a summary that has no checksum (format
+/// [`FORMAT_V1`], written before summaries carried one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Unchecksummed {
+    /// Refuse it with [`SummaryError::NoChecksum`]: its content cannot be verified.
+    #[default]
+    Refuse,
+    /// Read it, with every consistency check but the checksum.
+    Accept,
+}
 
 /// How run `i` of seed `s` gets its random numbers (written into every summary).
 pub const RNG_SCHEME: &str =
@@ -38,7 +57,7 @@ pub struct Summary {
 
 /// Statistics derived from a [`Summary`]; `NaN` where undefined (no runs, or sd of one run).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Report {
+pub struct Statistics {
     /// Runs per outcome class.
     pub counts: Array1<u64>,
     /// Share of runs per outcome class.
@@ -54,7 +73,8 @@ pub struct Report {
     /// Largest value per metric (exact).
     pub maxs: Array1<f64>,
     /// Quantiles per metric (rows) at [`QUANTILE_LEVELS`] (columns), rounded down to the
-    /// histogram grid (see [`crate::sim::stats::histogram_quantile`]).
+    /// histogram grid (see [`crate::mc::stats::histogram_quantile`]); exact for a metric
+    /// whose every value is its min or its max (a 0/1 flag), found from the exact sums.
     pub quantiles: Array2<f64>,
 }
 
@@ -101,7 +121,7 @@ impl Summary {
     }
 
     /// The derived statistics.
-    pub fn report(&self) -> Report {
+    pub fn statistics(&self) -> Statistics {
         let t = &self.tally;
         let n = t.runs;
         let nf = n as f64;
@@ -136,7 +156,20 @@ impl Summary {
             if n > 1 {
                 sds[m] = ((s2 - s1 * mean) / (nf - 1.0)).max(0.0).sqrt();
             }
-            if let Some(slots) = t.histograms[m].as_slice() {
+            // A two-valued metric (a 0/1 flag) has exact quantiles, each one of its values;
+            // on the histogram its top value would read as its bin's left edge.
+            let split = two_point_split(
+                n,
+                t.min[m],
+                t.max[m],
+                &t.sums[m].to_rational(),
+                &t.sums_sq[m].to_rational(),
+            );
+            if let Some(at_max) = split {
+                for (j, &q) in QUANTILE_LEVELS.iter().enumerate() {
+                    quantiles[[m, j]] = two_point_quantile(n, at_max, t.min[m], t.max[m], q);
+                }
+            } else if let Some(slots) = t.histograms[m].as_slice() {
                 for (j, &q) in QUANTILE_LEVELS.iter().enumerate() {
                     if let Some(x) =
                         histogram_quantile(slots, spec.lo, spec.hi, t.min[m], t.max[m], q)
@@ -146,7 +179,7 @@ impl Summary {
                 }
             }
         }
-        Report {
+        Statistics {
             counts: t.classes.clone(),
             frequencies,
             wilson95,
@@ -162,31 +195,73 @@ impl Summary {
     /// frequencies with Wilson intervals, metric statistics and histograms, and the exact sums
     /// that [`Summary::from_json`] and [`crate::sim::merge`] read back.
     pub fn to_json(&self) -> String {
-        let doc = self.to_doc();
+        let mut doc = self.to_doc();
+        doc.checksum = Some(integrity::checksum(&canonical_bytes(&doc)));
         // Serialising plain data (strings, integers, finite floats or null) cannot fail.
         let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');
         text
     }
 
-    /// Reads a summary written by [`Summary::to_json`]; the derived statistics in the text are
-    /// ignored and recomputed from the exact accumulators.
+    /// Reads a summary written by [`Summary::to_json`], after checking its checksum and the
+    /// consistency of its accumulators (see the `integrity` checks: outcome counts and
+    /// histograms add up to the runs, extremes in the outermost bins, sums within
+    /// count × [min, max]); the derived statistics in the text are ignored and recomputed from
+    /// the exact accumulators. A summary without a checksum (format [`FORMAT_V1`]) is refused.
     ///
     /// # Errors
-    /// [`SummaryError`] if the text is not JSON of this format, or its parts disagree (counts
-    /// that do not add up, a histogram of the wrong length, an invalid layout).
+    /// [`SummaryError::Checksum`] when the content does not match its checksum (the file was
+    /// edited), [`SummaryError::NoChecksum`] for a summary without one,
+    /// [`SummaryError::Inconsistent`] naming the check that failed, [`SummaryError::Json`] if
+    /// the text is not JSON of this format.
     pub fn from_json(text: &str) -> Result<Self, SummaryError> {
-        let doc: SummaryDoc = serde_json::from_str(text).map_err(|e| SummaryError::Json {
-            line: e.line(),
-            column: e.column(),
+        Self::from_json_with(text, Unchecksummed::Refuse)
+    }
+
+    /// As [`Summary::from_json`], with summaries that have no checksum read or refused as
+    /// `unchecksummed` says.
+    ///
+    /// # Errors
+    /// As [`Summary::from_json`].
+    pub fn from_json_with(text: &str, unchecksummed: Unchecksummed) -> Result<Self, SummaryError> {
+        let mut doc: SummaryDoc = serde_json::from_str(text).map_err(|e| SummaryError::Json {
+            // serde_json says column 0 at the end of an empty line; columns are 1-based.
+            line: e.line().max(1),
+            column: e.column().max(1),
             message: e.to_string(),
         })?;
+        match (doc.format.as_str(), doc.checksum.take()) {
+            (FORMAT, Some(stated)) => {
+                let computed = integrity::checksum(&canonical_bytes(&doc));
+                if stated != computed {
+                    return Err(SummaryError::Checksum { stated, computed });
+                }
+            }
+            (FORMAT, None) => {
+                return Err(SummaryError::Inconsistent(format!(
+                    "the checksum field is missing, which format {FORMAT:?} always has: the \
+                     file was edited"
+                )))
+            }
+            (FORMAT_V1, None) if unchecksummed == Unchecksummed::Accept => {}
+            (FORMAT_V1, None) => return Err(SummaryError::NoChecksum),
+            (FORMAT_V1, Some(_)) => {
+                return Err(SummaryError::Inconsistent(format!(
+                    "format {FORMAT_V1:?} has no checksum field"
+                )))
+            }
+            (other, _) => {
+                return Err(SummaryError::Inconsistent(format!(
+                    "format is {other:?}, expected {FORMAT:?}"
+                )))
+            }
+        }
         Self::from_doc(doc)
     }
 
     /// The derived statistics as CSV: one row per outcome class, then one per metric.
     pub fn to_csv(&self) -> String {
-        let r = self.report();
+        let r = self.statistics();
         let mut out = String::from(
             "kind,name,unit,count,frequency,wilson95_lo,wilson95_hi,mean,sd,min,p05,p25,p50,p75,p95,max\n",
         );
@@ -225,7 +300,7 @@ impl Summary {
     }
 
     fn to_doc(&self) -> SummaryDoc {
-        let r = self.report();
+        let r = self.statistics();
         let opt = |x: f64| if x.is_finite() { Some(x) } else { None };
         let outcomes = self
             .layout
@@ -279,6 +354,7 @@ impl Summary {
             .collect();
         SummaryDoc {
             format: FORMAT.to_string(),
+            checksum: None,
             scenario: ScenarioDoc {
                 label: self.layout.label.clone(),
                 fingerprint: self.layout.fingerprint.clone(),
@@ -298,12 +374,6 @@ impl Summary {
 
     fn from_doc(doc: SummaryDoc) -> Result<Self, SummaryError> {
         let bad = |what: String| SummaryError::Inconsistent(what);
-        if doc.format != FORMAT {
-            return Err(bad(format!(
-                "format is {:?}, expected {FORMAT:?}",
-                doc.format
-            )));
-        }
         let [start, end] = doc.range;
         let shard = match doc.shard {
             None => None,
@@ -352,11 +422,6 @@ impl Summary {
         for (c, o) in doc.outcomes.iter().enumerate() {
             tally.classes[c] = o.count;
         }
-        if tally.classes.sum() != tally.runs {
-            return Err(bad(
-                "outcome counts do not add up to the runs counted".into()
-            ));
-        }
         for (m, md) in doc.metrics.iter().enumerate() {
             let h = &md.histogram;
             if h.counts.len() != h.bins {
@@ -371,12 +436,6 @@ impl Summary {
             slots.push(h.underflow);
             slots.extend_from_slice(&h.counts);
             slots.push(h.overflow);
-            if slots.iter().sum::<u64>() != tally.runs {
-                return Err(bad(format!(
-                    "metric {:?}: histogram counts do not add up to the runs counted",
-                    md.name
-                )));
-            }
             tally.histograms[m] = Array1::from(slots);
             let parse = |s: &str| {
                 s.parse::<ExactSum>()
@@ -398,6 +457,7 @@ impl Summary {
                 }
             }
         }
+        integrity::check_tally(&layout, &tally).map_err(bad)?;
         Ok(Self {
             layout,
             seed: doc.seed,
@@ -410,7 +470,15 @@ impl Summary {
     }
 }
 
-const QUANTILE_NOTE: &str = "quantiles are rounded down to the histogram grid: inside [lo, hi] the sample quantile lies in [value, value + quantile_resolution]; below lo it lies in [min, lo], above hi in [hi, max]";
+/// The canonical bytes of a document without its checksum: compact JSON, fields in the
+/// format's order, floats in shortest round-trip form.
+fn canonical_bytes(doc: &SummaryDoc) -> Vec<u8> {
+    debug_assert!(doc.checksum.is_none());
+    // Serialising plain data cannot fail.
+    serde_json::to_vec(doc).unwrap_or_default()
+}
+
+const QUANTILE_NOTE: &str = "quantiles are rounded down to the histogram grid: inside [lo, hi] the sample quantile lies in [value, value + quantile_resolution]; below lo it lies in [min, lo], above hi in [hi, max]; a metric whose every value is its min or its max (a 0/1 flag) has exact quantiles";
 
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
@@ -424,6 +492,9 @@ fn csv_field(s: &str) -> String {
 #[serde(deny_unknown_fields)]
 struct SummaryDoc {
     format: String,
+    /// `fnv1a64:<hex>` of the canonical bytes (see `integrity`); absent in [`FORMAT_V1`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    checksum: Option<String>,
     scenario: ScenarioDoc,
     rng: String,
     seed: u64,

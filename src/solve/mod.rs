@@ -40,6 +40,8 @@
 //! ```
 
 pub mod enumerate;
+mod exact;
+mod float_bound;
 pub mod logit;
 pub mod pure;
 pub mod spe;
@@ -84,6 +86,8 @@ pub enum SolveError {
         what: &'static str,
         /// The cap that was exceeded.
         cap: usize,
+        /// Which cap it was.
+        kind: Cap,
     },
     /// The logit precision is negative or not finite.
     #[error("lambda must be a finite number >= 0, got {0}")]
@@ -104,6 +108,21 @@ pub enum SolveError {
         /// The value.
         value: f64,
     },
+    /// A terminal payoff beyond the range of `f64` (±1.797e308), in which solvers report
+    /// payoffs.
+    #[error(
+        "payoff of player {player:?} at the terminal {node} is about {value}, beyond ±1.797e308, \
+         the largest magnitude a 64-bit float (and so a reported payoff) can hold; rescale the \
+         game's payoffs"
+    )]
+    PayoffOutOfRange {
+        /// The player's name.
+        player: String,
+        /// The terminal: its label quoted, or the actions that reach it.
+        node: String,
+        /// The payoff, approximately (`3.0e308`).
+        value: String,
+    },
     /// The numerical continuation failed (step size underflow, singular Jacobian, or the
     /// branch returned to λ < 0).
     #[error("logit path following failed at lambda = {lambda}: {reason}")]
@@ -113,6 +132,17 @@ pub enum SolveError {
         /// What went wrong.
         reason: &'static str,
     },
+}
+
+/// The caps of the enumerating solvers, each raised by its own argument (and its own
+/// command-line flag: `--max-equilibria`, `--max-profiles`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cap {
+    /// The number of equilibria listed ([`spe::solve_with_cap`], [`pure::solve_with_caps`]).
+    Equilibria,
+    /// The number of pure behaviour profiles examined ([`pure::solve_with_caps`]).
+    Profiles,
 }
 
 /// Each player's strategic information sets in Gambit's internal order: sorted by the
@@ -171,7 +201,23 @@ pub(crate) fn gambit_key(order: &[Vec<InfosetId>], choice: &[usize]) -> Vec<usiz
         .collect()
 }
 
-/// Largest absolute terminal payoff (at least 1), the scale of payoff tolerances.
-pub(crate) fn payoff_scale(acc: &[Vec<f64>]) -> f64 {
-    acc.iter().flatten().fold(1.0_f64, |m, x| m.max(x.abs()))
+/// Checks that every terminal payoff lies within ±1.797e308 (`f64::MAX`), the range in which
+/// every solver reports payoffs; [`spe`], [`pure`] and [`enumerate`] check it themselves.
+///
+/// # Errors
+/// [`SolveError::PayoffOutOfRange`] naming the player, the terminal and the payoff.
+///
+/// # Examples
+/// ```
+/// use escalation::game::efg;
+/// use escalation::solve::{check_payoff_range, SolveError};
+///
+/// let text = "EFG 2 R \"\" { \"A\" \"B\" } \"\"\np \"\" 1 1 \"\" { \"L\" \"R\" } 0\n\
+///             t \"\" 1 \"\" { 1e400, 0 }\nt \"\" 2 \"\" { 1, 1 }\n";
+/// let err = check_payoff_range(&efg::parse(text)?).unwrap_err();
+/// assert!(err.to_string().contains("reached by L"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_payoff_range(game: &Game) -> Result<(), SolveError> {
+    exact::Exact::new(game).map(|_| ())
 }

@@ -3,22 +3,25 @@
 //! A pure behaviour profile is an agent Nash equilibrium when no single information set's
 //! action can be changed to raise its owner's expected payoff from the root. Reaching the set
 //! is not required: at a set reached with probability zero every action is a best response.
-//! A deviation counts only if it gains more than [`GAIN_TOLERANCE`] times the game's payoff
-//! scale (the largest absolute terminal payoff, at least 1); Gambit compares exact rationals.
+//! A deviation counts when it gains anything at all: as Gambit, gains are decided exactly
+//! (payoffs as rationals), at any payoff scale. Terminal payoffs must lie within ±1.797e308,
+//! the range of the `f64`s in which payoffs are reported.
 //!
 //! The enumeration visits every pure behaviour profile in Gambit's order (an odometer over
 //! [`super::gambit_infoset_order`], the last set fastest) and tests each in time linear in the
 //! tree: one forward pass for reach probabilities, one backward pass for continuation values,
 //! and each deviation's gain read off as the reach-weighted change of continuation value at the
 //! set's nodes. Only when a set is absent-minded (a path meets it twice) is a deviation
-//! re-evaluated from the root.
+//! re-evaluated from the root. These passes run in `f64` on payoffs scaled by a power of two to
+//! [-1, 1] (so nothing overflows), with a bound on their rounding error; a gain within the
+//! bound of zero is decided again in exact arithmetic.
 
+use super::exact::{to_f64s, Exact, ExactPlay};
+use super::float_bound::{error_bound, floats_decide, scaled_payoffs};
 use super::spe::advance;
-use super::{gambit_infoset_order, payoff_scale, pure_profile, Equilibrium, SolveError};
+use super::{gambit_infoset_order, pure_profile, Cap, Equilibrium, SolveError};
 use crate::game::{Game, InfosetId, Mover, NodeId};
-
-/// Relative gain a deviation needs to break an equilibrium.
-pub const GAIN_TOLERANCE: f64 = 1e-12;
+use num_traits::Signed;
 
 /// Default cap on the number of pure behaviour profiles [`solve`] examines.
 pub const DEFAULT_MAX_PROFILES: u64 = 10_000_000;
@@ -79,9 +82,10 @@ pub fn solve_with_caps(
         return Err(SolveError::TooMany {
             what: "pure behaviour profiles to examine",
             cap: usize::try_from(max_profiles).unwrap_or(usize::MAX),
+            kind: Cap::Profiles,
         });
     }
-    let eval = Evaluator::new(game);
+    let eval = Evaluator::new(game)?;
     let mut state = eval.state();
     let mut choice = vec![0usize; game.infosets().len()];
     let mut idx = vec![0usize; order.len()];
@@ -95,11 +99,12 @@ pub fn solve_with_caps(
                 return Err(SolveError::TooMany {
                     what: "pure agent Nash equilibria",
                     cap,
+                    kind: Cap::Equilibria,
                 });
             }
             let profile = pure_profile(game, &choice);
             out.push(Equilibrium {
-                payoffs: state.value[0].clone(),
+                payoffs: to_f64s(&eval.exact.values(game, &choice)),
                 profile,
                 lambda: None,
             });
@@ -130,7 +135,20 @@ pub enum Order {
 /// # Errors
 /// As [`solve`].
 pub fn solve_in_order(game: &Game, order: Order) -> Result<Vec<Equilibrium>, SolveError> {
-    let mut eqs = solve(game)?;
+    solve_in_order_with_caps(game, order, DEFAULT_MAX_PROFILES, DEFAULT_CAP)
+}
+
+/// As [`solve_in_order`], with the caps of [`solve_with_caps`].
+///
+/// # Errors
+/// As [`solve_with_caps`].
+pub fn solve_in_order_with_caps(
+    game: &Game,
+    order: Order,
+    max_profiles: u64,
+    cap: usize,
+) -> Result<Vec<Equilibrium>, SolveError> {
+    let mut eqs = solve_with_caps(game, max_profiles, cap)?;
     if order == Order::Strategic {
         let sets: Vec<InfosetId> = gambit_infoset_order(game).into_iter().flatten().collect();
         let layout = game.profile_layout();
@@ -153,9 +171,12 @@ pub fn solve_in_order(game: &Game, order: Order) -> Result<Vec<Equilibrium>, Sol
 }
 
 /// Whether a pure profile (one action per information set, by [`InfosetId`]; chance entries
-/// ignored) is an agent Nash equilibrium, with the tolerance of [`solve`].
+/// ignored) is an agent Nash equilibrium, decided exactly as in [`solve`]. `false` for a game
+/// that [`solve`] refuses (a terminal payoff beyond ±1.797e308).
 pub fn is_agent_nash(game: &Game, choice: &[usize]) -> bool {
-    let eval = Evaluator::new(game);
+    let Ok(eval) = Evaluator::new(game) else {
+        return false;
+    };
     let mut state = eval.state();
     choice.len() == game.infosets().len()
         && choice
@@ -168,10 +189,13 @@ pub fn is_agent_nash(game: &Game, choice: &[usize]) -> bool {
 /// Reach probabilities and continuation values of pure profiles, with reusable buffers.
 struct Evaluator<'g> {
     game: &'g Game,
+    /// Accumulated payoffs scaled by a power of two into [-1, 1].
     acc: Vec<Vec<f64>>,
     chance: Vec<Vec<f64>>,
     absent_minded: Vec<bool>,
-    tol: f64,
+    /// Bound on the rounding error of a gain computed from `acc` (see [`error_bound`]).
+    bound: f64,
+    exact: Exact,
 }
 
 struct State {
@@ -181,9 +205,14 @@ struct State {
 }
 
 impl<'g> Evaluator<'g> {
-    fn new(game: &'g Game) -> Self {
-        let acc = game.accumulated_payoffs();
-        let tol = GAIN_TOLERANCE * payoff_scale(&acc);
+    fn new(game: &'g Game) -> Result<Self, SolveError> {
+        let exact = Exact::new(game)?;
+        let (acc, floats_exact) = scaled_payoffs(game, &exact);
+        let bound = if floats_exact && floats_decide(game, &exact, &acc) {
+            0.0
+        } else {
+            error_bound(game)
+        };
         let chance = (0..game.infosets().len())
             .map(|s| game.chance_probs(InfosetId(s)))
             .collect();
@@ -204,13 +233,14 @@ impl<'g> Evaluator<'g> {
                 })
             })
             .collect();
-        Evaluator {
+        Ok(Evaluator {
             game,
             acc,
             chance,
             absent_minded,
-            tol,
-        }
+            bound,
+            exact,
+        })
     }
 
     fn state(&self) -> State {
@@ -263,6 +293,7 @@ impl<'g> Evaluator<'g> {
     fn is_agent_nash(&self, choice: &[usize], st: &mut State) -> bool {
         self.evaluate(choice, st);
         let base = st.value[0].clone();
+        let mut exact_play: Option<ExactPlay> = None;
         for (k, set) in self.game.infosets().iter().enumerate() {
             let Mover::Player(p) = set.mover else {
                 continue;
@@ -297,8 +328,28 @@ impl<'g> Evaluator<'g> {
                         })
                         .sum()
                 };
-                if gain > self.tol {
+                if gain > self.bound {
                     return false;
+                }
+                if self.bound > 0.0 && gain >= -self.bound {
+                    // Too close to zero for the floats to tell: decide exactly, with the
+                    // profile's exact values computed once for all its deviations.
+                    let play = exact_play.get_or_insert_with(|| self.exact.play(self.game, choice));
+                    let gains = if self.absent_minded[k] {
+                        let mut dev = std::mem::take(&mut st.scratch);
+                        dev.clear();
+                        dev.extend_from_slice(choice);
+                        dev[k] = a;
+                        let g = self.exact.values(self.game, &dev)[p] > *play.root(p);
+                        st.scratch = dev;
+                        g
+                    } else {
+                        play.gain(self.game, &set.members, chosen, a, p)
+                            .is_positive()
+                    };
+                    if gains {
+                        return false;
+                    }
                 }
             }
         }

@@ -3,16 +3,16 @@
 //! At every decision node (on and off the equilibrium path) the mover picks an action whose
 //! continuation value is maximal; chance nodes take expected values. When several actions tie
 //! every one of them is kept, so the result lists every combination of tied optimal actions.
-//! Two values tie when they differ by at most [`TIE_TOLERANCE`] times the game's payoff scale
-//! (the largest absolute terminal payoff, at least 1).
+//! Values are compared exactly (payoffs and chance probabilities as rationals), so two values
+//! tie only when they are equal, at any payoff scale; terminal payoffs must lie within
+//! ±1.797e308, the range of the `f64`s in which payoffs are reported.
 
-use super::{
-    gambit_infoset_order, gambit_key, payoff_scale, pure_profile, Equilibrium, SolveError,
-};
+use super::exact::{to_f64s, Exact};
+use super::{gambit_infoset_order, gambit_key, pure_profile, Cap, Equilibrium, SolveError};
 use crate::game::{Game, Mover, NodeId};
-
-/// Relative tolerance under which two continuation values count as tied.
-pub const TIE_TOLERANCE: f64 = 1e-12;
+use num_rational::BigRational;
+use num_traits::Zero;
+use std::rc::Rc;
 
 /// Default cap on the number of equilibria [`solve`] enumerates.
 pub const DEFAULT_CAP: usize = 10_000;
@@ -22,7 +22,8 @@ pub const DEFAULT_CAP: usize = 10_000;
 ///
 /// # Errors
 /// [`SolveError::Game`] with [`crate::game::GameError::NotPerfectInformation`] naming a set with
-/// several nodes; [`SolveError::TooMany`] when there are more than [`DEFAULT_CAP`] equilibria.
+/// several nodes; [`SolveError::TooMany`] when there are more than [`DEFAULT_CAP`] equilibria;
+/// [`SolveError::PayoffOutOfRange`] for a terminal payoff beyond ±1.797e308.
 ///
 /// # Examples
 /// ```
@@ -55,71 +56,63 @@ pub fn solve(game: &Game) -> Result<Vec<Equilibrium>, SolveError> {
 /// As [`solve`], with `cap` in place of the default.
 pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, SolveError> {
     game.require_perfect_information()?;
-    let acc = game.accumulated_payoffs();
-    let tol = TIE_TOLERANCE * payoff_scale(&acc);
-    let num_sets = game.infosets().len();
+    let exact = Exact::new(game)?;
     let np = game.num_players();
-    // For every node, the subgame-perfect plans of its subtree: the actions chosen at the
-    // sets inside it (usize::MAX elsewhere) and the value vector they give.
+    // For every node, the subgame-perfect plans of its subtree, each stored as the action
+    // taken at the node and one plan index per child: a plan shares its subtrees' plans, so
+    // memory grows with the number of plans times the node's children, not with the number
+    // of information sets. The number of plans never falls from a child to its parent (every
+    // combination of the children's plans has a best action), so checking the cap at each
+    // node stops an explosion at the first node that exceeds it.
     let mut plans: Vec<Vec<Plan>> = vec![Vec::new(); game.nodes().len()];
     for i in (0..game.nodes().len()).rev() {
         let node = game.node(NodeId(i));
         let Some(set) = node.infoset else {
             plans[i] = vec![Plan {
-                choice: vec![usize::MAX; num_sets],
-                value: acc[i].clone(),
+                action: NO_ACTION,
+                picks: Vec::new(),
+                value: Rc::new(exact.acc[i].clone()),
             }];
             continue;
         };
-        let children: Vec<Vec<Plan>> = node
-            .children
+        let lens: Vec<usize> = node.children.iter().map(|c| plans[c.0].len()).collect();
+        let combos = lens
             .iter()
-            .map(|c| std::mem::take(&mut plans[c.0]))
-            .collect();
-        let combos = children
-            .iter()
-            .try_fold(1usize, |n, c| n.checked_mul(c.len()).filter(|&m| m <= cap));
+            .try_fold(1usize, |n, &c| n.checked_mul(c).filter(|&m| m <= cap));
         if combos.is_none() {
             return Err(too_many(cap));
         }
         let mover = game.infoset(set).mover;
-        let probs = game.chance_probs(set);
+        let probs = &exact.chance[set.0];
+        let child = |a: usize, k: usize| &plans[node.children[a].0][k];
         let mut out = Vec::new();
-        let mut idx = vec![0usize; children.len()];
+        let mut idx = vec![0usize; lens.len()];
         loop {
-            // One subgame-perfect plan per child: merge them.
-            let mut choice = vec![usize::MAX; num_sets];
-            for (c, &k) in children.iter().zip(&idx) {
-                for (dst, &src) in choice.iter_mut().zip(&c[k].choice) {
-                    if src != usize::MAX {
-                        *dst = src;
-                    }
-                }
-            }
             match mover {
                 Mover::Chance => {
-                    let mut value = vec![0.0; np];
-                    for ((c, &k), p) in children.iter().zip(&idx).zip(&probs) {
-                        for (v, x) in value.iter_mut().zip(&c[k].value) {
+                    let mut value = vec![BigRational::zero(); np];
+                    for (a, (&k, p)) in idx.iter().zip(probs).enumerate() {
+                        for (v, x) in value.iter_mut().zip(child(a, k).value.iter()) {
                             *v += p * x;
                         }
                     }
-                    out.push(Plan { choice, value });
+                    out.push(Plan {
+                        action: NO_ACTION,
+                        picks: idx.clone(),
+                        value: Rc::new(value),
+                    });
                 }
                 Mover::Player(p) => {
-                    let vals: Vec<f64> = children
-                        .iter()
-                        .zip(&idx)
-                        .map(|(c, &k)| c[k].value[p])
-                        .collect();
-                    let best = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    for (a, &v) in vals.iter().enumerate() {
-                        if v >= best - tol {
-                            let mut ch = choice.clone();
-                            ch[set.0] = a;
+                    let Some(best) = (0..idx.len()).map(|a| &child(a, idx[a]).value[p]).max()
+                    else {
+                        continue;
+                    };
+                    for (a, &k) in idx.iter().enumerate() {
+                        if child(a, k).value[p] == *best {
                             out.push(Plan {
-                                choice: ch,
-                                value: children[a][idx[a]].value.clone(),
+                                action: a,
+                                picks: idx.clone(),
+                                value: Rc::clone(&child(a, k).value),
                             });
                         }
                     }
@@ -128,7 +121,6 @@ pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, Solve
             if out.len() > cap {
                 return Err(too_many(cap));
             }
-            let lens: Vec<usize> = children.iter().map(Vec::len).collect();
             if !advance(&mut idx, &lens) {
                 break;
             }
@@ -136,30 +128,41 @@ pub fn solve_with_cap(game: &Game, cap: usize) -> Result<Vec<Equilibrium>, Solve
         plans[i] = out;
     }
     let order = gambit_infoset_order(game);
-    let mut all = std::mem::take(&mut plans[0]);
-    all.sort_by_cached_key(|p| gambit_key(&order, &p.choice));
+    let mut all: Vec<(Vec<usize>, Vec<f64>)> = (0..plans[0].len())
+        .map(|k| (expand(game, &plans, k), to_f64s(&plans[0][k].value)))
+        .collect();
+    all.sort_by_cached_key(|(choice, _)| gambit_key(&order, choice));
     Ok(all
         .into_iter()
-        .map(|p| {
-            let choice: Vec<usize> = p
-                .choice
-                .iter()
-                .map(|&a| if a == usize::MAX { 0 } else { a })
-                .collect();
-            let profile = pure_profile(game, &choice);
-            Equilibrium {
-                profile,
-                payoffs: p.value,
-                lambda: None,
-            }
+        .map(|(choice, payoffs)| Equilibrium {
+            profile: pure_profile(game, &choice),
+            payoffs,
+            lambda: None,
         })
         .collect())
+}
+
+/// The action at every information set (by [`crate::game::InfosetId`]) of the root's plan
+/// `k`, following each plan's picks down the tree.
+fn expand(game: &Game, plans: &[Vec<Plan>], k: usize) -> Vec<usize> {
+    let mut choice = vec![0usize; game.infosets().len()];
+    let mut stack = vec![(game.root(), k)];
+    while let Some((node, k)) = stack.pop() {
+        let plan = &plans[node.0][k];
+        let n = game.node(node);
+        if let (Some(set), true) = (n.infoset, plan.action != NO_ACTION) {
+            choice[set.0] = plan.action;
+        }
+        stack.extend(n.children.iter().copied().zip(plan.picks.iter().copied()));
+    }
+    choice
 }
 
 fn too_many(cap: usize) -> SolveError {
     SolveError::TooMany {
         what: "pure subgame-perfect equilibria",
         cap,
+        kind: Cap::Equilibria,
     }
 }
 
@@ -175,8 +178,15 @@ pub(crate) fn advance(idx: &mut [usize], lens: &[usize]) -> bool {
     false
 }
 
+/// A subgame-perfect plan of a node's subtree.
 #[derive(Clone, Debug)]
 struct Plan {
-    choice: Vec<usize>,
-    value: Vec<f64>,
+    /// The action taken at the node ([`NO_ACTION`] at chance nodes and terminals).
+    action: usize,
+    /// The plan taken in each child's subtree, by index into that child's plans.
+    picks: Vec<usize>,
+    /// The plan's payoff vector, exact.
+    value: Rc<Vec<BigRational>>,
 }
+
+const NO_ACTION: usize = usize::MAX;

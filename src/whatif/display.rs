@@ -8,6 +8,7 @@ fn value(unit: Unit, v: f64) -> String {
         Unit::Probability => format!("{:.1}%", 100.0 * v),
         Unit::Days => format!("{v:.1} d"),
         Unit::BillionUsd => format!("${v:.2}bn"),
+        Unit::Rate => format!("{:.1}%", 100.0 * v),
         Unit::Other => format!("{v:.3}"),
     }
 }

@@ -50,6 +50,8 @@ pub use scenario::{
     OpeningFailure, ScenarioArm,
 };
 
+pub use crate::pipeline::Unit;
+
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -170,20 +172,6 @@ where
     }
 }
 
-/// What a metric measures, for printing and plotting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Unit {
-    /// An indicator (0 or 1) whose mean is a probability.
-    Probability,
-    /// A duration in days.
-    Days,
-    /// A cost in billions of US dollars.
-    BillionUsd,
-    /// Anything else.
-    Other,
-}
-
 /// A named quantity each run reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metric {
@@ -266,11 +254,6 @@ pub enum WhatifError {
         message: String,
     },
     /// The local thread pool could not be built.
-    #[error("cannot build a thread pool with {threads} threads: {reason}")]
-    ThreadPool {
-        /// Requested threads.
-        threads: usize,
-        /// Why rayon refused.
-        reason: String,
-    },
+    #[error(transparent)]
+    Pool(#[from] crate::mc::PoolError),
 }

@@ -1,12 +1,10 @@
 //! The paired-difference engine.
 
 use super::{Arm, DrawStatus, Metric, WhatifError};
-use crate::calibrate::{stream_rng, weighted_quantile};
+use crate::mc::stats::mean_se_interval;
+use crate::mc::{Pool, Purpose, Streams};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// Purpose tag of the what-if random streams (see [`stream_rng`]).
-const PURPOSE_WHATIF: u64 = 0x0057_4841_5449_4621;
 
 /// One draw's results: per arm and metric the replicates' mean and the expectation (exact,
 /// or the replicates' mean where the arm has none); per intervention and metric the mean
@@ -158,7 +156,7 @@ pub struct Comparison {
 /// [`WhatifError::NonFiniteMetric`] / [`WhatifError::NonFiniteExpectation`] when an arm
 /// reports NaN or infinity, [`WhatifError::Arm`] when an arm fails,
 /// [`WhatifError::NoApplicableDraws`] when no draw applies to every arm, and
-/// [`WhatifError::ThreadPool`].
+/// [`WhatifError::Pool`].
 pub fn compare(
     metrics: &[Metric],
     draws: &[Vec<f64>],
@@ -175,26 +173,99 @@ pub fn compare(
     if draws.is_empty() {
         return Err(WhatifError::NoDraws);
     }
-    let m = metrics.len();
-    let k = interventions.len();
-    let reps = config.replicates;
+    if config.threads == Some(0) {
+        return Err(WhatifError::InvalidConfig {
+            field: "threads",
+            reason: "must be at least 1".into(),
+        });
+    }
     let arms: Vec<(&str, &dyn Arm)> = std::iter::once(("baseline", baseline))
         .chain(interventions.iter().copied())
         .collect();
+    let paired = Paired {
+        metrics,
+        arms: &arms,
+        replicates: config.replicates,
+        streams: Streams::new(config.seed, Purpose::WHATIF),
+    };
+    let all = Pool::new(config.threads)?.install(|| {
+        (0..draws.len())
+            .into_par_iter()
+            .map(|j| paired.draw(j, &draws[j]))
+            .collect::<Result<Vec<DrawResult>, WhatifError>>()
+    })?;
+    let (results, excluded_draws, not_applicable) = split_excluded(all, arms.len());
+    if results.is_empty() {
+        return Err(WhatifError::NoApplicableDraws {
+            draws: draws.len(),
+            arms: arms
+                .iter()
+                .zip(&not_applicable)
+                .filter(|(_, &n)| n > 0)
+                .map(|((name, _), &n)| (name.to_string(), n))
+                .collect(),
+        });
+    }
+    let summary = |a: usize| paired.arm_summary(&results, a, not_applicable[a]);
+    let interventions = (1..arms.len())
+        .map(|a| InterventionResult {
+            outcome: summary(a),
+            differences: paired.differences(&results, a - 1),
+        })
+        .collect();
+    Ok(Comparison {
+        metrics: metrics.to_vec(),
+        draws: results.len(),
+        excluded_draws,
+        replicates: config.replicates,
+        seed: config.seed,
+        baseline: summary(0),
+        interventions,
+    })
+}
 
-    // Per draw: for each arm, the mean of each metric over replicates and its expectation;
-    // for each intervention, the mean paired difference and the difference of expectations.
-    // Layout [arm][metric] then [intervention][metric].
-    let per_draw = |j: usize| -> Result<DrawResult, WhatifError> {
-        let theta = &draws[j];
-        let mut outs = vec![0.0; (k + 1) * reps * m];
-        let mut expected = vec![0.0; (k + 1) * m];
-        let mut exact = vec![false; k + 1];
-        let mut not_applicable = vec![false; k + 1];
+/// The draws used, the indices of those left out, and per arm how many it did not apply to.
+fn split_excluded(all: Vec<DrawResult>, arms: usize) -> (Vec<DrawMeans>, Vec<usize>, Vec<usize>) {
+    let mut not_applicable = vec![0usize; arms];
+    let mut excluded_draws = Vec::new();
+    let mut results = Vec::with_capacity(all.len());
+    for (j, r) in all.into_iter().enumerate() {
+        match r {
+            DrawResult::Used(d) => results.push(d),
+            DrawResult::Excluded(na) => {
+                excluded_draws.push(j);
+                for (count, &x) in not_applicable.iter_mut().zip(&na) {
+                    *count += usize::from(x);
+                }
+            }
+        }
+    }
+    (results, excluded_draws, not_applicable)
+}
+
+/// One comparison's set-up: its metrics, its arms (the baseline first) and the streams
+/// every arm shares.
+struct Paired<'a> {
+    metrics: &'a [Metric],
+    arms: &'a [(&'a str, &'a dyn Arm)],
+    replicates: usize,
+    streams: Streams,
+}
+
+impl Paired<'_> {
+    /// Draw `j` under every arm: per arm, the mean of each metric over replicates and its
+    /// expectation; per intervention, the mean paired difference and the difference of
+    /// expectations (layout `[arm][metric]` then `[intervention][metric]`).
+    fn draw(&self, j: usize, theta: &[f64]) -> Result<DrawResult, WhatifError> {
+        let (m, reps, arms) = (self.metrics.len(), self.replicates, self.arms.len());
+        let mut outs = vec![0.0; arms * reps * m];
+        let mut expected = vec![0.0; arms * m];
+        let mut exact = vec![false; arms];
+        let mut not_applicable = vec![false; arms];
         let streams: Vec<_> = (0..reps)
-            .map(|r| stream_rng(config.seed, PURPOSE_WHATIF, (j * reps + r) as u64))
+            .map(|r| self.streams.get((j * reps + r) as u64))
             .collect();
-        for (a, (name, arm)) in arms.iter().enumerate() {
+        for (a, &(name, arm)) in self.arms.iter().enumerate() {
             // Every arm gets fresh copies of the same streams: common random numbers.
             let mut rngs = streams.clone();
             let out = &mut outs[a * reps * m..(a + 1) * reps * m];
@@ -214,30 +285,53 @@ pub fn compare(
                 DrawStatus::Exact => exact[a] = true,
                 DrawStatus::Sampled => {}
             }
-            if let Some((i, &v)) = out.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-                return Err(WhatifError::NonFiniteMetric {
-                    arm: name.to_string(),
-                    metric: metrics[i % m].name.clone(),
-                    draw: j,
-                    replicate: i / m,
-                    value: v,
-                });
-            }
-            if exact[a] {
-                if let Some((q, &v)) = exp.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-                    return Err(WhatifError::NonFiniteExpectation {
-                        arm: name.to_string(),
-                        metric: metrics[q].name.clone(),
-                        draw: j,
-                        value: v,
-                    });
-                }
-            }
+            self.check_finite(name, j, out, exact[a].then_some(&*exp))?;
         }
         if not_applicable.contains(&true) {
             return Ok(DrawResult::Excluded(not_applicable));
         }
-        // Sums in replicate order, the same for every thread count.
+        Ok(DrawResult::Used(self.means(&outs, expected, exact)))
+    }
+
+    /// Every replicate's value, and the expectations when exact, must be finite.
+    fn check_finite(
+        &self,
+        arm: &str,
+        draw: usize,
+        out: &[f64],
+        expected: Option<&[f64]>,
+    ) -> Result<(), WhatifError> {
+        let m = self.metrics.len();
+        if let Some((i, &v)) = out.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(WhatifError::NonFiniteMetric {
+                arm: arm.to_string(),
+                metric: self.metrics[i % m].name.clone(),
+                draw,
+                replicate: i / m,
+                value: v,
+            });
+        }
+        if let Some((q, &v)) = expected
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .find(|(_, v)| !v.is_finite())
+        {
+            return Err(WhatifError::NonFiniteExpectation {
+                arm: arm.to_string(),
+                metric: self.metrics[q].name.clone(),
+                draw,
+                value: v,
+            });
+        }
+        Ok(())
+    }
+
+    /// One used draw's means, paired differences and expectations from every arm's
+    /// replicates `outs` (sums in replicate order, the same for every thread count).
+    fn means(&self, outs: &[f64], mut expected: Vec<f64>, exact: Vec<bool>) -> DrawMeans {
+        let (m, reps) = (self.metrics.len(), self.replicates);
+        let k = self.arms.len() - 1;
         let mut means = vec![0.0; (k + 1) * m];
         let mut diffs = vec![0.0; k * m];
         for a in 0..=k {
@@ -272,116 +366,51 @@ pub fn compare(
                 };
             }
         }
-        Ok(DrawResult::Used(DrawMeans {
+        DrawMeans {
             means,
             expected,
             diffs,
             expected_diffs,
             exact,
-        }))
-    };
-    let run_all = || -> Result<Vec<DrawResult>, WhatifError> {
-        (0..draws.len()).into_par_iter().map(per_draw).collect()
-    };
-    let all = match config.threads {
-        Some(0) => {
-            return Err(WhatifError::InvalidConfig {
-                field: "threads",
-                reason: "must be at least 1".into(),
-            })
-        }
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .map_err(|e| WhatifError::ThreadPool {
-                threads: t,
-                reason: e.to_string(),
-            })?
-            .install(run_all)?,
-        None => run_all()?,
-    };
-
-    let mut not_applicable = vec![0usize; k + 1];
-    let mut excluded_draws = Vec::new();
-    let mut results = Vec::with_capacity(all.len());
-    for (j, r) in all.into_iter().enumerate() {
-        match r {
-            DrawResult::Used(d) => results.push(d),
-            DrawResult::Excluded(na) => {
-                excluded_draws.push(j);
-                for (count, &x) in not_applicable.iter_mut().zip(&na) {
-                    *count += usize::from(x);
-                }
-            }
         }
     }
-    if results.is_empty() {
-        return Err(WhatifError::NoApplicableDraws {
-            draws: draws.len(),
-            arms: arms
-                .iter()
-                .zip(&not_applicable)
-                .filter(|(_, &n)| n > 0)
-                .map(|((name, _), &n)| (name.to_string(), n))
-                .collect(),
-        });
-    }
 
-    let column = |f: &dyn Fn(&DrawMeans) -> f64| -> Vec<f64> { results.iter().map(f).collect() };
-    let all_exact = |a: usize| results.iter().all(|d| d.exact[a]);
-    let arm_summary = |a: usize| ArmSummary {
-        name: arms[a].0.to_string(),
-        metrics: (0..m)
-            .map(|q| {
-                summarise_metric(
-                    column(&|d| d.means[a * m + q]),
-                    all_exact(a).then(|| column(&|d| d.expected[a * m + q])),
-                )
-            })
-            .collect(),
-        not_applicable: not_applicable[a],
-    };
-    let baseline_summary = arm_summary(0);
-    let interventions = (0..k)
-        .map(|i| InterventionResult {
-            outcome: arm_summary(i + 1),
-            differences: (0..m)
+    /// Arm `a`'s summary over the used draws.
+    fn arm_summary(&self, results: &[DrawMeans], a: usize, not_applicable: usize) -> ArmSummary {
+        let m = self.metrics.len();
+        let all_exact = results.iter().all(|d| d.exact[a]);
+        ArmSummary {
+            name: self.arms[a].0.to_string(),
+            metrics: (0..m)
                 .map(|q| {
-                    summarise_difference(
-                        column(&|d| d.diffs[i * m + q]),
-                        (all_exact(0) && all_exact(i + 1))
-                            .then(|| column(&|d| d.expected_diffs[i * m + q])),
+                    summarise_metric(
+                        column(results, |d| d.means[a * m + q]),
+                        all_exact.then(|| column(results, |d| d.expected[a * m + q])),
                     )
                 })
                 .collect(),
-        })
-        .collect();
-    Ok(Comparison {
-        metrics: metrics.to_vec(),
-        draws: results.len(),
-        excluded_draws,
-        replicates: reps,
-        seed: config.seed,
-        baseline: baseline_summary,
-        interventions,
-    })
+            not_applicable,
+        }
+    }
+
+    /// Intervention `i`'s paired differences over the used draws.
+    fn differences(&self, results: &[DrawMeans], i: usize) -> Vec<Difference> {
+        let m = self.metrics.len();
+        let both_exact = results.iter().all(|d| d.exact[0] && d.exact[i + 1]);
+        (0..m)
+            .map(|q| {
+                summarise_difference(
+                    column(results, |d| d.diffs[i * m + q]),
+                    both_exact.then(|| column(results, |d| d.expected_diffs[i * m + q])),
+                )
+            })
+            .collect()
+    }
 }
 
-/// Mean, standard error and 95% quantile interval of per-draw values (sums in draw order).
-fn mean_se_interval(x: &[f64]) -> (f64, f64, [f64; 2]) {
-    let n = x.len() as f64;
-    let mean = x.iter().sum::<f64>() / n;
-    let var = if x.len() > 1 {
-        x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)
-    } else {
-        0.0
-    };
-    let ones = vec![1.0; x.len()];
-    let interval = [
-        weighted_quantile(x, &ones, 0.025),
-        weighted_quantile(x, &ones, 0.975),
-    ];
-    (mean, (var / n).sqrt(), interval)
+/// One value per used draw, in draw order.
+fn column(results: &[DrawMeans], f: impl Fn(&DrawMeans) -> f64) -> Vec<f64> {
+    results.iter().map(f).collect()
 }
 
 /// The 95% quantile interval of the exact per-draw values when there are some.

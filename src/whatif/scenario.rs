@@ -1,176 +1,121 @@
-//! A scenario's baseline and interventions as [`Arm`]s over its calibrated parameters.
+//! A scenario's baseline and interventions as [`Arm`]s over its calibrated parameters: the
+//! [`Pipeline`]'s stages per posterior draw.
 
-use super::{compare, Arm, Comparison, DrawStatus, Metric, PairedConfig, Unit, WhatifError};
-use crate::calibrate::{Posterior, ScenarioProblem};
-use crate::model::{Action, CompiledLadder, Outcome, OutcomeClass, Params, Side};
+use super::{compare, Arm, Comparison, DrawStatus, Metric, PairedConfig, WhatifError};
+use crate::calibrate::Posterior;
+use crate::mc::{Purpose, Streams};
+use crate::model::{Action, Params, Side, Slot};
+use crate::pipeline::{FreeParams, Opening, Pipeline, PipelineError, COMPARISON_METRICS};
 use crate::scenario::Scenario;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The standard metrics of a scenario run, in the order [`ScenarioArm`] writes them:
-/// the target accepts at the outset; the challenger threatens; tariffs are levied; the top
-/// step of the baseline schedule is levied; the challenger backs down; the target concedes
-/// after the threat; duration (days from the threat); each side's cost ($bn).
+/// The standard metrics of a scenario run, in the order [`ScenarioArm`] writes them
+/// ([`COMPARISON_METRICS`] of the pipeline's schema, labelled with the players' names): the
+/// target accepts at the outset; the challenger threatens; tariffs are levied; the top step
+/// of the baseline schedule is levied; the challenger backs down; the target concedes after
+/// the threat; duration (days from the threat); each side's cost ($bn).
 ///
 /// In the war-of-attrition tail nobody has yielded within the horizon; the tail's
 /// probability that the target (challenger) is the one to yield is counted instead of an
 /// indicator (a conditional expectation, so the mean is unchanged and less noisy).
 pub fn scenario_metrics(scenario: &Scenario) -> Vec<Metric> {
-    let [c, t] = scenario.players();
-    let top = top_rate(scenario);
-    vec![
-        Metric::new(&format!("{t} accepts at the outset"), Unit::Probability),
-        Metric::new(&format!("{c} threatens"), Unit::Probability),
-        Metric::new(&format!("{c} imposes tariffs"), Unit::Probability),
-        Metric::new(
-            &format!("{:.0}% tariff step reached", 100.0 * top),
-            Unit::Probability,
-        ),
-        Metric::new(&format!("{c} backs down"), Unit::Probability),
-        Metric::new(&format!("{t} concedes"), Unit::Probability),
-        Metric::new("duration", Unit::Days),
-        Metric::new(&format!("cost to {c}"), Unit::BillionUsd),
-        Metric::new(&format!("cost to {t}"), Unit::BillionUsd),
-    ]
-}
-
-fn top_rate(scenario: &Scenario) -> f64 {
-    scenario
-        .ladder()
-        .schedule
+    let context = crate::pipeline::MetricContext::new(scenario.ladder());
+    COMPARISON_METRICS
         .iter()
-        .map(|s| s.rate)
-        .fold(0.0, f64::max)
+        .map(|m| Metric::new(&m.label(&context), m.unit()))
+        .collect()
 }
 
 /// One arm: the scenario, possibly under an intervention, run at calibrated parameters.
 ///
-/// Per draw, the arm first draws every parameter slot of its own scenario with one uniform
-/// each from replicate 0's stream ([`Scenario::draw`]); slots that the intervention re-sets
-/// take those values, all others the posterior draw's. It then solves the QRE once and
-/// samples one play per replicate from that replicate's stream (two uniforms for the types,
-/// one per move). Baseline and interventions consume the same uniforms in the same order:
-/// common random numbers.
+/// Per draw, the arm runs the [`Pipeline`]'s stages. **Draw**: it first draws every
+/// parameter slot of its own scenario with one uniform each from replicate 0's stream
+/// ([`Pipeline::draw`]); slots that the intervention re-sets take those values, all others
+/// the posterior draw's ([`FreeParams`], matched by name). **Solve**: the QRE, once per draw.
+/// **Play**: one play per replicate from that replicate's stream (two uniforms for the
+/// types, one per move). **Record**: [`COMPARISON_METRICS`]. Baseline and interventions
+/// consume the same uniforms in the same order: common random numbers.
 ///
 /// Besides the replicates, each draw's exact expected metrics are computed from the QRE's
-/// terminal probabilities ([`CompiledLadder::terminal_probs`]) and each terminal's
-/// [`Outcome`], so the posterior intervals of [`compare`] carry no Monte Carlo noise
-/// ([`DrawStatus::Exact`]). They are exact given the draw's parameters, including the
-/// values an intervention re-sets, which are drawn once per draw as above.
+/// terminal probabilities and each terminal's outcome ([`Pipeline::expect`]), so the
+/// posterior intervals of [`compare`] carry no Monte Carlo noise ([`DrawStatus::Exact`]).
+/// They are exact given the draw's parameters, including the values an intervention
+/// re-sets, which are drawn once per draw as above.
 ///
 /// With an opening ([`ScenarioArm::given`]) every play is conditioned on starting with
-/// those moves ([`CompiledLadder::sample_terminal_given`]: still two uniforms for the types,
-/// then one per move after the opening), and the expectations use the terminal
-/// probabilities restricted to the opening's subtree and renormalised (the same law). A
-/// draw under which the opening has probability zero (the sampler finds no type
-/// combination that can play it, or the restricted probabilities sum to zero) is
-/// [`DrawStatus::NotApplicable`]: [`compare`] leaves it out of every arm and counts it.
-pub struct ScenarioArm<'a> {
-    problem: &'a ScenarioProblem,
-    scenario: Scenario,
-    compiled: CompiledLadder,
-    overridden: Vec<usize>,
-    top: f64,
-    opening: Option<Vec<Action>>,
-    /// With an opening: whether each game terminal lies in the opening's subtree.
-    in_opening: Vec<bool>,
+/// those moves ([`Pipeline::play_given`]: still two uniforms for the types, then one per
+/// move after the opening), and the expectations use the terminal probabilities restricted
+/// to the opening's subtree and renormalised (the same law). A draw under which the opening
+/// has probability zero (the sampler finds no type combination that can play it, or the
+/// restricted probabilities sum to zero) is [`DrawStatus::NotApplicable`]: [`compare`]
+/// leaves it out of every arm and counts it.
+#[derive(Debug)]
+pub struct ScenarioArm {
+    pipeline: Pipeline,
+    free: FreeParams,
+    overridden: Vec<Slot>,
+    opening: Option<Opening>,
 }
 
-impl<'a> ScenarioArm<'a> {
-    /// The arm of `scenario` with `intervention` applied (`None`: the baseline), using the
-    /// calibration `problem` of the baseline scenario to map posterior draws to parameters.
+impl ScenarioArm {
+    /// The arm of `scenario` with `intervention` applied (`None`: the baseline). A draw
+    /// `theta` lists the baseline scenario's free parameters in the order of
+    /// [`FreeParams::names`] (as its calibration does); [`ScenarioArm::keyed_by`] takes a
+    /// posterior's own order instead.
     ///
     /// # Errors
-    /// A message naming the unknown intervention (with the known ones) or why the
-    /// intervened ladder does not compile.
-    pub fn new(
-        problem: &'a ScenarioProblem,
-        scenario: &Scenario,
-        intervention: Option<&str>,
-    ) -> Result<Self, String> {
-        let (arm_scenario, overridden) = match intervention {
-            None => (scenario.clone(), Vec::new()),
-            Some(name) => {
-                let s = scenario
-                    .with_intervention(name)
-                    .map_err(|e| e.to_string())?;
-                let overridden = scenario
-                    .interventions()
-                    .iter()
-                    .find(|i| i.name == name)
-                    .map(|i| i.set.iter().map(|(k, _)| *k).collect())
-                    .unwrap_or_default();
-                (s, overridden)
-            }
-        };
-        let compiled = arm_scenario.compile().map_err(|e| e.to_string())?;
+    /// [`PipelineError::Scenario`] naming an unknown intervention (with the known ones) or
+    /// saying why the intervened ladder does not compile.
+    pub fn new(scenario: &Scenario, intervention: Option<&str>) -> Result<Self, PipelineError> {
+        let overridden = intervention
+            .and_then(|name| scenario.interventions().iter().find(|i| i.name == name))
+            .map(|i| i.set.iter().map(|(k, _)| *k).collect())
+            .unwrap_or_default();
         Ok(ScenarioArm {
-            problem,
-            top: top_rate(scenario),
-            scenario: arm_scenario,
-            compiled,
+            pipeline: Pipeline::arm(scenario, intervention)?,
+            free: FreeParams::new(scenario),
             overridden,
             opening: None,
-            in_opening: Vec::new(),
         })
+    }
+
+    /// This arm taking each draw in the order of `names` (a posterior's parameter names),
+    /// matched by name to the scenario's free parameters.
+    ///
+    /// # Errors
+    /// As [`FreeParams::keyed_by`].
+    pub fn keyed_by(mut self, names: &[String]) -> Result<Self, PipelineError> {
+        self.free = self.free.keyed_by(names)?;
+        Ok(self)
     }
 
     /// This arm with every play conditioned on starting with `opening` (actions from the
     /// root).
     pub fn given(mut self, opening: &[Action]) -> Self {
-        let root = self.compiled.opening_node(opening);
-        let tree = self.compiled.public_tree();
-        let under = |mut p: usize| -> bool {
-            let Some(root) = root else { return false };
-            loop {
-                if p == root {
-                    return true;
-                }
-                match tree.get(p).and_then(|n| n.parent) {
-                    Some((parent, _)) => p = parent,
-                    None => return false,
-                }
-            }
-        };
-        self.in_opening = (0..self.compiled.num_terminals())
-            .map(|t| {
-                self.compiled
-                    .public_terminal(t)
-                    .is_some_and(|(p, _)| under(p))
-            })
-            .collect();
-        self.opening = Some(opening.to_vec());
+        self.opening = Some(Opening::new(self.pipeline.compiled(), opening));
         self
     }
 
     /// Whether the opening (if any) is a path of this arm's public tree; `false` when the
     /// intervention removes one of its moves, so that no draw can follow it.
     pub fn opening_possible(&self) -> bool {
-        self.opening
-            .as_deref()
-            .is_none_or(|o| self.compiled.opening_node(o).is_some())
+        self.opening.as_ref().is_none_or(Opening::is_possible)
     }
 
-    /// One play's terminal: from the root, or given the opening (`None` if impossible).
-    fn sample(&self, b: &[f64], p: &Params, rng: &mut ChaCha8Rng) -> Option<usize> {
-        match &self.opening {
-            None => Some(
-                self.compiled
-                    .sample_terminal(b, p, &mut || rng.random::<f64>()),
-            ),
-            Some(o) => self
-                .compiled
-                .sample_terminal_given(b, p, o, &mut || rng.random::<f64>()),
-        }
+    /// The pipeline the arm runs.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
     }
 
-    /// Parameters of this arm for a posterior draw, with the re-set slots drawn from `rng`.
+    /// Stage 1: parameters of this arm for a posterior draw, with the re-set slots drawn
+    /// from `rng`.
     fn params(&self, theta: &[f64], rng: &mut ChaCha8Rng) -> Params {
-        let mut drawn = self.scenario.new_params();
-        self.scenario.draw(rng, &mut drawn);
-        let mut p = self.problem.params_at(theta);
+        let mut drawn = self.pipeline.scenario().new_params();
+        self.pipeline.draw(rng, &mut drawn);
+        let mut p = self.free.params_at(theta);
         for &k in &self.overridden {
             p.set(k, drawn.get(k));
         }
@@ -191,113 +136,49 @@ impl<'a> ScenarioArm<'a> {
         days: usize,
     ) -> Result<Option<Vec<f64>>, String> {
         let p = self.params(theta, &mut rng.clone());
-        let mut ws = self.compiled.workspace();
+        let mut ws = self.pipeline.workspace();
         let b = self
-            .compiled
-            .behaviour(&mut ws, &p)
+            .pipeline
+            .solve(&mut ws, &p)
             .map_err(|e| e.to_string())?;
-        let Some(terminal) = self.sample(b, &p, rng) else {
+        let Some(terminal) = self.pipeline.play_given(b, &p, self.opening.as_ref(), rng) else {
             return Ok(None);
         };
         let outcome = self
-            .compiled
+            .pipeline
             .outcome(terminal, &p)
             .map_err(|e| e.to_string())?;
-        let (node, _) = self
-            .compiled
-            .public_terminal(terminal)
-            .ok_or_else(|| format!("no terminal {terminal}"))?;
-        let public = &self.compiled.public_tree()[node];
-        let ladder = self.compiled.ladder();
-        let rate = |s: crate::model::RoundState| {
-            if s.imposed {
-                ladder.schedule.get(s.step).map_or(0.0, |t| t.rate)
-            } else {
-                0.0
-            }
-        };
-        Ok(Some(
-            (0..days)
-                .map(|d| {
-                    let day = d as f64;
-                    if !public.threatened || day >= outcome.duration_days {
-                        return 0.0;
-                    }
-                    let n = public.rounds.len();
-                    (0..n)
-                        .find(|&r| day < ladder.round_start(r + 1))
-                        .or(n.checked_sub(1))
-                        .and_then(|r| public.rounds.get(r))
-                        .map_or(0.0, |&s| rate(s))
-                })
-                .collect(),
-        ))
+        let path = self
+            .pipeline
+            .tariff_path(terminal, &outcome, days)
+            .map_err(|e| e.to_string())?;
+        Ok(Some(path))
     }
-}
 
-/// The values of [`scenario_metrics`] for one play ending in `oc`; `top` is the top rate of
-/// the baseline schedule.
-fn metric_values(oc: &Outcome, top: f64) -> [f64; 9] {
-    [
-        f64::from(oc.class == OutcomeClass::Accepted),
-        f64::from(oc.class.is_crisis()),
-        f64::from(oc.tariffs_imposed),
-        f64::from(oc.peak_tariff_imposed >= top - 1e-12 && oc.tariffs_imposed),
-        // Yielding after the threat (a frozen tail is neither side's).
-        oc.yield_after_threat(Side::Challenger),
-        oc.yield_after_threat(Side::Target),
-        oc.duration_days,
-        oc.cost_challenger_bn,
-        oc.cost_target_bn,
-    ]
-}
-
-impl ScenarioArm<'_> {
-    /// The exact expected metrics of one draw (behaviour `b`, parameters `p`) into
-    /// `expected`: the terminal probabilities (restricted to the opening's subtree and
-    /// renormalised, with an opening) times each terminal's metric values. `false` when the
-    /// opening has probability zero.
-    fn expected_metrics(
+    /// [`ScenarioArm::tariff_path`] for each of `draws`, draw `j` on stream `j` of
+    /// [`Purpose::FAN_CHART`] under `seed`.
+    ///
+    /// # Errors
+    /// As [`ScenarioArm::tariff_path`].
+    pub fn tariff_paths(
         &self,
-        b: &[f64],
-        p: &Params,
-        expected: &mut [f64],
-    ) -> Result<bool, String> {
-        let mut probs = vec![0.0; self.compiled.num_terminals()];
-        self.compiled.terminal_probs(b, p, &mut probs);
-        if self.opening.is_some() {
-            for (pr, &inside) in probs.iter_mut().zip(&self.in_opening) {
-                if !inside {
-                    *pr = 0.0;
-                }
-            }
-        }
-        expected.iter_mut().for_each(|e| *e = 0.0);
-        // Mass and sums in terminal order, in one loop: an indicator that holds at every
-        // terminal gets exactly `mass / mass = 1`.
-        let mut mass = 0.0;
-        for (t, &pr) in probs.iter().enumerate() {
-            if pr <= 0.0 {
-                continue;
-            }
-            let oc = self.compiled.outcome(t, p).map_err(|e| e.to_string())?;
-            mass += pr;
-            for (e, v) in expected.iter_mut().zip(metric_values(&oc, self.top)) {
-                *e += pr * v;
-            }
-        }
-        if !(mass > 0.0 && mass.is_finite()) {
-            return Ok(false);
-        }
-        expected.iter_mut().for_each(|e| *e /= mass);
-        Ok(true)
+        draws: &[Vec<f64>],
+        seed: u64,
+        days: usize,
+    ) -> Result<Vec<Option<Vec<f64>>>, String> {
+        let streams = Streams::new(seed, Purpose::FAN_CHART);
+        draws
+            .iter()
+            .enumerate()
+            .map(|(j, theta)| self.tariff_path(theta, &mut streams.get(j as u64), days))
+            .collect()
     }
 }
 
-impl Arm for ScenarioArm<'_> {
+impl Arm for ScenarioArm {
     fn run(&self, theta: &[f64], rng: &mut dyn rand::Rng, out: &mut [f64]) {
         // Single runs go through `run_draw` with one replicate.
-        let mut local = crate::calibrate::stream_rng(rng.random::<u64>(), 0, 0);
+        let mut local = crate::mc::stream(rng.random::<u64>(), Purpose::RUNS, 0);
         if self
             .run_draw(theta, std::slice::from_mut(&mut local), out)
             .is_err()
@@ -333,55 +214,81 @@ impl Arm for ScenarioArm<'_> {
         let Some(first) = rngs.first_mut() else {
             return Ok(DrawStatus::Sampled);
         };
+        let pipe = &self.pipeline;
         let p = self.params(theta, first);
-        let mut ws = self.compiled.workspace();
-        let b = self
-            .compiled
-            .behaviour(&mut ws, &p)
-            .map_err(|e| e.to_string())?;
+        let mut ws = pipe.workspace();
+        let b = pipe.solve(&mut ws, &p).map_err(|e| e.to_string())?;
         let m = out.len() / rngs.len();
+        let opening = self.opening.as_ref();
         for (rng, o) in rngs.iter_mut().zip(out.chunks_mut(m.max(1))) {
-            let Some(terminal) = self.sample(b, &p, rng) else {
+            let Some(terminal) = pipe.play_given(b, &p, opening, rng) else {
                 // The opening is impossible under this draw (for every replicate alike).
                 return Ok(DrawStatus::NotApplicable);
             };
-            let oc = self
-                .compiled
-                .outcome(terminal, &p)
-                .map_err(|e| e.to_string())?;
-            for (dst, v) in o.iter_mut().zip(metric_values(&oc, self.top)) {
-                *dst = v;
-            }
+            let oc = pipe.outcome(terminal, &p).map_err(|e| e.to_string())?;
+            pipe.record(&COMPARISON_METRICS, &oc, o);
         }
-        if !self.expected_metrics(b, &p, expected)? {
-            return Ok(DrawStatus::NotApplicable);
-        }
-        Ok(DrawStatus::Exact)
+        let mut probs = Vec::new();
+        let possible = pipe
+            .expect(b, &p, opening, &COMPARISON_METRICS, &mut probs, expected)
+            .map_err(|e| e.to_string())?;
+        Ok(if possible {
+            DrawStatus::Exact
+        } else {
+            DrawStatus::NotApplicable
+        })
     }
 }
 
+/// What a failure to set up an arm means for a comparison: an unknown or uncompilable
+/// intervention, or a posterior that does not cover the scenario's parameters.
+fn arm_error(e: PipelineError) -> WhatifError {
+    let field = match e {
+        PipelineError::Scenario(_) => "intervention",
+        _ => "posterior",
+    };
+    WhatifError::InvalidConfig {
+        field,
+        reason: e.to_string(),
+    }
+}
+
+/// The arm of `intervention` (`None`: the baseline) for draws of `posterior`, conditioned on
+/// `opening` when given.
+fn posterior_arm(
+    scenario: &Scenario,
+    posterior: &Posterior,
+    intervention: Option<&str>,
+    opening: Option<&[Action]>,
+) -> Result<ScenarioArm, WhatifError> {
+    let arm = ScenarioArm::new(scenario, intervention)
+        .and_then(|a| a.keyed_by(&posterior.parameter_names))
+        .map_err(arm_error)?;
+    Ok(match opening {
+        Some(o) => arm.given(o),
+        None => arm,
+    })
+}
+
 /// Run the baseline and each named intervention of `scenario` on `draws` equal-weight draws
-/// of `posterior`, with [`scenario_metrics`].
+/// of `posterior`, with [`scenario_metrics`]. The posterior's parameters are matched to the
+/// scenario's by name.
 ///
 /// # Errors
 /// [`WhatifError::InvalidConfig`] (field `intervention`) for an unknown intervention or one
-/// whose ladder does not compile; otherwise as [`compare`].
+/// whose ladder does not compile, (field `posterior`) for a posterior that lacks one of the
+/// scenario's free parameters; otherwise as [`compare`].
 pub fn scenario_whatif(
     scenario: &Scenario,
-    problem: &ScenarioProblem,
     posterior: &Posterior,
     interventions: &[&str],
     draws: usize,
     config: &PairedConfig,
 ) -> Result<Comparison, WhatifError> {
-    let bad = |reason: String| WhatifError::InvalidConfig {
-        field: "intervention",
-        reason,
-    };
-    let baseline = ScenarioArm::new(problem, scenario, None).map_err(bad)?;
-    let arms: Vec<ScenarioArm<'_>> = interventions
+    let baseline = posterior_arm(scenario, posterior, None, None)?;
+    let arms: Vec<ScenarioArm> = interventions
         .iter()
-        .map(|name| ScenarioArm::new(problem, scenario, Some(name)).map_err(bad))
+        .map(|name| posterior_arm(scenario, posterior, Some(name), None))
         .collect::<Result<_, _>>()?;
     let named: Vec<(&str, &dyn Arm)> = interventions
         .iter()
@@ -452,32 +359,41 @@ pub struct GivenComparison {
     pub failures: Vec<OpeningFailure>,
 }
 
+impl GivenComparison {
+    /// The lines that say what was compared before the tables: the opening (or "from the
+    /// root") and each arm the opening failed under.
+    pub fn preamble(&self) -> Vec<String> {
+        let mut lines = vec![match &self.opening {
+            Some(o) => format!("given the documented opening: {}", o.join(" → ")),
+            None => "from the root (every run starts at the first move)".to_string(),
+        }];
+        lines.extend(self.failures.iter().map(|x| {
+            if x.structural {
+                format!(
+                    "{}: left out: the opening is impossible under this intervention ({} of {} draws failed)",
+                    x.arm, x.failed_draws, x.of
+                )
+            } else if x.left_out {
+                format!(
+                    "{}: left out: the opening had probability zero under this intervention in every draw ({} of {})",
+                    x.arm, x.failed_draws, x.of
+                )
+            } else {
+                format!(
+                    "{}: the opening had probability zero in {} of {} draws (left out of every arm)",
+                    x.arm, x.failed_draws, x.of
+                )
+            }
+        }));
+        lines
+    }
+}
+
 impl fmt::Display for GivenComparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.opening {
-            Some(o) => writeln!(f, "given the documented opening: {}", o.join(" → "))?,
-            None => writeln!(f, "from the root (every run starts at the first move)")?,
-        }
-        for x in &self.failures {
-            if x.structural {
-                writeln!(
-                    f,
-                    "  {}: left out: the opening is impossible under this intervention ({} of {} draws failed)",
-                    x.arm, x.failed_draws, x.of
-                )?;
-            } else if x.left_out {
-                writeln!(
-                    f,
-                    "  {}: left out: the opening had probability zero under this intervention in every draw ({} of {})",
-                    x.arm, x.failed_draws, x.of
-                )?;
-            } else {
-                writeln!(
-                    f,
-                    "  {}: the opening had probability zero in {} of {} draws (left out of every arm)",
-                    x.arm, x.failed_draws, x.of
-                )?;
-            }
+        for (k, line) in self.preamble().iter().enumerate() {
+            let indent = if k == 0 { "" } else { "  " };
+            writeln!(f, "{indent}{line}")?;
         }
         write!(f, "{}", self.comparison)
     }
@@ -501,27 +417,13 @@ impl fmt::Display for GivenComparison {
 /// (naming the arms) when no draw has the opening possible in every arm that remains.
 pub fn scenario_whatif_given(
     scenario: &Scenario,
-    problem: &ScenarioProblem,
     posterior: &Posterior,
     interventions: &[&str],
     draws: usize,
     config: &PairedConfig,
     opening: Option<&[Action]>,
 ) -> Result<GivenComparison, WhatifError> {
-    let bad = |reason: String| WhatifError::InvalidConfig {
-        field: "intervention",
-        reason,
-    };
-    fn condition<'b>(arm: ScenarioArm<'b>, opening: Option<&[Action]>) -> ScenarioArm<'b> {
-        match opening {
-            Some(o) => arm.given(o),
-            None => arm,
-        }
-    }
-    let baseline = condition(
-        ScenarioArm::new(problem, scenario, None).map_err(bad)?,
-        opening,
-    );
+    let baseline = posterior_arm(scenario, posterior, None, opening)?;
     if !baseline.opening_possible() {
         return Err(WhatifError::InvalidConfig {
             field: "opening",
@@ -531,12 +433,9 @@ pub fn scenario_whatif_given(
     let all_draws = posterior.equal_weight_draws(draws, config.seed);
     let total = all_draws.len();
     let mut failures = Vec::new();
-    let mut arms: Vec<(&str, ScenarioArm<'_>)> = Vec::new();
+    let mut arms: Vec<(&str, ScenarioArm)> = Vec::new();
     for name in interventions {
-        let arm = condition(
-            ScenarioArm::new(problem, scenario, Some(name)).map_err(bad)?,
-            opening,
-        );
+        let arm = posterior_arm(scenario, posterior, Some(name), opening)?;
         if arm.opening_possible() {
             arms.push((name, arm));
         } else {
@@ -549,10 +448,36 @@ pub fn scenario_whatif_given(
             });
         }
     }
-    let metrics = scenario_metrics(scenario);
+    let comparison = compare_leaving_out(
+        &scenario_metrics(scenario),
+        &all_draws,
+        &baseline,
+        arms,
+        config,
+        &mut failures,
+    )?;
+    Ok(GivenComparison {
+        opening: opening.map(|o| o.iter().map(|a| a.label().to_string()).collect()),
+        comparison,
+        failures,
+    })
+}
+
+/// [`compare`], leaving out (and adding to `failures`) every intervention under which no
+/// draw applies, until the others can be compared; the arms that did not apply to some draws
+/// are added to `failures` too.
+fn compare_leaving_out(
+    metrics: &[Metric],
+    draws: &[Vec<f64>],
+    baseline: &ScenarioArm,
+    mut arms: Vec<(&str, ScenarioArm)>,
+    config: &PairedConfig,
+    failures: &mut Vec<OpeningFailure>,
+) -> Result<Comparison, WhatifError> {
+    let total = draws.len();
     loop {
         let named: Vec<(&str, &dyn Arm)> = arms.iter().map(|(n, a)| (*n, a as &dyn Arm)).collect();
-        match compare(&metrics, &all_draws, &baseline, &named, config) {
+        match compare(metrics, draws, baseline, &named, config) {
             Ok(comparison) => {
                 let summaries = std::iter::once(&comparison.baseline)
                     .chain(comparison.interventions.iter().map(|i| &i.outcome));
@@ -565,11 +490,7 @@ pub fn scenario_whatif_given(
                         left_out: false,
                     });
                 }
-                return Ok(GivenComparison {
-                    opening: opening.map(|o| o.iter().map(|a| a.label().to_string()).collect()),
-                    comparison,
-                    failures,
-                });
+                return Ok(comparison);
             }
             // Interventions impossible in every draw are left out; the rest are compared.
             Err(WhatifError::NoApplicableDraws {

@@ -26,8 +26,8 @@ pub fn small_posterior(problem: &ScenarioProblem) -> Posterior {
 pub fn no_op_comparison(
     scenario: &Scenario,
     posterior: &Posterior,
-    base: &ScenarioArm<'_>,
-    same: &ScenarioArm<'_>,
+    base: &ScenarioArm,
+    same: &ScenarioArm,
     replicates: usize,
 ) -> Comparison {
     let draws = posterior.equal_weight_draws(20, 4);

@@ -10,14 +10,14 @@ use std::path::PathBuf;
 pub struct CalibrateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of prior draws (particles).
-    #[arg(long, default_value_t = 2000)]
+    /// Number of prior draws (particles), at least 2.
+    #[arg(long, default_value_t = 2000, value_parser = crate::limits::parse_draws)]
     pub draws: usize,
     /// Seed of every random stream.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Worker threads (results do not depend on it); default: all cores.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::parse_threads)]
     pub threads: Option<usize>,
     /// Where to save the posterior (JSON) for `escalation whatif --posterior`.
     #[arg(short = 'o', long = "output", default_value = "posterior.json")]
@@ -26,9 +26,9 @@ pub struct CalibrateArgs {
 
 struct Progress;
 
-impl Observer for Progress {
-    fn stage(&mut self, info: &StageInfo) {
-        eprintln!(
+impl Observer<StageInfo> for Progress {
+    fn observe(&mut self, info: &StageInfo) {
+        note!(
             "  stage {}: temperature {:.4}, ESS {:.0}{}",
             info.stage,
             info.temperature,
@@ -64,9 +64,9 @@ pub fn calibrate(
     config.seed = seed;
     config.threads = threads;
     if verbose {
-        eprintln!(
+        note!(
             "calibrating {} parameters of `{}` to its documented path ({} moves), {} draws",
-            escalation::calibrate::Prior::dim(&problem),
+            escalation::calibrate::JointPrior::dim(&problem),
             scenario.title,
             scenario.documented_path().steps.len(),
             draws
@@ -78,7 +78,7 @@ pub fn calibrate(
         problem.calibrate(config, &mut escalation::calibrate::NoObserver)?
     };
     if problem.solver_failures() > 0 {
-        eprintln!(
+        note!(
             "warning: the equilibrium solver failed at {} parameter draws (counted as probability zero)",
             problem.solver_failures()
         );

@@ -1,7 +1,7 @@
 //! `escalation check SCENARIO.toml`: validate a scenario file and print a summary.
 
 use clap::Args;
-use escalation::model::report_equilibrium;
+use escalation::model::summarise_equilibrium;
 use escalation::scenario::{At, Scenario};
 use std::path::PathBuf;
 
@@ -34,7 +34,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Box<dyn std::error::Error>> {
                 None => scenario.clone(),
             };
             let compiled = s.compile()?;
-            let report = report_equilibrium(&compiled, &s.point(At::Mean))?;
+            let report = summarise_equilibrium(&compiled, &s.point(At::Mean))?;
             let modal: Vec<&str> = report.path.iter().map(|(_, a, _)| a.as_str()).collect();
             outln!(
                 "  {:<20} modal path {}",

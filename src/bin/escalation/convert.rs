@@ -2,10 +2,10 @@
 
 use crate::scenario_input::{is_scenario, scenario_game, Point, View};
 use clap::{Args, ValueEnum};
-use escalation::game::load::{read_game_file, write_file_atomic, LoadedGame};
-use escalation::game::{dot, efg, nfg};
+use escalation::game::load::{read_game_file, LoadedGame};
+use escalation::game::{dot, efg, nfg, NormalFormError};
+use escalation::mc::write_atomic;
 use std::error::Error;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Output formats of `convert`.
@@ -37,6 +37,10 @@ pub struct ConvertArgs {
     /// The format to write.
     #[arg(long = "to", value_enum)]
     pub to: Format,
+    /// `--to nfg`: stop with an error when the strategic form has more pure strategy
+    /// profiles than this (the work of tabulating them may be up to 100 tree nodes each).
+    #[arg(long, default_value_t = nfg::MAX_PROFILES)]
+    pub max_profiles: usize,
     /// Write here (atomically) instead of standard output.
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
@@ -65,25 +69,28 @@ pub fn run(args: &ConvertArgs) -> Result<(), Box<dyn Error>> {
         Format::Efg => efg::write(&input.to_game()),
         Format::Dot => dot::to_dot(&input.to_game(), None),
         Format::Nfg => {
-            let nf = input.to_normal_form().map_err(|e| {
-                format!(
-                    "{}: cannot make the strategic form: {e}",
-                    args.file.display()
-                )
-            })?;
+            let nf = input
+                .to_normal_form_with_cap(args.max_profiles)
+                .map_err(|e| {
+                    let hint = match e {
+                        NormalFormError::TooManyProfiles { .. }
+                        | NormalFormError::TooMuchWork { .. } => {
+                            "; raise the cap with --max-profiles N"
+                        }
+                        _ => "",
+                    };
+                    format!(
+                        "{}: cannot make the strategic form: {e}{hint}",
+                        args.file.display()
+                    )
+                })?;
             nfg::write(&nf)
         }
     };
     match &args.output {
-        Some(path) => write_file_atomic(path, text.as_bytes())
+        Some(path) => write_atomic(path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .map_err(|e| format!("cannot write to standard output: {e}"))?;
-        }
+        None => crate::output::stdout_bytes(text.as_bytes())?,
     }
     Ok(())
 }

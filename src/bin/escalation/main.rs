@@ -4,41 +4,35 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// `println!` for standard output that ends the program quietly when the reader has gone
-/// (`escalation ... | head`) and with a message on any other write error, instead of
-/// panicking as `println!` does.
+/// (`escalation ... | head`, status [`output::CLOSED_PIPE_STATUS`]) and with a message on any
+/// other write error, instead of panicking as `println!` does.
 macro_rules! outln {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let mut stdout = std::io::stdout().lock();
-        if let Err(e) = writeln!(stdout, $($arg)*).and_then(|()| stdout.flush()) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-            eprintln!("error: cannot write to standard output: {e}");
-            std::process::exit(1);
-        }
-    }};
+    ($($arg:tt)*) => {
+        $crate::output::stdout_fmt(format_args!("{}\n", format_args!($($arg)*)))
+    };
 }
 
 /// `print!` with the error handling of [`outln!`].
 macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let mut stdout = std::io::stdout().lock();
-        if let Err(e) = write!(stdout, $($arg)*).and_then(|()| stdout.flush()) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-            eprintln!("error: cannot write to standard output: {e}");
-            std::process::exit(1);
-        }
-    }};
+    ($($arg:tt)*) => {
+        $crate::output::stdout_fmt(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` for notes and progress that ends the program quietly when standard error is a
+/// closed pipe, instead of panicking.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::output::stderr_fmt(format_args!($($arg)*))
+    };
 }
 
 mod calibrate;
 mod check;
 mod convert;
+mod limits;
 mod merge;
+mod output;
 mod report;
 mod scenario_input;
 mod simulate;
@@ -89,9 +83,6 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => ExitCode::from(output::report_failure(e.as_ref())),
     }
 }

@@ -3,7 +3,7 @@
 
 use clap::ValueEnum;
 use escalation::game::{Game, Mover};
-use escalation::model::{report_equilibrium, EquilibriumReport, Side};
+use escalation::model::{summarise_equilibrium, EquilibriumSummary, Side};
 use escalation::scenario::{At, Scenario};
 use std::error::Error;
 use std::path::Path;
@@ -73,10 +73,10 @@ pub fn scenario_game(path: &Path, point: Point, view: View) -> Result<Game, Box<
 pub fn scenario_equilibrium(
     path: &Path,
     point: Point,
-) -> Result<EquilibriumReport, Box<dyn Error>> {
+) -> Result<EquilibriumSummary, Box<dyn Error>> {
     let scenario = Scenario::from_path(path)?;
     let compiled = scenario.compile()?;
-    let report = report_equilibrium(&compiled, &scenario.point(point.into()))
+    let report = summarise_equilibrium(&compiled, &scenario.point(point.into()))
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(report)
 }
@@ -109,7 +109,7 @@ pub fn scenario_json(path: &Path, point: Point) -> Result<serde_json::Value, Box
             *u += p * ws.payoffs()[2 * t + k];
         }
     }
-    let report = report_equilibrium(&compiled, &params).map_err(named)?;
+    let report = summarise_equilibrium(&compiled, &params).map_err(named)?;
     let game = compiled.game_at(&params).map_err(named)?;
     let mut infosets = Vec::new();
     for player in 0..2 {

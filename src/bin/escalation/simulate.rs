@@ -1,12 +1,13 @@
 //! `escalation simulate`: Monte Carlo runs of a scenario → summary JSON (and CSV).
 
 use clap::Args;
+use escalation::mc::{write_atomic, AtomicFile};
 use escalation::scenario::Scenario;
 use escalation::sim::{
     scenario_fingerprint, CsvRows, Episode, Observer, Progress, ScenarioEpisode, Shard, Simulation,
 };
 use std::error::Error;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `escalation simulate`.
@@ -14,14 +15,14 @@ use std::path::{Path, PathBuf};
 pub struct SimulateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of runs of the whole simulation (all shards together).
-    #[arg(long)]
+    /// Number of runs of the whole simulation (all shards together), at least 1.
+    #[arg(long, value_parser = crate::limits::parse_runs)]
     pub runs: u64,
     /// Seed: run i draws from ChaCha8Rng::seed_from_u64(seed) with stream i.
     #[arg(long)]
     pub seed: u64,
     /// Worker threads (default: all available). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::parse_threads)]
     pub threads: Option<usize>,
     /// Play only shard i of K (0-based) as `i/K`; `auto` or `auto/K` takes i from
     /// SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX, and K from
@@ -42,8 +43,8 @@ pub struct SimulateArgs {
 /// A progress bar on stderr.
 struct Bar(indicatif::ProgressBar);
 
-impl Observer for Bar {
-    fn observe(&mut self, progress: Progress) {
+impl Observer<Progress> for Bar {
+    fn observe(&mut self, progress: &Progress) {
         self.0.set_length(progress.total);
         self.0.set_position(progress.done);
     }
@@ -65,9 +66,8 @@ pub fn run(args: &SimulateArgs) -> Result<(), Box<dyn Error>> {
     };
     let mut rows = match &args.per_run {
         Some(path) => {
-            let file =
-                std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Some(CsvRows::new(file, episode.layout())?)
+            let file = AtomicFile::create(path).map_err(|e| named(path, e))?;
+            Some(CsvRows::new(file, episode.layout()).map_err(|e| named(path, e))?)
         }
         None => None,
     };
@@ -94,23 +94,27 @@ pub fn run(args: &SimulateArgs) -> Result<(), Box<dyn Error>> {
     if let Some(bar) = bar {
         bar.0.finish_and_clear();
     }
+    if let (Some(rows), Some(path)) = (rows, &args.per_run) {
+        rows.into_inner()
+            .and_then(AtomicFile::commit)
+            .map_err(|e| named(path, e))?;
+    }
     if let Some(path) = &args.csv {
-        std::fs::write(path, summary.to_csv()).map_err(|e| format!("{}: {e}", path.display()))?;
+        write_atomic(path, summary.to_csv().as_bytes()).map_err(|e| named(path, e))?;
     }
     write_output(args.output.as_deref(), &summary.to_json())
 }
 
-/// Writes `text` to `path`, or to stdout without one.
+/// `path: error`.
+fn named(path: &Path, e: std::io::Error) -> String {
+    format!("{}: {e}", path.display())
+}
+
+/// Writes `text` to `path` atomically, or to stdout without one.
 pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Box<dyn Error>> {
     match path {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-        }
+        Some(path) => write_atomic(path, text.as_bytes()).map_err(|e| named(path, e))?,
+        None => crate::output::stdout_bytes(text.as_bytes())?,
     }
     Ok(())
 }

@@ -3,10 +3,12 @@
 use crate::scenario_input::{is_scenario, scenario_equilibrium, scenario_json, Point};
 use clap::{Args, ValueEnum};
 use escalation::game::load::{read_game_file, LoadedGame};
-use escalation::game::{Game, Number};
-use escalation::solve::enumerate::enumerate_equilibria;
+use escalation::game::{Game, GameError, Number};
+use escalation::solve::enumerate::{
+    enumerate_equilibria_with, EnumError, EnumOptions, DEFAULT_MAX_BASES,
+};
 use escalation::solve::logit::{logit_solve, logit_solve_lambda, logit_solve_lambda_strategic};
-use escalation::solve::{pure, spe, Equilibrium};
+use escalation::solve::{check_payoff_range, pure, spe, Cap, Equilibrium, SolveError};
 use ndarray::Array2;
 use num_rational::BigRational;
 use serde_json::json;
@@ -56,6 +58,42 @@ pub struct SolveArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// `spe` and `pure`: stop with an error past this many equilibria (time and memory grow
+    /// with the number listed).
+    #[arg(long, default_value_t = spe::DEFAULT_CAP)]
+    pub max_equilibria: usize,
+    /// `pure`: stop with an error when the game has more pure behaviour profiles than this
+    /// (each is checked with a pass over the tree).
+    #[arg(long, default_value_t = pure::DEFAULT_MAX_PROFILES)]
+    pub max_profiles: u64,
+    /// `enum`: stop with an error when the vertex enumeration of a best-response polytope
+    /// visits more bases than this.
+    #[arg(long, default_value_t = DEFAULT_MAX_BASES)]
+    pub max_bases: usize,
+}
+
+/// A solver's error, naming the file and, for a cap, the flag that raises it.
+fn with_flag(file: &Path, e: SolveError) -> Box<dyn Error> {
+    match e {
+        SolveError::TooMany { what, cap, kind } => {
+            let flag = match kind {
+                Cap::Profiles => "--max-profiles",
+                _ => "--max-equilibria",
+            };
+            format!(
+                "{}: more than {cap} {what}; raise the cap with {flag} N",
+                file.display()
+            )
+            .into()
+        }
+        e @ SolveError::Game(GameError::NotPerfectInformation { .. }) => format!(
+            "{}: {e} for `--method spe` (every information set a single node); use `--method \
+             pure` for pure agent equilibria or `--method logit` for the logit QRE",
+            file.display()
+        )
+        .into(),
+        other => format!("{}: {other}", file.display()).into(),
+    }
 }
 
 /// One reported equilibrium: a flat behaviour profile in Gambit's order (for `enum`, the
@@ -112,14 +150,23 @@ pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
     if !args.lambda.is_empty() && method != Method::Logit {
         return Err("--lambda needs --method logit".into());
     }
+    if method == Method::Logit {
+        // The other methods check this themselves; logit would meet an infinite payoff.
+        check_payoff_range(&game).map_err(|e| with_flag(&args.file, e))?;
+    }
     let rows: Vec<Row> = match method {
-        Method::Spe => spe::solve(&game)?.into_iter().map(Row::from).collect(),
+        Method::Spe => spe::solve_with_cap(&game, args.max_equilibria)
+            .map_err(|e| with_flag(&args.file, e))?
+            .into_iter()
+            .map(Row::from)
+            .collect(),
         Method::Pure => {
             let order = match loaded {
                 LoadedGame::Strategic(_) => pure::Order::Strategic,
                 _ => pure::Order::Agent,
             };
-            pure::solve_in_order(&game, order)?
+            pure::solve_in_order_with_caps(&game, order, args.max_profiles, args.max_equilibria)
+                .map_err(|e| with_flag(&args.file, e))?
                 .into_iter()
                 .map(Row::from)
                 .collect()
@@ -137,7 +184,8 @@ pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
                 .map(Row::from)
             })
             .collect::<Result<_, _>>()?,
-        Method::Enum => solve_enum(&loaded)?,
+        Method::Enum => solve_enum(&loaded, args.max_bases)
+            .map_err(|e| format!("{}: {e}", args.file.display()))?,
     };
     let show_lambda = method == Method::Logit && !args.lambda.is_empty();
     if args.json {
@@ -149,7 +197,7 @@ pub fn run(args: &SolveArgs) -> Result<(), Box<dyn Error>> {
 }
 
 /// `--method enum`: [`escalation::solve::enumerate`] on a two-player strategic form.
-fn solve_enum(loaded: &LoadedGame) -> Result<Vec<Row>, Box<dyn Error>> {
+fn solve_enum(loaded: &LoadedGame, max_bases: usize) -> Result<Vec<Row>, Box<dyn Error>> {
     let LoadedGame::Strategic(nf) = loaded else {
         return Err("--method enum needs a two-player strategic-form (.nfg) game".into());
     };
@@ -172,7 +220,17 @@ fn solve_enum(loaded: &LoadedGame) -> Result<Vec<Row>, Box<dyn Error>> {
         }
         Ok(out)
     };
-    let eqs = enumerate_equilibria(&exact(&a)?, &exact(&b)?)?;
+    let options = EnumOptions::default().with_max_bases(max_bases);
+    let eqs = match enumerate_equilibria_with(&exact(&a)?, &exact(&b)?, &options) {
+        Err(EnumError::TooManyBases { player, limit }) => {
+            return Err(format!(
+                "the vertex enumeration of player {player}'s best-response polytope visited \
+                 more than {limit} bases; raise the cap with --max-bases N"
+            )
+            .into())
+        }
+        other => other?,
+    };
     Ok(eqs
         .iter()
         .map(|e| Row {

@@ -2,7 +2,7 @@
 
 use crate::calibrate::calibrate;
 use clap::Args;
-use escalation::calibrate::{scenario_identity, Posterior, ScenarioProblem};
+use escalation::calibrate::{scenario_identity, Posterior};
 use escalation::scenario::Scenario;
 use escalation::whatif::{
     documented_opening, scenario_whatif_given, GivenComparison, PairedConfig,
@@ -27,7 +27,7 @@ pub struct WhatifArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Worker threads (results do not depend on it); default: all cores.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::limits::parse_threads)]
     pub threads: Option<usize>,
     /// Run every play from the first move (the unconditioned answer). Default: every run,
     /// baseline and interventions alike, is conditioned on the documented opening (the
@@ -58,11 +58,10 @@ pub(crate) fn comparison(
     let posterior = match posterior {
         Some(path) => Posterior::load(path, &scenario_identity(scenario))?,
         None => {
-            eprintln!("no --posterior given: calibrating first (2000 draws)");
+            note!("no --posterior given: calibrating first (2000 draws)");
             calibrate(scenario, 2000, seed, threads, false)?
         }
     };
-    let problem = ScenarioProblem::new(scenario)?;
     let names: Vec<String> = if interventions.is_empty() {
         scenario
             .interventions()
@@ -81,7 +80,6 @@ pub(crate) fn comparison(
     let opening = documented_opening(scenario);
     let result = scenario_whatif_given(
         scenario,
-        &problem,
         &posterior,
         &names,
         runs / REPLICATES,

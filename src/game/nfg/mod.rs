@@ -6,7 +6,7 @@
 //! [`NormalForm::from_game`] computes the full strategic form of an extensive game.
 //!
 //! Files in the outcome form are read into the same payoff table (outcome labels are not
-//! kept); [`write`] always writes the payoff-list form, as Gambit does.
+//! kept); [`write()`] always writes the payoff-list form, as Gambit does.
 //!
 //! # Examples
 //! ```

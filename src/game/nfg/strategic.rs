@@ -248,24 +248,39 @@ impl NormalForm {
     /// # Ok::<(), escalation::game::GameError>(())
     /// ```
     pub fn from_game(game: &Game) -> Result<NormalForm, NormalFormError> {
+        NormalForm::from_game_with_cap(game, MAX_PROFILES)
+    }
+
+    /// As [`NormalForm::from_game`] with at most `max_profiles` pure profiles; the cap on
+    /// node visits grows in proportion ([`MAX_NODE_VISITS`] per [`MAX_PROFILES`] profiles,
+    /// never below [`MAX_NODE_VISITS`]).
+    ///
+    /// # Errors
+    /// As [`NormalForm::from_game`], with these caps.
+    pub fn from_game_with_cap(
+        game: &Game,
+        max_profiles: usize,
+    ) -> Result<NormalForm, NormalFormError> {
+        let max_visits =
+            MAX_NODE_VISITS.max(MAX_NODE_VISITS / MAX_PROFILES as f64 * max_profiles as f64);
         let mut total = BigUint::from(1u32);
         for p in 0..game.num_players() {
             total *= game.num_pure_strategies(p);
         }
         let total = match usize::try_from(&total) {
-            Ok(t) if t <= MAX_PROFILES => t,
+            Ok(t) if t <= max_profiles => t,
             _ => {
                 return Err(NormalFormError::TooManyProfiles {
                     profiles: total.to_string(),
-                    cap: MAX_PROFILES,
+                    cap: max_profiles,
                 })
             }
         };
         let visits = node_visits(game, total);
-        if visits > MAX_NODE_VISITS {
+        if visits > max_visits {
             return Err(NormalFormError::TooMuchWork {
                 visits,
-                limit: MAX_NODE_VISITS,
+                limit: max_visits,
             });
         }
         let players: Vec<Strategies> = (0..game.num_players())

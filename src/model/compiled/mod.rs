@@ -6,7 +6,7 @@ use super::ladder::{
     Action, End, Ladder, LeverStart, PublicNode, RoundState, Side, MAX_HORIZON, MAX_STEPS,
 };
 use super::outcome::{Outcome, OutcomeClass, OutcomeProbs};
-use super::params::*;
+use super::params::{Param, Params, Slot};
 use super::ModelError;
 use crate::game::{Game, GameBuilder, InfosetId, Number};
 use crate::solve::logit::rows::{RowGame, RowSolver};
@@ -241,8 +241,8 @@ impl CompiledLadder {
     pub fn game_at(&self, params: &Params) -> Result<Game, ModelError> {
         self.check(params)?;
         let probs = self.root_probs(
-            params.get(PRIOR_CHALLENGER_RESOLUTE),
-            params.get(PRIOR_TARGET_RESOLUTE),
+            params.get(Param::PriorChallengerResolute),
+            params.get(Param::PriorTargetResolute),
         );
         self.game_with_probs(params, &probs)
     }
@@ -251,7 +251,7 @@ impl CompiledLadder {
         if params.num_levers() != self.ladder.levers.len() {
             return Err(ModelError::ParamCount {
                 got: params.len(),
-                expected: NUM_FIXED + 2 * self.ladder.levers.len(),
+                expected: Param::COUNT + 2 * self.ladder.levers.len(),
             });
         }
         params.validate()?;
@@ -298,11 +298,11 @@ impl CompiledLadder {
             behaviour,
         } = ws;
         self.payoffs_into(params, payoffs);
-        let lambda = params.get(LAMBDA);
-        let pc = params.get(PRIOR_CHALLENGER_RESOLUTE);
-        let pt = params.get(PRIOR_TARGET_RESOLUTE);
-        let qc = params.get(BELIEF_CHALLENGER_ABOUT_TARGET);
-        let qt = params.get(BELIEF_TARGET_ABOUT_CHALLENGER);
+        let lambda = params.get(Param::Lambda);
+        let pc = params.get(Param::PriorChallengerResolute);
+        let pt = params.get(Param::PriorTargetResolute);
+        let qc = params.get(Param::BeliefChallengerAboutTarget);
+        let qt = params.get(Param::BeliefTargetAboutChallenger);
         let view_c = self.root_probs(pc, qc);
         let view_t = self.root_probs(qt, pt);
         let [ws_c, ws_t] = qre;

@@ -19,69 +19,18 @@ impl CompiledLadder {
     /// Never for `out.len() >= 2 * num_terminals()`; shorter buffers are filled partially.
     pub fn payoffs_into(&self, params: &Params, out: &mut [f64]) {
         let l = &self.ladder;
-        let sigma = params.get(ELASTICITY);
-        let burden = params.get(IMPORTER_BURDEN);
-        let x_t = params.get(EXPORTS_TARGET);
-        let x_c = params.get(EXPORTS_CHALLENGER);
-        let support = params.get(THIRD_PARTY_SUPPORT).clamp(0.0, 1.0);
-        let counter = params.get(COUNTER_TARIFF);
-        let rho = params.get(DISCOUNT_RATE) / 365.0;
-        // Annual cost of each round state, for each side.
-        let mut cost_c = [0.0f64; NUM_STATES];
-        let mut cost_t = [0.0f64; NUM_STATES];
-        let mut lever_c = [0.0f64; 2];
-        let mut lever_t = [0.0f64; 2];
-        for (k, lever) in l.levers.iter().enumerate() {
-            if lever.enabled {
-                let slot = usize::from(lever.from == LeverStart::Imposition);
-                lever_c[slot] += params.get(lever_cost_challenger(k));
-                lever_t[slot] += params.get(lever_cost_target(k));
-            }
-        }
-        for (step, ts) in l.schedule.iter().enumerate() {
-            for imposed in [false, true] {
-                for retaliated in [false, true] {
-                    let id = RoundState {
-                        step,
-                        imposed,
-                        retaliated,
-                    }
-                    .id();
-                    let tc = if imposed { ts.rate } else { 0.0 };
-                    let tt = if imposed && retaliated { counter } else { 0.0 };
-                    let (lc, lt) = if imposed {
-                        (lever_c[0] + lever_c[1], lever_t[0] + lever_t[1])
-                    } else {
-                        (lever_c[0], lever_t[0])
-                    };
-                    cost_c[id] = x_c * loss(tt, sigma) + burden * x_t * loss(tc, sigma) + lc;
-                    cost_t[id] = (x_t * loss(tc, sigma) + burden * x_c * loss(tt, sigma) + lt)
-                        * (1.0 - support);
-                }
-            }
-        }
-        // Discount factors at round starts and discounted day-weights of each round.
-        let mut disc = [1.0f64; MAX_HORIZON + 1];
-        let mut weight = [0.0f64; MAX_HORIZON];
-        for (r, d) in disc.iter_mut().enumerate().take(l.horizon() + 1) {
-            *d = (-rho * l.round_start(r)).exp();
-        }
-        for (r, w) in weight.iter_mut().enumerate().take(l.horizon()) {
-            *w = if rho > 0.0 {
-                (disc[r] - disc[r + 1]) / rho / 365.0
-            } else {
-                l.rounds[r] / 365.0
-            };
-        }
-        let v_c = params.get(STAKE_CHALLENGER);
-        let v_t = params.get(STAKE_TARGET);
-        let f_c = params.get(RESOLVE_FACTOR_CHALLENGER);
-        let f_t = params.get(RESOLVE_FACTOR_TARGET);
-        let a_c = params.get(AUDIENCE_CHALLENGER);
-        let a_t = params.get(AUDIENCE_TARGET);
-        let g = params.get(AUDIENCE_GROWTH);
-        let phi = params.get(FACE_SAVING_DISCOUNT);
-        let fs_cost = params.get(FACE_SAVING_COST);
+        let rho = params.get(Param::DiscountRate) / 365.0;
+        let (cost_c, cost_t) = self.state_costs(params);
+        let (disc, weight) = self.discounting(rho);
+        let v_c = params.get(Param::StakeChallenger);
+        let v_t = params.get(Param::StakeTarget);
+        let f_c = params.get(Param::ResolveFactorChallenger);
+        let f_t = params.get(Param::ResolveFactorTarget);
+        let a_c = params.get(Param::AudienceChallenger);
+        let a_t = params.get(Param::AudienceTarget);
+        let g = params.get(Param::AudienceGrowth);
+        let phi = params.get(Param::FaceSavingDiscount);
+        let fs_cost = params.get(Param::FaceSavingCost);
         for (t, &(p, kc, kt)) in self.terminals.iter().enumerate() {
             let Some(f) = &self.features[p as usize] else {
                 continue;
@@ -140,6 +89,77 @@ impl CompiledLadder {
         }
     }
 
+    /// The annual economic cost of each round state (tariffs, counter-tariff, levers), for
+    /// the challenger and the target.
+    fn state_costs(&self, params: &Params) -> ([f64; NUM_STATES], [f64; NUM_STATES]) {
+        let l = &self.ladder;
+        let sigma = params.get(Param::Elasticity);
+        let burden = params.get(Param::ImporterBurden);
+        let x_t = params.get(Param::ExportsTarget);
+        let x_c = params.get(Param::ExportsChallenger);
+        let support = params.get(Param::ThirdPartySupport).clamp(0.0, 1.0);
+        let counter = params.get(Param::CounterTariff);
+        let mut cost_c = [0.0f64; NUM_STATES];
+        let mut cost_t = [0.0f64; NUM_STATES];
+        let mut lever_c = [0.0f64; 2];
+        let mut lever_t = [0.0f64; 2];
+        for (k, lever) in l.levers.iter().enumerate() {
+            if lever.enabled {
+                let slot = usize::from(lever.from == LeverStart::Imposition);
+                lever_c[slot] += params.get(Slot::LeverCost {
+                    lever: k,
+                    side: Side::Challenger,
+                });
+                lever_t[slot] += params.get(Slot::LeverCost {
+                    lever: k,
+                    side: Side::Target,
+                });
+            }
+        }
+        for (step, ts) in l.schedule.iter().enumerate() {
+            for imposed in [false, true] {
+                for retaliated in [false, true] {
+                    let id = RoundState {
+                        step,
+                        imposed,
+                        retaliated,
+                    }
+                    .id();
+                    let tc = if imposed { ts.rate } else { 0.0 };
+                    let tt = if imposed && retaliated { counter } else { 0.0 };
+                    let (lc, lt) = if imposed {
+                        (lever_c[0] + lever_c[1], lever_t[0] + lever_t[1])
+                    } else {
+                        (lever_c[0], lever_t[0])
+                    };
+                    cost_c[id] = x_c * loss(tt, sigma) + burden * x_t * loss(tc, sigma) + lc;
+                    cost_t[id] = (x_t * loss(tc, sigma) + burden * x_c * loss(tt, sigma) + lt)
+                        * (1.0 - support);
+                }
+            }
+        }
+        (cost_c, cost_t)
+    }
+
+    /// Discount factors at round starts and the discounted day-weights (in years) of each
+    /// round, at daily rate `rho`.
+    fn discounting(&self, rho: f64) -> ([f64; MAX_HORIZON + 1], [f64; MAX_HORIZON]) {
+        let l = &self.ladder;
+        let mut disc = [1.0f64; MAX_HORIZON + 1];
+        let mut weight = [0.0f64; MAX_HORIZON];
+        for (r, d) in disc.iter_mut().enumerate().take(l.horizon() + 1) {
+            *d = (-rho * l.round_start(r)).exp();
+        }
+        for (r, w) in weight.iter_mut().enumerate().take(l.horizon()) {
+            *w = if rho > 0.0 {
+                (disc[r] - disc[r + 1]) / rho / 365.0
+            } else {
+                l.rounds[r] / 365.0
+            };
+        }
+        (disc, weight)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn tail_of(
         &self,
@@ -175,33 +195,39 @@ impl CompiledLadder {
             .as_ref()
             .ok_or(ModelError::NoSuchTerminal(terminal))?;
         let l = &self.ladder;
-        let sigma = params.get(ELASTICITY);
+        let sigma = params.get(Param::Elasticity);
         // Undiscounted annual costs of a round state.
         let annual = |s: RoundState| -> [f64; 2] {
-            let x_t = params.get(EXPORTS_TARGET);
-            let x_c = params.get(EXPORTS_CHALLENGER);
-            let burden = params.get(IMPORTER_BURDEN);
+            let x_t = params.get(Param::ExportsTarget);
+            let x_c = params.get(Param::ExportsChallenger);
+            let burden = params.get(Param::ImporterBurden);
             let tc = if s.imposed {
                 l.schedule[s.step].rate
             } else {
                 0.0
             };
             let tt = if s.imposed && s.retaliated {
-                params.get(COUNTER_TARIFF)
+                params.get(Param::CounterTariff)
             } else {
                 0.0
             };
             let (mut lc, mut lt) = (0.0, 0.0);
             for (k, lever) in l.levers.iter().enumerate() {
                 if lever.enabled && (lever.from == LeverStart::Threat || s.imposed) {
-                    lc += params.get(lever_cost_challenger(k));
-                    lt += params.get(lever_cost_target(k));
+                    lc += params.get(Slot::LeverCost {
+                        lever: k,
+                        side: Side::Challenger,
+                    });
+                    lt += params.get(Slot::LeverCost {
+                        lever: k,
+                        side: Side::Target,
+                    });
                 }
             }
             [
                 x_c * loss(tt, sigma) + burden * x_t * loss(tc, sigma) + lc,
                 (x_t * loss(tc, sigma) + burden * x_c * loss(tt, sigma) + lt)
-                    * (1.0 - params.get(THIRD_PARTY_SUPPORT)),
+                    * (1.0 - params.get(Param::ThirdPartySupport)),
             ]
         };
         let node = &self.public[p as usize];
@@ -223,30 +249,30 @@ impl CompiledLadder {
             End::Attrition => {
                 let s = node.rounds[f.num_rounds - 1];
                 let a = annual(s);
-                let stake_c = params.get(STAKE_CHALLENGER)
+                let stake_c = params.get(Param::StakeChallenger)
                     * if l.challenger_types == 2 && kc == 1 {
-                        params.get(RESOLVE_FACTOR_CHALLENGER)
+                        params.get(Param::ResolveFactorChallenger)
                     } else {
                         1.0
                     };
-                let stake_t = params.get(STAKE_TARGET)
+                let stake_t = params.get(Param::StakeTarget)
                     * if l.target_types == 2 && kt == 1 {
-                        params.get(RESOLVE_FACTOR_TARGET)
+                        params.get(Param::ResolveFactorTarget)
                     } else {
                         1.0
                     };
-                let g = params.get(AUDIENCE_GROWTH);
+                let g = params.get(Param::AudienceGrowth);
                 let tl = self.tail_of(
                     f,
                     [stake_c, stake_t],
                     [
-                        audience_cost(params.get(AUDIENCE_CHALLENGER), g, f.level),
-                        audience_cost(params.get(AUDIENCE_TARGET), g, f.level),
+                        audience_cost(params.get(Param::AudienceChallenger), g, f.level),
+                        audience_cost(params.get(Param::AudienceTarget), g, f.level),
                     ],
-                    params.get(FACE_SAVING_DISCOUNT),
-                    params.get(FACE_SAVING_COST),
+                    params.get(Param::FaceSavingDiscount),
+                    params.get(Param::FaceSavingCost),
                     a,
-                    params.get(DISCOUNT_RATE) / 365.0,
+                    params.get(Param::DiscountRate) / 365.0,
                 );
                 let extra = tl.expected_duration().min(FROZEN_REPORT_DAYS);
                 day += extra;

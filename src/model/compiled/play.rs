@@ -13,8 +13,8 @@ impl CompiledLadder {
         params: &Params,
         u: &mut impl FnMut() -> f64,
     ) -> usize {
-        let pc = params.get(PRIOR_CHALLENGER_RESOLUTE);
-        let pt = params.get(PRIOR_TARGET_RESOLUTE);
+        let pc = params.get(Param::PriorChallengerResolute);
+        let pt = params.get(Param::PriorTargetResolute);
         let (u1, u2) = (u(), u());
         let kc = usize::from(self.ladder.challenger_types == 2 && u1 < pc);
         let kt = usize::from(self.ladder.target_types == 2 && u2 < pt);
@@ -130,13 +130,13 @@ impl CompiledLadder {
         };
         let kc = draw_type(
             self.ladder.challenger_types,
-            params.get(PRIOR_CHALLENGER_RESOLUTE),
+            params.get(Param::PriorChallengerResolute),
             like[0],
             u1,
         )?;
         let kt = draw_type(
             self.ladder.target_types,
-            params.get(PRIOR_TARGET_RESOLUTE),
+            params.get(Param::PriorTargetResolute),
             like[1],
             u2,
         )?;
@@ -146,8 +146,8 @@ impl CompiledLadder {
     /// Probability of each game terminal under `behaviour` and the true priors (sums to 1).
     pub fn terminal_probs(&self, behaviour: &[f64], params: &Params, out: &mut [f64]) {
         let probs = self.root_probs(
-            params.get(PRIOR_CHALLENGER_RESOLUTE),
-            params.get(PRIOR_TARGET_RESOLUTE),
+            params.get(Param::PriorChallengerResolute),
+            params.get(Param::PriorTargetResolute),
         );
         let combos = self.ladder.challenger_types * self.ladder.target_types;
         for (t, &(p, kc, kt)) in self.terminals.iter().enumerate() {
@@ -203,8 +203,8 @@ impl CompiledLadder {
         path: &[Action],
     ) -> Result<f64, ModelError> {
         let probs = self.root_probs(
-            params.get(PRIOR_CHALLENGER_RESOLUTE),
-            params.get(PRIOR_TARGET_RESOLUTE),
+            params.get(Param::PriorChallengerResolute),
+            params.get(Param::PriorTargetResolute),
         );
         let nt = self.ladder.target_types;
         let mut total = 0.0;

@@ -47,7 +47,7 @@ use std::collections::HashSet;
 use ndarray::Array2;
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{One, ToPrimitive, Zero};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use polytope::enumerate_vertices;
 
@@ -124,6 +124,23 @@ pub enum EnumError {
         /// The offending value.
         value: f64,
     },
+    /// A payoff beyond the range of `f64` (±1.797e308), in which expected payoffs are
+    /// reported: the equilibria are exact, but their payoffs could not be.
+    #[error(
+        "payoff of player {player} at row {row}, column {col} is about {value}, beyond \
+         ±1.797e308, the largest magnitude a 64-bit float (and so a reported payoff) can hold; \
+         rescale the game's payoffs"
+    )]
+    PayoffOutOfRange {
+        /// 1 for matrix `a`, 2 for matrix `b`.
+        player: usize,
+        /// Row (0-based).
+        row: usize,
+        /// Column (0-based).
+        col: usize,
+        /// The payoff, approximately (`3.0e308`).
+        value: String,
+    },
     /// The game is too large: the vertex enumeration of a best-response polytope visited more
     /// bases than allowed.
     #[error(
@@ -172,8 +189,8 @@ impl EnumOptions {
 ///
 /// # Errors
 /// [`EnumError::ShapeMismatch`] if `a` and `b` differ in shape, [`EnumError::EmptyGame`] if a
-/// player has no strategy, [`EnumError::TooManyBases`] if a polytope needs more than
-/// [`DEFAULT_MAX_BASES`] bases.
+/// player has no strategy, [`EnumError::PayoffOutOfRange`] for a payoff beyond ±1.797e308,
+/// [`EnumError::TooManyBases`] if a polytope needs more than [`DEFAULT_MAX_BASES`] bases.
 ///
 /// # Examples
 ///
@@ -262,6 +279,8 @@ pub fn enumerate_equilibria_with(
     if rows == 0 || cols == 0 {
         return Err(EnumError::EmptyGame { rows, cols });
     }
+    check_range(a, 1)?;
+    check_range(b, 2)?;
     let (polytope_q, polytope_p) = best_response_matrices(a, b);
     // Vertices of Q = { y : A y ≤ 1 } are player 2's strategies, of P = { x : Bᵀ x ≤ 1 }
     // player 1's.
@@ -309,6 +328,20 @@ pub fn enumerate_equilibria_with(
         }
     }
     Ok(equilibria)
+}
+
+/// `Err` for a payoff whose magnitude exceeds `f64::MAX`.
+fn check_range(m: &Array2<BigRational>, player: usize) -> Result<(), EnumError> {
+    let max = BigRational::from_float(f64::MAX).unwrap_or_default();
+    match m.indexed_iter().find(|(_, v)| v.abs() > max) {
+        Some(((row, col), v)) => Err(EnumError::PayoffOutOfRange {
+            player,
+            row,
+            col,
+            value: super::exact::magnitude(v),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The labels as a bit set: `first` at bits `0..first.len()`, then `second`.

@@ -75,7 +75,7 @@ impl CompiledGame {
     /// ignored), as a flat behaviour profile in Gambit's order.
     ///
     /// Perfect information: one exact backward sweep. With information sets: the Newton
-    /// continuation from λ = 0 (see [`super::engine`]), falling back to path following as
+    /// continuation from λ = 0 (see the `engine` module), falling back to path following as
     /// [`super::logit_solve_lambda`] does where it stalls. Every call starts from λ = 0, so
     /// the result does not depend on what the workspace held.
     ///

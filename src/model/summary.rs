@@ -2,14 +2,14 @@
 
 use super::ladder::Side;
 use super::outcome::{Outcome, OutcomeClass, OutcomeProbs};
-use super::params::{Params, LAMBDA};
+use super::params::{Param, Params};
 use super::{CompiledLadder, ModelError};
 use std::fmt;
 
 /// The QRE at one parameter point: the most likely path, outcome class frequencies and the
 /// most likely public histories.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EquilibriumReport {
+pub struct EquilibriumSummary {
     /// Player names (challenger, target).
     pub players: [String; 2],
     /// Lambda used.
@@ -35,18 +35,18 @@ pub struct EquilibriumReport {
 ///
 /// # Examples
 /// ```
-/// use escalation::model::{report_equilibrium, CompiledLadder, Ladder, Params};
+/// use escalation::model::{summarise_equilibrium, CompiledLadder, Ladder, Params};
 /// let c = CompiledLadder::new(&Ladder::default())?;
-/// let r = report_equilibrium(&c, &Params::new(0))?;
+/// let r = summarise_equilibrium(&c, &Params::new(0))?;
 /// let total: f64 = r.class_probs.iter().map(|(_, p)| p).sum();
 /// assert!((total - 1.0).abs() < 1e-9);
 /// println!("{r}");
 /// # Ok::<(), escalation::model::ModelError>(())
 /// ```
-pub fn report_equilibrium(
+pub fn summarise_equilibrium(
     compiled: &CompiledLadder,
     params: &Params,
-) -> Result<EquilibriumReport, ModelError> {
+) -> Result<EquilibriumSummary, ModelError> {
     let mut ws = compiled.workspace();
     let behaviour = compiled.behaviour(&mut ws, params)?.to_vec();
     let mut tprob = vec![0.0; compiled.num_terminals()];
@@ -107,9 +107,9 @@ pub fn report_equilibrium(
         .iter()
         .map(|&c| (c, probs.class(c)))
         .collect();
-    Ok(EquilibriumReport {
+    Ok(EquilibriumSummary {
         players: compiled.ladder().players.clone(),
-        lambda: params.get(LAMBDA),
+        lambda: params.get(Param::Lambda),
         path,
         outcome,
         class_probs,
@@ -118,7 +118,7 @@ pub fn report_equilibrium(
     })
 }
 
-impl fmt::Display for EquilibriumReport {
+impl fmt::Display for EquilibriumSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,

@@ -1,0 +1,292 @@
+//! One pipeline from a scenario to its outcomes, in four stages:
+//!
+//! 1. **draw**: parameters from the scenario's priors ([`Pipeline::draw`]), or from a
+//!    posterior draw ([`FreeParams`], matched by name);
+//! 2. **solve**: the logit QRE of the compiled ladder at those parameters
+//!    ([`Pipeline::solve`]);
+//! 3. **play**: the types and each move, from the root or given an [`Opening`], with the
+//!    caller's uniforms ([`Pipeline::play`]);
+//! 4. **record**: the terminal's [`Outcome`] ([`Pipeline::outcome`]) and the metrics derived
+//!    from it by the one schema ([`OutcomeMetric`], [`Pipeline::record`]); or, without
+//!    sampling, each metric's exact expectation ([`Pipeline::expect`]).
+//!
+//! The simulation ([`ScenarioEpisode`](crate::sim::ScenarioEpisode)), the calibration
+//! ([`ScenarioProblem`](crate::calibrate::ScenarioProblem): draw and solve, then the
+//! likelihood of the documented path), the counterfactuals
+//! ([`ScenarioArm`](crate::whatif::ScenarioArm)) and the reports' fan charts all run these
+//! stages. An intervention acts at the stage it needs: a scenario intervention (a move
+//! forbidden or forced, a parameter re-set, another schedule) changes the ladder both sides
+//! solve and the draw; fixing one side's private type acts at the play's type draw; fixing one
+//! side's moves while the other keeps its strategy acts between solve and play.
+//!
+//! # Examples
+//! ```
+//! use escalation::mc::{stream, Purpose};
+//! use escalation::pipeline::{Pipeline, SUMMARY_METRICS};
+//! use escalation::scenario::Scenario;
+//!
+//! let scenario = Scenario::from_path("scenarios/colombia_2025.toml")?;
+//! let pipeline = Pipeline::new(&scenario)?;
+//! let mut ws = pipeline.workspace();
+//! let mut params = pipeline.scenario().new_params();
+//! let mut rng = stream(2025, Purpose::RUNS, 0);
+//! pipeline.draw(&mut rng, &mut params);                        // 1. draw
+//! let behaviour = pipeline.solve(&mut ws, &params)?.to_vec();   // 2. solve
+//! let terminal = pipeline.play(&behaviour, &params, &mut rng);  // 3. play
+//! let outcome = pipeline.outcome(terminal, &params)?;           // 4. record
+//! let mut values = [0.0; SUMMARY_METRICS.len()];
+//! pipeline.record(&SUMMARY_METRICS, &outcome, &mut values);
+//! assert_eq!(values[0], outcome.duration_days);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod free;
+mod metrics;
+mod opening;
+
+pub use free::FreeParams;
+pub use metrics::{
+    record, MetricContext, OutcomeMetric, Unit, COMPARISON_METRICS, COST_HISTOGRAM_BN,
+    SUMMARY_METRICS,
+};
+pub use opening::Opening;
+
+use crate::model::{CompiledLadder, LadderWorkspace, ModelError, Outcome, Params, RoundState};
+use crate::scenario::{Scenario, ScenarioError};
+use rand::{Rng, RngExt};
+
+/// What went wrong in the pipeline's set-up.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PipelineError {
+    /// The scenario (or the intervention applied to it) does not compile.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A free parameter of the scenario is missing from a posterior's names.
+    #[error("the posterior has no parameter `{name}`, a free parameter of the scenario")]
+    MissingParameter {
+        /// The parameter.
+        name: String,
+    },
+    /// A posterior names a parameter twice.
+    #[error("the posterior names parameter `{name}` twice")]
+    RepeatedParameter {
+        /// The parameter.
+        name: String,
+    },
+}
+
+/// A scenario compiled once, with its stages (see the [module docs](self)).
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    scenario: Scenario,
+    compiled: CompiledLadder,
+    context: MetricContext,
+}
+
+impl Pipeline {
+    /// The pipeline of `scenario` (with whatever interventions it has applied).
+    ///
+    /// # Errors
+    /// [`ScenarioError`] if its ladder does not compile.
+    pub fn new(scenario: &Scenario) -> Result<Pipeline, ScenarioError> {
+        Ok(Pipeline {
+            compiled: scenario.compile()?,
+            context: MetricContext::new(scenario.ladder()),
+            scenario: scenario.clone(),
+        })
+    }
+
+    /// The pipeline of `baseline` under its intervention `name` (`None`: the baseline). Its
+    /// metrics keep the baseline's context (e.g. the top step of the baseline's schedule),
+    /// so that arms are compared on the same scale.
+    ///
+    /// # Errors
+    /// [`ScenarioError::UnknownIntervention`], or the intervened ladder does not compile.
+    pub fn arm(baseline: &Scenario, name: Option<&str>) -> Result<Pipeline, ScenarioError> {
+        let scenario = match name {
+            None => baseline.clone(),
+            Some(name) => baseline.with_intervention(name)?,
+        };
+        Ok(Pipeline {
+            compiled: scenario.compile()?,
+            context: MetricContext::new(baseline.ladder()),
+            scenario,
+        })
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The compiled ladder.
+    pub fn compiled(&self) -> &CompiledLadder {
+        &self.compiled
+    }
+
+    /// What the metrics need beyond the outcome.
+    pub fn context(&self) -> &MetricContext {
+        &self.context
+    }
+
+    /// Working memory for [`Pipeline::solve`].
+    pub fn workspace(&self) -> LadderWorkspace {
+        self.compiled.workspace()
+    }
+
+    /// Stage 1: draws every parameter from its prior ([`Scenario::draw`]: one uniform per
+    /// slot, fixed ones included).
+    #[inline]
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R, params: &mut Params) {
+        self.scenario.draw(rng, params);
+    }
+
+    /// Stage 2: the behaviour profile of the logit QRE at `params`
+    /// ([`CompiledLadder::behaviour`]).
+    ///
+    /// # Errors
+    /// [`ModelError`] for parameters out of range or a failed solve.
+    #[inline]
+    pub fn solve<'w>(
+        &self,
+        ws: &'w mut LadderWorkspace,
+        params: &Params,
+    ) -> Result<&'w [f64], ModelError> {
+        self.compiled.behaviour(ws, params)
+    }
+
+    /// Stage 3: one play under `behaviour` from the root, drawing its uniforms from `rng`
+    /// (two for the types, then one per move). Returns the game terminal.
+    #[inline]
+    pub fn play<R: Rng + ?Sized>(&self, behaviour: &[f64], params: &Params, rng: &mut R) -> usize {
+        self.compiled
+            .sample_terminal(behaviour, params, &mut || rng.random::<f64>())
+    }
+
+    /// Stage 3 given how the play began: one play under `behaviour` conditioned on
+    /// `opening` ([`CompiledLadder::sample_terminal_given`]: two uniforms for the types, then
+    /// one per move after the opening); from the root without one. `None` when the opening
+    /// has probability zero.
+    #[inline]
+    pub fn play_given<R: Rng + ?Sized>(
+        &self,
+        behaviour: &[f64],
+        params: &Params,
+        opening: Option<&Opening>,
+        rng: &mut R,
+    ) -> Option<usize> {
+        match opening {
+            None => Some(self.play(behaviour, params, rng)),
+            Some(o) => {
+                self.compiled
+                    .sample_terminal_given(behaviour, params, o.actions(), &mut || {
+                        rng.random::<f64>()
+                    })
+            }
+        }
+    }
+
+    /// Stage 4: what the play that ended at `terminal` means ([`CompiledLadder::outcome`]).
+    ///
+    /// # Errors
+    /// [`ModelError::NoSuchTerminal`] for an index out of range.
+    #[inline]
+    pub fn outcome(&self, terminal: usize, params: &Params) -> Result<Outcome, ModelError> {
+        self.compiled.outcome(terminal, params)
+    }
+
+    /// Stage 4: the values of `metrics` for `outcome`, in order, into `out`.
+    #[inline]
+    pub fn record(&self, metrics: &[OutcomeMetric], outcome: &Outcome, out: &mut [f64]) {
+        record(metrics, outcome, &self.context, out);
+    }
+
+    /// Each metric's exact expectation under `behaviour` (given `opening`: over the
+    /// opening's subtree, renormalised), from the terminal probabilities
+    /// ([`CompiledLadder::terminal_probs`]) and each terminal's outcome; `probs` is scratch
+    /// of one entry per terminal. `false` when the opening has probability zero.
+    ///
+    /// # Errors
+    /// As [`Pipeline::outcome`].
+    pub fn expect(
+        &self,
+        behaviour: &[f64],
+        params: &Params,
+        opening: Option<&Opening>,
+        metrics: &[OutcomeMetric],
+        probs: &mut Vec<f64>,
+        out: &mut [f64],
+    ) -> Result<bool, ModelError> {
+        probs.clear();
+        probs.resize(self.compiled.num_terminals(), 0.0);
+        self.compiled.terminal_probs(behaviour, params, probs);
+        if let Some(o) = opening {
+            for (t, pr) in probs.iter_mut().enumerate() {
+                if !o.contains(t) {
+                    *pr = 0.0;
+                }
+            }
+        }
+        out.iter_mut().for_each(|e| *e = 0.0);
+        // Mass and sums in terminal order, in one loop: an indicator that holds at every
+        // terminal gets exactly `mass / mass = 1`.
+        let mut mass = 0.0;
+        for (t, &pr) in probs.iter().enumerate() {
+            if pr <= 0.0 {
+                continue;
+            }
+            let oc = self.compiled.outcome(t, params)?;
+            mass += pr;
+            for (e, m) in out.iter_mut().zip(metrics) {
+                *e += pr * m.value(&oc, &self.context);
+            }
+        }
+        if !(mass > 0.0 && mass.is_finite()) {
+            return Ok(false);
+        }
+        out.iter_mut().for_each(|e| *e /= mass);
+        Ok(true)
+    }
+
+    /// The tariff the challenger levies on each day `0..days` of the play that ended at
+    /// `terminal` with `outcome` (0 before the threat and once the standoff has ended), for
+    /// fan charts.
+    ///
+    /// # Errors
+    /// [`ModelError::NoSuchTerminal`] for an index out of range.
+    pub fn tariff_path(
+        &self,
+        terminal: usize,
+        outcome: &Outcome,
+        days: usize,
+    ) -> Result<Vec<f64>, ModelError> {
+        let (node, _) = self
+            .compiled
+            .public_terminal(terminal)
+            .ok_or(ModelError::NoSuchTerminal(terminal))?;
+        let public = &self.compiled.public_tree()[node];
+        let ladder = self.compiled.ladder();
+        let rate = |s: RoundState| {
+            if s.imposed {
+                ladder.schedule.get(s.step).map_or(0.0, |t| t.rate)
+            } else {
+                0.0
+            }
+        };
+        Ok((0..days)
+            .map(|d| {
+                let day = d as f64;
+                if !public.threatened || day >= outcome.duration_days {
+                    return 0.0;
+                }
+                let n = public.rounds.len();
+                (0..n)
+                    .find(|&r| day < ladder.round_start(r + 1))
+                    .or(n.checked_sub(1))
+                    .and_then(|r| public.rounds.get(r))
+                    .map_or(0.0, |&s| rate(s))
+            })
+            .collect())
+    }
+}
