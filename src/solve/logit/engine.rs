@@ -17,6 +17,18 @@
 //! The limit λ → ∞ ([`super::logit_solve`]) follows the robust tracer until the regret
 //! criterion is met. Every tolerance and bound on work is in [`super::tolerances`]; a solve
 //! that fails returns [`SolveError::PathFailed`] with the λ reached, never loops.
+//!
+//! # Scale
+//! The QRE at (λ, u) is the QRE at (λ s, u / s). The fast solve of a general game runs on
+//! payoffs divided by the power of two nearest their range (exact in floating point), where
+//! its steps and tolerances are set; where tracing as pygambit fails, the robust tracer is
+//! tried again so. The rows' equations are in utilities and measure corrections in units of
+//! λ times utility, so they are scale-free as written. Beliefs come from log reach
+//! probabilities, so they stay defined where reach underflows (λ times the payoff range
+//! beyond about 700). What stays out of reach: with λ times the payoff range near 1e14 and
+//! beyond, some bundled games' traces stop short (an error, in bounded time), and the ladder's
+//! Newton steps can fail to settle from λ times the range near 1e6 on some draws (an error
+//! naming the draw, see `ModelError::Unsolved`).
 
 use super::compiled::{payoff_range, CompiledGame, Sweep};
 use super::continuation::{newton_from, trace, Buffers, Work};

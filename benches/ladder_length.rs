@@ -1,0 +1,143 @@
+//! Cost per run against the ladder's length: the Colombia scenario with its tariff schedule
+//! and rounds extended to 2, 4, 8 and 16 rounds (steps of 25 points at days 0, 7, 30, 60,
+//! then every 30 days; rounds of 1 day, then the days between steps, as the issue's
+//! four-round variant `rounds = [1, 7, 23, 30]`). Each variant the model accepts is
+//! measured against the two-round scenario in the same run: the time per run (simulate on
+//! one thread, paired rounds), the game's size (nodes, strategic actions) and the solver's
+//! passes per run, each as a ratio to two rounds. A variant the model rejects is reported
+//! with the model's reason.
+//!
+//! Run briefly: `cargo bench --bench ladder_length -- --warm-up-time 1 --measurement-time 2`.
+
+mod common;
+
+use common::{median, seconds};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use escalation::mc::{stream, Purpose};
+use escalation::scenario::Scenario;
+use escalation::sim::{Episode, RunRecord, ScenarioEpisode, Simulation};
+use std::hint::black_box;
+
+const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
+const SEED: u64 = 2025;
+const RUNS: u64 = 256;
+const PAIRED_ROUNDS: usize = 7;
+const SCHEDULE: &str = "schedule = [{ rate = 0.25, day = 0.0 }, { rate = 0.50, day = 7.0 }]";
+const ROUNDS: &str = "rounds = [1.0, 7.0]";
+
+/// The Colombia scenario with `n` rounds.
+fn variant(n: usize) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(SCENARIO).map_err(|e| e.to_string())?;
+    if !text.contains(SCHEDULE) || !text.contains(ROUNDS) {
+        return Err("the scenario's schedule changed; update the bench".into());
+    }
+    let day = |k: usize| match k {
+        0 => 0.0,
+        1 => 7.0,
+        2 => 30.0,
+        _ => 30.0 * (k as f64 - 1.0),
+    };
+    let steps: Vec<String> = (0..n)
+        .map(|k| {
+            format!(
+                "{{ rate = {:.2}, day = {:.1} }}",
+                0.25 * (k + 1) as f64,
+                day(k)
+            )
+        })
+        .collect();
+    let rounds: Vec<String> = (0..n)
+        .map(|k| {
+            let d = if k == 0 { 1.0 } else { day(k) - day(k - 1) };
+            format!("{d:.1}")
+        })
+        .collect();
+    let text = text
+        .replace(SCHEDULE, &format!("schedule = [{}]", steps.join(", ")))
+        .replace(ROUNDS, &format!("rounds = [{}]", rounds.join(", ")));
+    let scenario =
+        Scenario::from_str(&text, &format!("colombia, {n} rounds")).map_err(|e| e.to_string())?;
+    scenario.compile().map_err(|e| e.to_string())?;
+    Ok(scenario)
+}
+
+/// Passes over the game per run (mean), over `RUNS` runs.
+fn passes_per_run(episode: &ScenarioEpisode) -> f64 {
+    let mut scratch = episode.scratch();
+    let mut record = RunRecord::new(episode.layout());
+    for run in 0..RUNS {
+        let mut rng = stream(SEED, Purpose::RUNS, run);
+        episode
+            .play(run, &mut rng, &mut scratch, &mut record)
+            .expect("plays");
+    }
+    scratch.solver_work().evaluations as f64 / RUNS as f64
+}
+
+fn bench(c: &mut Criterion) {
+    let mut episodes = Vec::new();
+    for n in [2usize, 4, 8, 16] {
+        match variant(n).and_then(|s| ScenarioEpisode::new(&s, "bench").map_err(|e| e.to_string()))
+        {
+            Ok(e) => episodes.push((n, e)),
+            Err(e) => eprintln!("{n} rounds: not measured, the model rejects it: {e}"),
+        }
+    }
+    let Some((_, base)) = episodes.first() else {
+        return;
+    };
+    let size = |e: &ScenarioEpisode| {
+        let g = e.compiled().game();
+        (g.nodes().len() as f64, g.profile_layout().len as f64)
+    };
+    let (base_nodes, base_actions) = size(base);
+    let base_passes = passes_per_run(base);
+    for (n, episode) in &episodes {
+        let mut ratio = Vec::new();
+        let mut per_run = Vec::new();
+        for _ in 0..PAIRED_ROUNDS {
+            let run = |e: &ScenarioEpisode| {
+                seconds(|| {
+                    black_box(
+                        Simulation::new(e, SEED, RUNS)
+                            .threads(1)
+                            .run()
+                            .expect("runs"),
+                    );
+                })
+            };
+            let t_base = run(base);
+            let t = run(episode);
+            ratio.push(t / t_base);
+            per_run.push(t / RUNS as f64);
+        }
+        let (nodes, actions) = size(episode);
+        let passes = passes_per_run(episode);
+        eprintln!(
+            "{n} rounds: {:.1} us per run = {:.2}x two rounds; game {nodes} nodes ({:.2}x), \
+             {actions} strategic actions ({:.2}x); {passes:.2} passes per run ({:.2}x)",
+            median(&mut per_run) * 1e6,
+            median(&mut ratio),
+            nodes / base_nodes,
+            actions / base_actions,
+            passes / base_passes,
+        );
+    }
+    let mut g = c.benchmark_group("ladder_length");
+    g.throughput(Throughput::Elements(RUNS));
+    g.sample_size(10);
+    for (n, episode) in &episodes {
+        g.bench_function(format!("simulate_{n}_rounds"), |b| {
+            b.iter(|| {
+                Simulation::new(episode, SEED, RUNS)
+                    .threads(1)
+                    .run()
+                    .expect("runs")
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
