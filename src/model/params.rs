@@ -54,8 +54,12 @@ pub const BELIEF_CHALLENGER_ABOUT_TARGET: usize = 19;
 /// [`PRIOR_CHALLENGER_RESOLUTE`]).
 pub const BELIEF_TARGET_ABOUT_CHALLENGER: usize = 20;
 
+/// Share of its demand the challenger gets in a settlement (the target keeps the rest); each
+/// side pays the matching share of its audience cost (the challenger `1 - s`, the target `s`).
+pub const SETTLEMENT_SHARE: usize = 21;
+
 /// Number of scalar parameters before the per-lever entries.
-pub const NUM_FIXED: usize = 21;
+pub const NUM_FIXED: usize = 22;
 
 /// Names of the scalar parameters, by index (the keys of a scenario's `[params]` table).
 pub const NAMES: [&str; NUM_FIXED] = [
@@ -80,6 +84,7 @@ pub const NAMES: [&str; NUM_FIXED] = [
     "resolve_factor_target",
     "belief_challenger_about_target",
     "belief_target_about_challenger",
+    "settlement_share",
 ];
 
 /// Index of lever `k`'s annual cost to the challenger.
@@ -155,6 +160,7 @@ impl Params {
         d[RESOLVE_FACTOR_TARGET] = 1.0;
         d[BELIEF_CHALLENGER_ABOUT_TARGET] = 0.5;
         d[BELIEF_TARGET_ABOUT_CHALLENGER] = 0.5;
+        d[SETTLEMENT_SHARE] = 0.5;
         d
     }
 

@@ -23,7 +23,9 @@ mod schema;
 pub use error::ScenarioError;
 pub use prior::Prior;
 
-use crate::model::{params, Action, CompiledLadder, Ladder, Params, Restriction, Side, TariffStep};
+use crate::model::{
+    params, Action, CompiledLadder, Ladder, Params, PathTiming, Restriction, Side, TariffStep,
+};
 use rand::Rng;
 use std::path::Path;
 
@@ -69,6 +71,9 @@ pub struct PathStep {
     pub action: Action,
     /// When (TOML datetime as written).
     pub time: String,
+    /// When, in days from the threat (negative before it), the timestamp read in UTC
+    /// (a timestamp without an offset is taken as UTC).
+    pub day: f64,
     /// Cited source id.
     pub source: Option<String>,
     /// Free text.
@@ -78,14 +83,32 @@ pub struct PathStep {
 /// The actions as they happened, with timestamps.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DocumentedPath {
-    /// The moves, from the first.
+    /// The challenger's move that opened the standoff before the game's first move (a
+    /// threat or an imposition, for ladders whose [`Opening`](crate::model::Opening) is not a
+    /// refusal): day 0.
+    pub opening: Option<PathStep>,
+    /// The moves of the game, from the first.
     pub steps: Vec<PathStep>,
+    /// The day (from the threat) on which the standoff was last observed still on, for a
+    /// path that does not end it (`[scenario] observed_until`).
+    pub observed_until: Option<f64>,
 }
 
 impl DocumentedPath {
     /// The actions, in order (for [`CompiledLadder::path_log_likelihood`]).
     pub fn actions(&self) -> Vec<Action> {
         self.steps.iter().map(|s| s.action).collect()
+    }
+
+    /// What the path says about its timing: the day of its last move when that move ends
+    /// the standoff after the threat, the day it was last observed when it is still on, or
+    /// nothing.
+    pub fn timing(&self) -> PathTiming {
+        match (self.steps.last(), self.observed_until) {
+            (_, Some(day)) => PathTiming::OngoingOn(day),
+            (Some(s), None) if s.action.is_yielding() && s.day >= 0.0 => PathTiming::EndedOn(s.day),
+            _ => PathTiming::Untimed,
+        }
     }
 }
 

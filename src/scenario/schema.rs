@@ -31,6 +31,8 @@ pub(crate) struct MetaSpec {
     pub target: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
+    pub observed_until: Option<Spanned<toml::value::Datetime>>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -47,6 +49,29 @@ pub(crate) struct SourceSpec {
 pub(crate) struct StepSpec {
     pub rate: f64,
     pub day: f64,
+    #[serde(default = "default_coverage")]
+    pub coverage: f64,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CounterStepSpec {
+    pub rate: f64,
+    #[serde(default = "default_coverage")]
+    pub coverage: f64,
+}
+
+fn default_coverage() -> f64 {
+    1.0
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum OpeningSpec {
+    #[default]
+    Refusal,
+    Threat,
+    Imposition,
 }
 
 fn default_rounds() -> Vec<f64> {
@@ -62,7 +87,17 @@ fn default_two() -> usize {
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StructureSpec {
+    #[serde(default)]
+    pub opening: OpeningSpec,
     pub schedule: Vec<StepSpec>,
+    #[serde(default)]
+    pub counter_schedule: Option<Vec<CounterStepSpec>>,
+    #[serde(default)]
+    pub base_rate_challenger: f64,
+    #[serde(default)]
+    pub base_rate_target: f64,
+    #[serde(default)]
+    pub settlement: bool,
     #[serde(default = "default_rounds")]
     pub rounds: Vec<f64>,
     #[serde(default = "default_true")]

@@ -3,7 +3,8 @@
 
 use super::attrition::{tail_process, Tail};
 use super::ladder::{
-    Action, End, Ladder, LeverStart, PublicNode, RoundState, Side, MAX_HORIZON, MAX_STEPS,
+    Action, End, Ladder, LeverStart, PublicNode, RoundState, Side, Stage, MAX_COUNTER_STEPS,
+    MAX_HORIZON, MAX_STEPS, NUM_ROUND_STATES,
 };
 use super::outcome::{Outcome, OutcomeClass, OutcomeProbs};
 use super::params::*;
@@ -15,13 +16,14 @@ mod build;
 mod payoffs;
 mod play;
 
+pub use payoffs::Timing;
+pub use play::PathTiming;
+
 use build::{build_game, feature};
 
 /// Reported length of a frozen tail (no side ever concedes), in days: outcomes cap it here so
 /// that costs and durations stay finite in summaries.
 pub const FROZEN_REPORT_DAYS: f64 = 365.0;
-
-const NUM_STATES: usize = 4 * MAX_STEPS;
 
 /// Per public terminal: what payoffs and outcomes need.
 #[derive(Clone, Debug)]
@@ -33,11 +35,29 @@ struct TerminalFeature {
     level: u32,
     threatened: bool,
     step: usize,
-    retaliated: bool,
+    /// Counter-tariff steps announced.
+    counter: usize,
     peak_imposed: f64,
     move_index: usize,
     /// Whether each side still had a way to yield at its last decision (for the tail).
     can_yield: [bool; 2],
+    /// The public decision whose move ends the play, when it is a move after the threat
+    /// (a concession, a back-down, a settlement), with the round it is taken in and the
+    /// state of tariffs in force while it is taken.
+    end_move: Option<EndMove>,
+}
+
+/// The move that ends a play after the threat.
+#[derive(Clone, Copy, Debug)]
+struct EndMove {
+    /// The public decision node.
+    decision: usize,
+    /// The side that moves there.
+    mover: Side,
+    /// The round it is taken in.
+    round: usize,
+    /// The state in force while it is taken.
+    state: RoundState,
 }
 
 /// A compiled ladder: the game, its solver and per-terminal features. Build once per
