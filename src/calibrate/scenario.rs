@@ -4,7 +4,7 @@
 use super::{
     CalibrateError, Likelihood, Observer, Posterior, Prior, ScenarioIdentity, Smc, SmcConfig,
 };
-use crate::model::{params, Action, CompiledLadder, LadderWorkspace, Params};
+use crate::model::{Action, CompiledLadder, LadderWorkspace, Params};
 use crate::scenario::{self, At, Scenario};
 use rand::Rng;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,8 +28,8 @@ pub struct ScenarioProblem {
     free: Vec<usize>,
     names: Vec<String>,
     priors: Vec<scenario::Prior>,
-    copy_belief_c: bool,
-    copy_belief_t: bool,
+    /// The scenario, to turn prior values into parameters ([`Scenario::finish`]).
+    scenario: Scenario,
     paths: Vec<Vec<Action>>,
     canonical: String,
     identity: ScenarioIdentity,
@@ -61,7 +61,8 @@ impl ScenarioProblem {
         if path.is_empty() {
             return Err(bad("no documented path to calibrate against".into()));
         }
-        let base = scenario.point(At::Median);
+        // Prior values (a relative prior's ratio), which `fill` completes and finishes.
+        let base = scenario.prior_values(&scenario.point(At::Median));
         let mut free = Vec::new();
         let mut names = Vec::new();
         let mut priors = Vec::new();
@@ -75,13 +76,10 @@ impl ScenarioProblem {
                 }
             }
         }
-        let slots = scenario.priors();
-        let no_prior = |i: usize| slots.get(i).is_some_and(|p| p.prior.is_none());
         let mut canonical = scenario.clone();
         canonical.origin = String::new();
         let problem = ScenarioProblem {
-            copy_belief_c: no_prior(params::BELIEF_CHALLENGER_ABOUT_TARGET),
-            copy_belief_t: no_prior(params::BELIEF_TARGET_ABOUT_CHALLENGER),
+            scenario: scenario.clone(),
             workspaces: Mutex::new(Vec::new()),
             failures: AtomicUsize::new(0),
             identity: scenario_identity(scenario),
@@ -209,21 +207,12 @@ impl ScenarioProblem {
         if params.len() != self.base.len() {
             *params = self.base.clone();
         }
+        // Fixed slots from the base, free ones from theta: prior values, then finished.
+        params.as_mut_slice().copy_from_slice(self.base.as_slice());
         for (&i, &v) in self.free.iter().zip(theta) {
             params.set(i, v);
         }
-        if self.copy_belief_c {
-            params.set(
-                params::BELIEF_CHALLENGER_ABOUT_TARGET,
-                params.get(params::PRIOR_TARGET_RESOLUTE),
-            );
-        }
-        if self.copy_belief_t {
-            params.set(
-                params::BELIEF_TARGET_ABOUT_CHALLENGER,
-                params.get(params::PRIOR_CHALLENGER_RESOLUTE),
-            );
-        }
+        self.scenario.finish(params);
     }
 
     /// Number of likelihood evaluations whose equilibrium solve failed (counted as

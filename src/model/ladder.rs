@@ -245,6 +245,11 @@ pub struct Ladder {
     pub face_saving: bool,
     /// Whether the challenger may settle (both give ground) at its moves after the threat.
     pub settlement: bool,
+    /// The parameter whose value is the unit of payoffs for the logit response (e.g.
+    /// `exports_target`: stakes, costs and audience costs then count in shares of it, and
+    /// lambda is the precision per unit); `None`: $bn. The QRE at lambda on payoffs divided
+    /// by the unit is the QRE at `lambda / unit` on the payoffs in $bn.
+    pub payoff_unit: Option<usize>,
     /// Non-tariff levers (disabled ones keep their parameter slots).
     pub levers: Vec<Lever>,
     /// Number of resolve types of the challenger (1 or 2: irresolute, resolute).
@@ -269,6 +274,7 @@ impl Default for Ladder {
             rounds: vec![1.0, 7.0],
             face_saving: true,
             settlement: false,
+            payoff_unit: None,
             levers: Vec::new(),
             challenger_types: 2,
             target_types: 2,

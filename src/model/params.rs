@@ -97,6 +97,23 @@ pub fn lever_cost_target(k: usize) -> usize {
     NUM_FIXED + 2 * k + 1
 }
 
+/// Whether scalar parameter `index` is an amount of money ($bn or $bn a year: stakes,
+/// audience costs and their growth, trade flows, the face-saving cost), the kind a relative
+/// prior or a payoff unit may refer to.
+pub fn is_money(index: usize) -> bool {
+    matches!(
+        index,
+        STAKE_CHALLENGER
+            | STAKE_TARGET
+            | AUDIENCE_CHALLENGER
+            | AUDIENCE_TARGET
+            | AUDIENCE_GROWTH
+            | EXPORTS_TARGET
+            | EXPORTS_CHALLENGER
+            | FACE_SAVING_COST
+    )
+}
+
 /// Index of a scalar parameter by name.
 pub fn index_of(name: &str) -> Option<usize> {
     NAMES.iter().position(|n| *n == name)

@@ -187,6 +187,7 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
                 name: format!("lever.{}.{side}", r.name),
                 prior: Some(p.get_ref().prior.clone()),
                 source: p.get_ref().source.clone(),
+                per: None,
             });
         }
     }
@@ -211,6 +212,7 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
             })
             .collect(),
         base_rates: [st.base_rate_challenger, st.base_rate_target],
+        payoff_unit: payoff_unit(&ctx, st)?,
         rounds: st.rounds.clone(),
         face_saving: st.face_saving,
         settlement: st.settlement,
@@ -246,6 +248,7 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
             name: (*n).to_string(),
             prior: None,
             source: None,
+            per: None,
         })
         .collect();
     for (key, value) in spec.params.get_ref() {
@@ -267,6 +270,7 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
         priors[i].prior = Some(value.get_ref().prior.clone());
         priors[i].source = value.get_ref().source.clone();
     }
+    resolve_relative_priors(&ctx, &spec, &mut priors)?;
     let counter_schedule = spec.structure.get_ref().counter_schedule.is_some();
     if counter_schedule {
         if let Some((key, _)) = spec
@@ -700,6 +704,94 @@ fn check_path_times(
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// The parameter named by `[structure] payoff_unit`: a scalar money parameter.
+fn payoff_unit(
+    ctx: &Ctx<'_>,
+    st: &super::schema::StructureSpec,
+) -> Result<Option<usize>, ScenarioError> {
+    let Some(name) = &st.payoff_unit else {
+        return Ok(None);
+    };
+    match params::index_of(name.get_ref()) {
+        Some(i) if params::is_money(i) => Ok(Some(i)),
+        _ => Err(ctx.invalid(
+            name.span(),
+            "structure.payoff_unit",
+            format!(
+                "{:?} is not a money parameter (one of: {})",
+                name.get_ref(),
+                money_names().join(", ")
+            ),
+        )),
+    }
+}
+
+fn money_names() -> Vec<&'static str> {
+    (0..NUM_FIXED)
+        .filter(|&i| params::is_money(i))
+        .map(|i| NAMES[i])
+        .collect()
+}
+
+/// Relative priors (`per = "NAME"`): the drawn value multiplies another scalar money
+/// parameter's draw, which must have its own prior and not be relative itself.
+fn resolve_relative_priors(
+    ctx: &Ctx<'_>,
+    spec: &FileSpec,
+    priors: &mut [ParamPrior],
+) -> Result<(), ScenarioError> {
+    let mut relative = Vec::new();
+    for (key, value) in spec.params.get_ref() {
+        let Some(per) = &value.get_ref().per else {
+            continue;
+        };
+        let field = format!("params.{}", key.get_ref());
+        let i = params::index_of(key.get_ref()).unwrap_or(usize::MAX);
+        let base = params::index_of(per)
+            .filter(|&b| params::is_money(b) && b != i)
+            .ok_or_else(|| {
+                ctx.invalid(
+                    value.span(),
+                    &field,
+                    format!(
+                        "per = {per:?} is not another money parameter (one of: {})",
+                        money_names().join(", ")
+                    ),
+                )
+            })?;
+        if !params::is_money(i) {
+            return Err(ctx.invalid(
+                value.span(),
+                &field,
+                "only a money parameter (a stake, an audience cost, a flow) can be relative",
+            ));
+        }
+        relative.push((i, base, value.span()));
+    }
+    for &(i, base, ref span) in &relative {
+        let field = format!("params.{}", NAMES[i]);
+        if relative.iter().any(|&(j, _, _)| j == base) {
+            return Err(ctx.invalid(
+                span.clone(),
+                &field,
+                format!(
+                    "per = {:?} is itself relative: relative priors do not chain",
+                    NAMES[base]
+                ),
+            ));
+        }
+        if priors[base].prior.is_none() {
+            return Err(ctx.invalid(
+                span.clone(),
+                &field,
+                format!("per = {:?} has no value or prior", NAMES[base]),
+            ));
+        }
+        priors[i].per = Some(base);
     }
     Ok(())
 }

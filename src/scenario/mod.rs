@@ -60,6 +60,9 @@ pub struct ParamPrior {
     pub prior: Option<Prior>,
     /// The cited source id, if any.
     pub source: Option<String>,
+    /// For a relative prior (`per = "NAME"`), the parameter whose value the draw multiplies:
+    /// the prior is on the ratio.
+    pub per: Option<usize>,
 }
 
 /// One move of the documented path.
@@ -214,8 +217,9 @@ impl Scenario {
 
     /// Draws every prior into `params`, in index order, consuming exactly one uniform
     /// (`f64` from `rng`) per parameter slot — fixed ones and beliefs included — so a run
-    /// draws the same uniforms under every intervention (common random numbers). Beliefs
-    /// without their own prior then copy the drawn true prior.
+    /// draws the same uniforms under every intervention (common random numbers). Then
+    /// [`Scenario::finish`]: relative priors scale, beliefs without their own prior copy the
+    /// drawn true prior.
     ///
     /// # Panics
     /// Never; `params` is resized if it has the wrong length.
@@ -233,7 +237,33 @@ impl Scenario {
             };
             params.set(i, v);
         }
+        self.finish(params);
+    }
+
+    /// Turns prior values into the model's parameters, in place: a relative prior's value
+    /// (a ratio) is multiplied by its base parameter's value, and beliefs without their own
+    /// prior copy the true prior. [`Scenario::draw`] and [`Scenario::point`] call it; a
+    /// caller that fills prior values itself (a calibration) calls it once after.
+    pub fn finish(&self, params: &mut Params) {
+        for (i, p) in self.priors.iter().enumerate() {
+            if let Some(base) = p.per {
+                params.set(i, params.get(i) * params.get(base));
+            }
+        }
         self.copy_beliefs(params);
+    }
+
+    /// The prior values behind model parameters: the inverse of [`Scenario::finish`]'s
+    /// scaling (a relative prior's ratio; 0 where its base is 0).
+    pub fn prior_values(&self, params: &Params) -> Params {
+        let mut out = params.clone();
+        for (i, p) in self.priors.iter().enumerate() {
+            if let Some(base) = p.per {
+                let b = params.get(base);
+                out.set(i, if b != 0.0 { params.get(i) / b } else { 0.0 });
+            }
+        }
+        out
     }
 
     fn copy_beliefs(&self, params: &mut Params) {
@@ -257,7 +287,8 @@ impl Scenario {
         }
     }
 
-    /// Every parameter at its prior's mean or median.
+    /// Every parameter at its prior's mean or median (a relative prior: its ratio's mean or
+    /// median times its base's).
     pub fn point(&self, at: At) -> Params {
         let mut params = self.new_params();
         for (i, p) in self.priors.iter().enumerate() {
@@ -271,12 +302,14 @@ impl Scenario {
                 );
             }
         }
-        self.copy_beliefs(&mut params);
+        self.finish(&mut params);
         params
     }
 
-    /// Log prior density of a parameter vector (sum over slots with a non-fixed prior).
+    /// Log prior density of a parameter vector (sum over slots with a non-fixed prior; a
+    /// relative prior's density is that of its ratio).
     pub fn ln_prior(&self, params: &Params) -> f64 {
+        let params = &self.prior_values(params);
         self.priors
             .iter()
             .enumerate()

@@ -98,6 +98,8 @@ pub(crate) struct StructureSpec {
     pub base_rate_target: f64,
     #[serde(default)]
     pub settlement: bool,
+    #[serde(default)]
+    pub payoff_unit: Option<Spanned<String>>,
     #[serde(default = "default_rounds")]
     pub rounds: Vec<f64>,
     #[serde(default = "default_true")]
@@ -185,6 +187,8 @@ pub(crate) struct InterventionSpec {
 pub(crate) struct PriorSpec {
     pub prior: Prior,
     pub source: Option<String>,
+    /// The scalar parameter the drawn value multiplies (a relative prior).
+    pub per: Option<String>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -208,6 +212,8 @@ macro_rules! table {
             $($f: $t,)*
             #[serde(default)]
             source: Option<String>,
+            #[serde(default)]
+            per: Option<String>,
             #[serde(default)]
             #[allow(dead_code)]
             note: String,
@@ -240,14 +246,15 @@ table!(DiscreteT { values: Vec<f64>, weights: Vec<f64> });
 
 impl From<PriorTable> for PriorSpec {
     fn from(t: PriorTable) -> Self {
-        let (prior, source) = match t {
-            PriorTable::Fixed(x) => (Prior::Fixed(x.value), x.source),
+        let (prior, source, per) = match t {
+            PriorTable::Fixed(x) => (Prior::Fixed(x.value), x.source, x.per),
             PriorTable::Uniform(x) => (
                 Prior::Uniform {
                     min: x.min,
                     max: x.max,
                 },
                 x.source,
+                x.per,
             ),
             PriorTable::Normal(x) => (
                 Prior::Normal {
@@ -255,6 +262,7 @@ impl From<PriorTable> for PriorSpec {
                     sd: x.sd,
                 },
                 x.source,
+                x.per,
             ),
             PriorTable::TruncatedNormal(x) => (
                 Prior::TruncatedNormal {
@@ -264,6 +272,7 @@ impl From<PriorTable> for PriorSpec {
                     max: x.max,
                 },
                 x.source,
+                x.per,
             ),
             PriorTable::Beta(x) => (
                 Prior::Beta {
@@ -271,6 +280,7 @@ impl From<PriorTable> for PriorSpec {
                     beta: x.beta,
                 },
                 x.source,
+                x.per,
             ),
             PriorTable::Lognormal(x) => (
                 Prior::LogNormal {
@@ -278,6 +288,7 @@ impl From<PriorTable> for PriorSpec {
                     sigma: x.sigma,
                 },
                 x.source,
+                x.per,
             ),
             PriorTable::Triangular(x) => (
                 Prior::Triangular {
@@ -286,6 +297,7 @@ impl From<PriorTable> for PriorSpec {
                     max: x.max,
                 },
                 x.source,
+                x.per,
             ),
             PriorTable::Discrete(x) => (
                 Prior::Discrete {
@@ -293,9 +305,10 @@ impl From<PriorTable> for PriorSpec {
                     weights: x.weights,
                 },
                 x.source,
+                x.per,
             ),
         };
-        PriorSpec { prior, source }
+        PriorSpec { prior, source, per }
     }
 }
 
@@ -311,6 +324,7 @@ impl<'de> Deserialize<'de> for PriorSpec {
                 Ok(PriorSpec {
                     prior: Prior::Fixed(v),
                     source: None,
+                    per: None,
                 })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<PriorSpec, E> {

@@ -209,6 +209,17 @@ impl CompiledLadder {
         })
     }
 
+    /// The logit precision on payoffs in $bn: `lambda` divided by the payoff unit
+    /// ([`Ladder::payoff_unit`]; `lambda` itself without one, or where the unit is not
+    /// positive).
+    pub fn effective_lambda(&self, params: &Params) -> f64 {
+        let lambda = params.get(LAMBDA);
+        match self.ladder.payoff_unit.map(|i| params.get(i)) {
+            Some(unit) if unit > 0.0 => lambda / unit,
+            _ => lambda,
+        }
+    }
+
     /// The ladder compiled.
     pub fn ladder(&self) -> &Ladder {
         &self.ladder
@@ -304,7 +315,7 @@ impl CompiledLadder {
             behaviour,
         } = ws;
         self.payoffs_into(params, payoffs);
-        let lambda = params.get(LAMBDA);
+        let lambda = self.effective_lambda(params);
         let pc = params.get(PRIOR_CHALLENGER_RESOLUTE);
         let pt = params.get(PRIOR_TARGET_RESOLUTE);
         let qc = params.get(BELIEF_CHALLENGER_ABOUT_TARGET);
