@@ -2,10 +2,11 @@
 //! file that loads and compiles; its documented path ends in the outcome class and on the day
 //! that `docs/cases.md` gives for the case (an independent record: the case pages were
 //! researched before the files were written); and that path has a finite log-likelihood, with
-//! its timing, at the prior medians.
+//! its timing, at the prior medians. The library's conventions hold: one payoff unit, common
+//! priors, and identical challenger-leader priors for every case of the same leader.
 
-use escalation::model::{Action, End, PathTiming, PublicNode};
-use escalation::scenario::{At, Scenario};
+use escalation::model::{params, Action, End, PathTiming, PublicNode};
+use escalation::scenario::{At, ParamPrior, Scenario};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -125,5 +126,68 @@ fn every_case_ends_as_documented_and_its_path_has_a_finite_likelihood() {
             tree.len()
         );
         assert!(ll.is_finite(), "{id}: log-likelihood {ll}");
+    }
+}
+
+/// The US president of each case (Trump 2019–20 and 2025 count as one leader).
+const LEADERS: [(&str, &str); 12] = [
+    ("us_colombia_2025_01", "Trump"),
+    ("us_colombia_2025_10", "Trump"),
+    ("us_venezuela_2025", "Trump"),
+    ("us_panama_2025", "Trump"),
+    ("us_japan_1995_autos", "Clinton"),
+    ("us_japan_1987_semis", "Reagan"),
+    ("us_eu_2002_steel", "Bush"),
+    ("us_france_2019_dst", "Trump"),
+    ("us_china_2025", "Trump"),
+    ("us_eu_2025", "Trump"),
+    ("us_switzerland_2025", "Trump"),
+    ("us_south_africa_2025", "Trump"),
+];
+
+/// A parameter's prior and its base (`per`), the parts that calibration matches by name.
+fn spec(s: &Scenario, index: usize) -> (Option<escalation::scenario::Prior>, Option<usize>) {
+    let p: &ParamPrior = &s.priors()[index];
+    (p.prior.clone(), p.per)
+}
+
+#[test]
+fn shared_priors_are_identical_across_cases() {
+    let scenarios: Vec<(&str, Scenario)> = LEADERS.iter().map(|(id, l)| (*l, load(id))).collect();
+    let unit = params::index_of("exports_target");
+    let (_, first) = &scenarios[0];
+    for (leader, s) in &scenarios {
+        assert_eq!(s.ladder().payoff_unit, unit, "{}", s.origin);
+        for name in [
+            "lambda",
+            "audience_growth",
+            "elasticity",
+            "importer_burden",
+            "discount_rate",
+        ] {
+            let i = params::index_of(name).unwrap();
+            assert_eq!(spec(s, i), spec(first, i), "{}: {name}", s.origin);
+        }
+        for name in ["stake_challenger", "stake_target", "audience_target"] {
+            let i = params::index_of(name).unwrap();
+            assert_eq!(spec(s, i).1, unit, "{}: {name} is relative", s.origin);
+        }
+        let same_leader = scenarios.iter().filter(|(l, _)| l == leader);
+        for (_, other) in same_leader {
+            for name in [
+                "audience_challenger",
+                "prior_challenger_resolute",
+                "resolve_factor_challenger",
+            ] {
+                let i = params::index_of(name).unwrap();
+                assert_eq!(
+                    spec(s, i),
+                    spec(other, i),
+                    "{} vs {}: {name}",
+                    s.origin,
+                    other.origin
+                );
+            }
+        }
     }
 }
