@@ -364,3 +364,67 @@ proptest! {
         prop_assert!(m > 0.0 && m <= d / 2.0 + 1e-12);
     }
 }
+
+#[test]
+fn the_prediction_from_an_opening_matches_sampled_plays() {
+    // The exact class probabilities and duration law given the opening agree with plays
+    // sampled from it (types from their posterior given the opening, end times drawn).
+    let ladder = Ladder {
+        rounds: vec![1.0, 7.0, 22.0],
+        settlement: true,
+        ..Ladder::default()
+    };
+    let c = CompiledLadder::new(&ladder).unwrap();
+    let p = base_params();
+    let b = solve(&c, &p);
+    let opening = [Action::Refuse, Action::Threaten];
+    let pred = c.predict_given(&b, &p, &opening).unwrap();
+    let total: f64 = pred.classes.iter().sum();
+    assert!((total - 1.0).abs() < 1e-12);
+    assert_eq!(pred.class(OutcomeClass::Accepted), 0.0);
+    let law = &pred.duration;
+    assert!((law.cdf(law.horizon()) + law.censored() - 1.0).abs() < 1e-12);
+    assert!((law.censored() - pred.class(OutcomeClass::Unresolved)).abs() < 1e-12);
+    // Sample.
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let n = 40_000;
+    let days = [0.5, 1.0, 3.0, 8.0, 15.0, 29.0];
+    let mut below = [0usize; 6];
+    let mut classes = [0usize; 7];
+    for _ in 0..n {
+        let t = c
+            .sample_terminal_given(&b, &p, &opening, &mut || rng.random::<f64>())
+            .unwrap();
+        let o = c
+            .outcome_timed(t, &p, Timing::Drawn(&b, rng.random::<f64>()))
+            .unwrap();
+        classes[o.class.index()] += 1;
+        for (k, &d) in days.iter().enumerate() {
+            if !o.censored && o.duration_days <= d {
+                below[k] += 1;
+            }
+        }
+    }
+    for (k, &d) in days.iter().enumerate() {
+        let f = below[k] as f64 / n as f64;
+        let sd = (law.cdf(d) * (1.0 - law.cdf(d)) / n as f64)
+            .sqrt()
+            .max(1e-4);
+        assert!(
+            (f - law.cdf(d)).abs() < 5.0 * sd,
+            "day {d}: {f} vs {}",
+            law.cdf(d)
+        );
+    }
+    for (k, &count) in classes.iter().enumerate() {
+        let f = count as f64 / n as f64;
+        let q = pred.classes[k];
+        let sd = (q * (1.0 - q) / n as f64).sqrt().max(1e-4);
+        assert!((f - q).abs() < 5.0 * sd, "class {k}: {f} vs {q}");
+    }
+    // Quantiles invert the CDF.
+    if let Some(m) = law.quantile(0.5) {
+        assert!((law.cdf(m) - 0.5).abs() < 1e-6 || law.cdf(m) >= 0.5);
+    }
+}

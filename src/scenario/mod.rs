@@ -393,7 +393,27 @@ impl Scenario {
             .iter()
             .map(|s| format!("{:.0}% from day {}", 100.0 * s.rate, s.day))
             .collect();
-        let _ = writeln!(out, "  tariff schedule: {}", steps.join(" → "));
+        let _ = writeln!(
+            out,
+            "  opening: {}; tariff schedule: {}",
+            l.opening.name(),
+            steps.join(" → ")
+        );
+        let counter: Vec<String> = if l.counter.is_empty() {
+            vec!["one step at counter_tariff".into()]
+        } else {
+            l.counter
+                .iter()
+                .map(|c| format!("{:.0}%", 100.0 * c.rate))
+                .collect()
+        };
+        let _ = writeln!(
+            out,
+            "  counter-tariff: {}; settlement: {}; base rates: {:?}",
+            counter.join(" → "),
+            if l.settlement { "yes" } else { "no" },
+            l.base_rates
+        );
         let _ = writeln!(
             out,
             "  rounds (days): {:?}; types: {} × {}",
@@ -415,7 +435,8 @@ impl Scenario {
         );
         let _ = writeln!(
             out,
-            "  game: {} nodes, {} terminals, {} information sets",
+            "  game: {} public nodes, {} nodes, {} terminals, {} information sets",
+            c.public_tree().len(),
             g.nodes().len(),
             c.num_terminals(),
             g.infosets().len()
@@ -432,7 +453,13 @@ impl Scenario {
             uncertain,
             self.sources.len()
         );
-        let path: Vec<&str> = self.path.steps.iter().map(|s| s.action.label()).collect();
+        let path: Vec<String> = self
+            .path
+            .opening
+            .iter()
+            .chain(&self.path.steps)
+            .map(|s| format!("{} (day {:.2})", s.action.label(), s.day))
+            .collect();
         let _ = writeln!(out, "  documented path: {}", path.join(" → "));
         let names: Vec<&str> = self.interventions.iter().map(|i| i.name.as_str()).collect();
         let _ = writeln!(out, "  interventions: {}", names.join(", "));

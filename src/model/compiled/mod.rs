@@ -15,9 +15,11 @@ use crate::game::{Game, GameBuilder, InfosetId, Number};
 mod build;
 mod payoffs;
 mod play;
+mod predict;
 
 pub use payoffs::Timing;
 pub use play::PathTiming;
+pub use predict::{DurationLaw, Prediction};
 
 use build::{build_game, feature};
 

@@ -247,7 +247,7 @@ impl CompiledLadder {
 
     /// The probability with which the mover of a play's ending move yields (concedes, backs
     /// down or settles) at that decision, for its own type at `terminal`.
-    fn end_yield_prob(&self, terminal: usize, m: &EndMove, behaviour: &[f64]) -> f64 {
+    pub(super) fn end_yield_prob(&self, terminal: usize, m: &EndMove, behaviour: &[f64]) -> f64 {
         let Some(&(_, kc, kt)) = self.terminals.get(terminal) else {
             return 0.0;
         };
