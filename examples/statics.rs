@@ -69,7 +69,7 @@ struct Measure {
 }
 
 fn conceded(o: &OutcomeProbs) -> f64 {
-    o.class(OutcomeClass::Conceded) + o.class(OutcomeClass::ConcededFaceSaving)
+    o.class(OutcomeClass::ConcededBeforeTariffs) + o.class(OutcomeClass::ConcededAfterTariffs)
 }
 
 /// A class's probability given the crisis (0 without one, as

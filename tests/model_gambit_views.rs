@@ -130,9 +130,9 @@ fn the_cli_exports_views_and_prints_the_scenario_equilibrium_as_json() {
         assert!((given * y("crisis") - y(side)).abs() < 1e-12, "{side}");
     }
     // The target's yielding counts its concessions at a decision and in the tail.
-    let conceded =
-        classes["conceded"].as_f64().unwrap() + classes["conceded_face_saving"].as_f64().unwrap();
-    let tail = classes["attrition"].as_f64().unwrap();
+    let conceded = classes["conceded_before_tariffs"].as_f64().unwrap()
+        + classes["conceded_after_tariffs"].as_f64().unwrap();
+    let tail = classes["unresolved"].as_f64().unwrap();
     assert!(y("target") >= conceded - 1e-12 && y("target") <= conceded + tail + 1e-12);
     // --view is for scenarios only.
     let game = concat!(

@@ -154,7 +154,8 @@ fn outcomes_of_the_documented_path() {
         .find(|&t| c.public_terminal(t).unwrap().0 == node)
         .unwrap();
     let o = c.outcome(t, &p).unwrap();
-    assert_eq!(o.class, OutcomeClass::ConcededFaceSaving);
+    assert_eq!(o.class, OutcomeClass::ConcededBeforeTariffs);
+    assert!(o.face_saving);
     assert_eq!(o.conceded, Some(Side::Target));
     assert_eq!(o.move_index, 4);
     assert_eq!(o.day, 1.0);
@@ -290,7 +291,7 @@ fn a_side_forbidden_to_yield_never_yields_in_the_tail() {
         let o = c.outcome(t, &p).unwrap();
         if c.history_label(t).unwrap().starts_with("Refuse/Threaten") {
             assert_eq!(o.yield_prob(Side::Target), 0.0, "{:?}", c.history_label(t));
-            if o.class == OutcomeClass::Attrition && o.tariffs_imposed {
+            if o.class == OutcomeClass::Unresolved && o.tariffs_imposed {
                 tails += 1;
                 assert_eq!(
                     o.yield_prob(Side::Challenger),
@@ -306,7 +307,7 @@ fn a_side_forbidden_to_yield_never_yields_in_the_tail() {
     let free = CompiledLadder::new(&Ladder::default()).unwrap();
     assert!((0..free.num_terminals()).any(|t| {
         let o = free.outcome(t, &p).unwrap();
-        o.class == OutcomeClass::Attrition && o.yield_prob(Side::Target) > 0.0
+        o.class == OutcomeClass::Unresolved && o.yield_prob(Side::Target) > 0.0
     }));
 }
 

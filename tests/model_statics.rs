@@ -126,7 +126,7 @@ fn config(cases: u32, seed: u64) -> ProptestConfig {
 
 /// The target's concessions as `escalation solve` prints them: the two classes.
 fn conceded(o: &OutcomeProbs) -> f64 {
-    o.class(OutcomeClass::Conceded) + o.class(OutcomeClass::ConcededFaceSaving)
+    o.class(OutcomeClass::ConcededBeforeTariffs) + o.class(OutcomeClass::ConcededAfterTariffs)
 }
 
 proptest! {
@@ -269,10 +269,7 @@ proptest! {
 fn deterrence_ladder() -> Ladder {
     Ladder {
         players: ["Challenger".into(), "Defender".into()],
-        schedule: vec![TariffStep {
-            rate: 0.25,
-            day: 0.0,
-        }],
+        schedule: vec![TariffStep::new(0.25, 0.0)],
         rounds: vec![1.0],
         face_saving: false,
         levers: vec![Lever {
@@ -297,6 +294,7 @@ fn deterrence_ladder() -> Ladder {
                 action: "Impose".into(),
             },
         ],
+        ..Ladder::default()
     }
 }
 

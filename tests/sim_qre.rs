@@ -87,12 +87,12 @@ fn value_stability_of_the_colombia_scenario() {
 
 const PINNED_COLOMBIA_ROWS: &str = "\
 run,class,duration_days,peak_tariff_announced,peak_tariff_imposed,tariffs_imposed,cost_challenger_bn,cost_target_bn
-0,conceded_face_saving,1,0.25,0,0,0.0009375853456774837,0.0069805584319082336
-1,conceded_face_saving,1,0.25,0,0,0.0008195133654768608,0.005751519373253664
+0,accepted,0,0,0,0,0,0
+1,conceded_before_tariffs,0.1559230157165142,0.25,0,0,0.00024383373350487722,0.00041123868495030917
 2,accepted,0,0,0,0,0,0
 3,accepted,0,0,0,0,0,0
 4,accepted,0,0,0,0,0,0
 5,accepted,0,0,0,0,0,0
 6,accepted,0,0,0,0,0,0
-7,conceded_face_saving,0,0.25,0,0,0,0
+7,accepted,0,0,0,0,0,0
 ";

@@ -8,13 +8,22 @@
 //! [`CompiledLadder::behaviour`] (logit agent QRE) do the numeric work.
 //!
 //! # The moves
+//! The [`Opening`] says what happened before the game's first move: a refusal (the game
+//! starts with 1. below), a threat or an imposed tariff (the game starts with 3.).
 //! 1. Target: `Accept` or `Refuse` (public).
 //! 2. Challenger: `Acquiesce` or `Threaten` (tariff schedule step 0 and the enabled levers).
 //! 3. Each round r (lengths `rounds[r]` in days, default 1 then 7): the target `Concede`s,
-//!    `ConcedeFaceSaving` (if enabled), `Hold`s or `Retaliate`s (counter-tariff, once); then
-//!    the challenger `BackDown`s, `Hold`s (threat in reserve), `Impose`s the announced step or
-//!    `Escalate`s one step (when the step falls due by the round's end).
-//! 4. After the last round, a war-of-attrition tail ([`attrition`]).
+//!    `ConcedeFaceSaving` (if enabled), `Hold`s or `Retaliate`s (one step up its counter-tariff
+//!    schedule, while steps remain); then the challenger `BackDown`s, `Settle`s (if enabled:
+//!    both give ground), `Hold`s (threat in reserve), `Impose`s the announced step or
+//!    `Escalate`s one step (a step can be levied in a round that ends on or after its day).
+//! 4. After the last round, a war-of-attrition tail ([`attrition`]): the standoff is
+//!    unresolved at the horizon, and the tail's value is each side's continuation payoff.
+//!
+//! # Time
+//! Rounds are decision epochs. Payoffs take a round's moves at its start; durations spread a
+//! yielding move over its round at the constant hazard its probability implies
+//! ([`timing`], [`Timing`]).
 //!
 //! # Types and misperception
 //! Each side has one or two resolve types (irresolute, resolute: stake times the resolve
@@ -48,12 +57,17 @@ mod ladder;
 mod outcome;
 pub mod params;
 mod summary;
+pub mod timing;
 mod view;
 
-pub use compiled::{export_loss, CompiledLadder, LadderWorkspace, SolverWork, FROZEN_REPORT_DAYS};
+pub use compiled::{
+    export_loss, CompiledLadder, DurationLaw, LadderWorkspace, PathTiming, Prediction, SolverWork,
+    Timing, FROZEN_REPORT_DAYS,
+};
 pub use ladder::{
-    Action, End, Ladder, Lever, LeverStart, PublicNode, Restriction, RoundState, Side, TariffStep,
-    MAX_HORIZON, MAX_STEPS,
+    Action, CounterStep, End, Ladder, Lever, LeverStart, Opening, PublicNode, Restriction,
+    RoundState, Side, Stage, TariffStep, MAX_COUNTER_STEPS, MAX_HORIZON, MAX_STEPS,
+    NUM_ROUND_STATES,
 };
 pub use outcome::{Outcome, OutcomeClass, OutcomeProbs};
 pub use params::{Param, ParamError, Params, Slot};

@@ -11,25 +11,29 @@ pub enum OutcomeClass {
     Accepted,
     /// The challenger let the refusal stand without a threat.
     Acquiesced,
-    /// The target conceded after the threat.
-    Conceded,
-    /// The target conceded with the face-saving variant.
-    ConcededFaceSaving,
+    /// The target conceded after the threat, before any tariff was levied.
+    ConcededBeforeTariffs,
+    /// The target conceded with tariffs in force.
+    ConcededAfterTariffs,
+    /// A settlement in which both sides gave ground.
+    Settled,
     /// The challenger backed down after threatening.
     BackedDown,
-    /// Nobody yielded within the horizon: a tariff war of attrition.
-    Attrition,
+    /// Nobody yielded within the horizon: the standoff is unresolved at its end (the
+    /// war-of-attrition tail continues beyond it).
+    Unresolved,
 }
 
 impl OutcomeClass {
     /// Every class, in table order.
-    pub const ALL: [OutcomeClass; 6] = [
+    pub const ALL: [OutcomeClass; 7] = [
         OutcomeClass::Accepted,
         OutcomeClass::Acquiesced,
-        OutcomeClass::Conceded,
-        OutcomeClass::ConcededFaceSaving,
+        OutcomeClass::ConcededBeforeTariffs,
+        OutcomeClass::ConcededAfterTariffs,
+        OutcomeClass::Settled,
         OutcomeClass::BackedDown,
-        OutcomeClass::Attrition,
+        OutcomeClass::Unresolved,
     ];
 
     /// Dense index in [`OutcomeClass::ALL`].
@@ -42,27 +46,35 @@ impl OutcomeClass {
         match self {
             OutcomeClass::Accepted => "accepted",
             OutcomeClass::Acquiesced => "acquiesced",
-            OutcomeClass::Conceded => "conceded",
-            OutcomeClass::ConcededFaceSaving => "conceded_face_saving",
+            OutcomeClass::ConcededBeforeTariffs => "conceded_before_tariffs",
+            OutcomeClass::ConcededAfterTariffs => "conceded_after_tariffs",
+            OutcomeClass::Settled => "settled",
             OutcomeClass::BackedDown => "backed_down",
-            OutcomeClass::Attrition => "attrition",
+            OutcomeClass::Unresolved => "unresolved",
         }
     }
 
-    /// Whether the play reached a crisis: the target refused and the challenger threatened
-    /// (every class but `accepted` and `acquiesced`).
+    /// The class with this [`OutcomeClass::name`].
+    pub fn from_name(name: &str) -> Option<OutcomeClass> {
+        OutcomeClass::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Whether the play reached a crisis: a threat stood and the target did not comply at
+    /// once (every class but `accepted` and `acquiesced`).
     pub fn is_crisis(self) -> bool {
         !matches!(self, OutcomeClass::Accepted | OutcomeClass::Acquiesced)
     }
 
-    /// Which side yielded (for attrition: nobody within the horizon).
+    /// Which side yielded: the target for the concessions (and `accepted`), the challenger
+    /// for `backed_down` (and `acquiesced`); nobody alone for a settlement, in which both
+    /// gave ground, and nobody within the horizon for `unresolved`.
     pub fn yielded(self) -> Option<Side> {
         match self {
-            OutcomeClass::Accepted | OutcomeClass::Conceded | OutcomeClass::ConcededFaceSaving => {
-                Some(Side::Target)
-            }
+            OutcomeClass::Accepted
+            | OutcomeClass::ConcededBeforeTariffs
+            | OutcomeClass::ConcededAfterTariffs => Some(Side::Target),
             OutcomeClass::Acquiesced | OutcomeClass::BackedDown => Some(Side::Challenger),
-            OutcomeClass::Attrition => None,
+            OutcomeClass::Settled | OutcomeClass::Unresolved => None,
         }
     }
 }
@@ -78,14 +90,16 @@ impl fmt::Display for OutcomeClass {
 pub struct Outcome {
     /// The class.
     pub class: OutcomeClass,
-    /// Who yielded (`None` in the attrition tail, where either may, see
-    /// [`Outcome::tail_target_concedes_prob`]).
+    /// Who yielded (`None` for a settlement, and when unresolved at the horizon, where
+    /// either may in the end, see [`Outcome::tail_target_concedes_prob`]).
     pub conceded: Option<Side>,
+    /// Whether the target conceded with the face-saving variant.
+    pub face_saving: bool,
     /// Index of the yielding move on the path (0 = the first move); for attrition the number
     /// of moves before the tail.
     pub move_index: usize,
-    /// Day, counted from the threat, at which the standoff ended (for attrition: the tail's
-    /// start plus its expected duration, infinite if frozen).
+    /// Day, counted from the threat, at which the standoff ended (unresolved: the horizon,
+    /// where the duration is censored).
     pub day: f64,
     /// Highest tariff rate announced (0 if no threat).
     pub peak_tariff_announced: f64,
@@ -100,9 +114,12 @@ pub struct Outcome {
     pub cost_challenger_bn: f64,
     /// Target's undiscounted economic cost, $bn.
     pub cost_target_bn: f64,
-    /// Duration in days from the threat (0 when no threat; infinite for a frozen tail).
+    /// Duration in days from the threat (0 when no threat; the horizon when unresolved).
     pub duration_days: f64,
-    /// In the attrition tail, the probability that the target is the one to concede.
+    /// Whether the duration is censored at the horizon: the standoff was unresolved there.
+    pub censored: bool,
+    /// When unresolved, the probability that the target is the one to concede in the
+    /// war-of-attrition tail beyond the horizon.
     pub tail_target_concedes_prob: f64,
     /// In the attrition tail, the probability that the challenger is the one to concede
     /// (with [`Outcome::tail_target_concedes_prob`] it sums to 1, or to 0 in a frozen
@@ -112,8 +129,9 @@ pub struct Outcome {
 
 impl Outcome {
     /// Probability that `side` is the one who yields in this outcome: 1 or 0 where the
-    /// class says who yielded, the tail's probabilities in the attrition tail (0 for both
-    /// sides in a frozen standoff, which is nobody's back-down or concession).
+    /// class says who yielded, 0 for both in a settlement, the tail's probabilities when
+    /// unresolved at the horizon (0 for both sides in a frozen standoff, which is nobody's
+    /// back-down or concession).
     ///
     /// # Examples
     /// ```
@@ -123,13 +141,14 @@ impl Outcome {
     /// for t in 0..c.num_terminals() {
     ///     let o = c.outcome(t, &p)?;
     ///     let total = o.yield_prob(Side::Challenger) + o.yield_prob(Side::Target);
-    ///     assert!(total == 1.0 || (o.class == OutcomeClass::Attrition && total <= 1.0));
+    ///     assert!(total == 1.0 || (o.class == OutcomeClass::Unresolved && total <= 1.0));
     /// }
     /// # Ok::<(), escalation::model::ModelError>(())
     /// ```
     pub fn yield_prob(&self, side: Side) -> f64 {
         match (self.class.yielded(), side) {
             (Some(s), _) => f64::from(s == side),
+            (None, _) if self.class == OutcomeClass::Settled => 0.0,
             (None, Side::Challenger) => self.tail_challenger_concedes_prob,
             (None, Side::Target) => self.tail_target_concedes_prob,
         }

@@ -72,11 +72,15 @@ pub enum Param {
     /// The target's belief that the challenger is resolute (misperception when it differs
     /// from [`Param::PriorChallengerResolute`]).
     BeliefTargetAboutChallenger,
+    /// Share of its demand the challenger gets in a settlement (the target keeps the rest);
+    /// each side pays the matching share of its audience cost (the challenger `1 - s`, the
+    /// target `s`).
+    SettlementShare,
 }
 
 impl Param {
     /// Number of scalar parameters (before the per-lever entries of a [`Params`]).
-    pub const COUNT: usize = 21;
+    pub const COUNT: usize = 22;
 
     /// Every scalar parameter, in [`Params`] order.
     pub const ALL: [Param; Param::COUNT] = [
@@ -101,6 +105,7 @@ impl Param {
         Param::ResolveFactorTarget,
         Param::BeliefChallengerAboutTarget,
         Param::BeliefTargetAboutChallenger,
+        Param::SettlementShare,
     ];
 
     /// Position in [`Params`] (and in [`Param::ALL`]).
@@ -133,6 +138,7 @@ impl Param {
             Param::ResolveFactorTarget => "resolve_factor_target",
             Param::BeliefChallengerAboutTarget => "belief_challenger_about_target",
             Param::BeliefTargetAboutChallenger => "belief_target_about_challenger",
+            Param::SettlementShare => "settlement_share",
         }
     }
 
@@ -151,7 +157,8 @@ impl Param {
             | Param::PriorChallengerResolute
             | Param::PriorTargetResolute
             | Param::BeliefChallengerAboutTarget
-            | Param::BeliefTargetAboutChallenger => (0.0, 1.0),
+            | Param::BeliefTargetAboutChallenger
+            | Param::SettlementShare => (0.0, 1.0),
             _ => (0.0, f64::INFINITY),
         }
     }
@@ -169,9 +176,34 @@ impl Param {
             Param::PriorChallengerResolute
             | Param::PriorTargetResolute
             | Param::BeliefChallengerAboutTarget
-            | Param::BeliefTargetAboutChallenger => 0.5,
+            | Param::BeliefTargetAboutChallenger
+            | Param::SettlementShare => 0.5,
             _ => 0.0,
         }
+    }
+
+    /// Whether the parameter is an amount of money ($bn or $bn a year: stakes, audience
+    /// costs and their growth, trade flows, the face-saving cost), the kind a relative prior
+    /// or a payoff unit may refer to.
+    ///
+    /// # Examples
+    /// ```
+    /// use escalation::model::Param;
+    /// assert!(Param::ExportsTarget.is_money());
+    /// assert!(!Param::Lambda.is_money());
+    /// ```
+    pub fn is_money(self) -> bool {
+        matches!(
+            self,
+            Param::StakeChallenger
+                | Param::StakeTarget
+                | Param::AudienceChallenger
+                | Param::AudienceTarget
+                | Param::AudienceGrowth
+                | Param::ExportsTarget
+                | Param::ExportsChallenger
+                | Param::FaceSavingCost
+        )
     }
 
     /// The belief `side` holds about the other side's type, and the true prior it is a

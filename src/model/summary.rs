@@ -2,7 +2,7 @@
 
 use super::ladder::Side;
 use super::outcome::{Outcome, OutcomeClass, OutcomeProbs};
-use super::params::{Param, Params};
+use super::params::Params;
 use super::{CompiledLadder, ModelError};
 use std::fmt;
 
@@ -12,7 +12,7 @@ use std::fmt;
 pub struct EquilibriumSummary {
     /// Player names (challenger, target).
     pub players: [String; 2],
-    /// Lambda used.
+    /// Lambda used, on payoffs in $bn (the scenario's lambda divided by its payoff unit).
     pub lambda: f64,
     /// The modal path: at each step the action carrying the most probability mass below it,
     /// with that action's probability given the path so far.
@@ -109,7 +109,7 @@ pub fn summarise_equilibrium(
         .collect();
     Ok(EquilibriumSummary {
         players: compiled.ladder().players.clone(),
-        lambda: params.get(Param::Lambda),
+        lambda: compiled.effective_lambda(params),
         path,
         outcome,
         class_probs,

@@ -2,12 +2,13 @@
 //! parameter vector: by name.
 
 use super::PipelineError;
-use crate::model::{Params, Side, Slot};
+use crate::model::{Param, Params, Side, Slot};
 use crate::scenario::{At, Prior, Scenario};
 
 /// A scenario's free parameters: the slots whose prior is not a point mass, by name, and the
-/// values every other slot takes (its prior median; a belief without its own prior copies the
-/// drawn true prior, as in [`Scenario::draw`]).
+/// values every other slot takes (its prior median). Values are prior values: a relative
+/// prior's (`per = "NAME"`) is a ratio that [`FreeParams::fill`] multiplies by its base, and a
+/// belief without its own prior copies the drawn true prior, as in [`Scenario::finish`].
 ///
 /// A parameter vector `theta` lists the free parameters' values in the order of
 /// [`FreeParams::names`], or, after [`FreeParams::keyed_by`], in the order of a posterior's
@@ -36,6 +37,9 @@ pub struct FreeParams {
     order: Vec<Option<usize>>,
     /// Per side: whether its belief copies the other side's true prior.
     copy_belief: [bool; 2],
+    /// Relative priors: the slot whose prior value is a ratio, and the parameter it
+    /// multiplies.
+    relative: Vec<(Slot, Param)>,
 }
 
 impl FreeParams {
@@ -54,8 +58,15 @@ impl FreeParams {
                 }
             }
         }
+        let relative = scenario
+            .priors()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.per.map(|base| (Slot::at(i), base)))
+            .collect();
         FreeParams {
-            base: scenario.point(At::Median),
+            base: scenario.prior_values(&scenario.point(At::Median)),
+            relative,
             order: (0..slots.len()).map(Some).collect(),
             slots,
             names,
@@ -79,7 +90,7 @@ impl FreeParams {
         &self.slots
     }
 
-    /// The values of the other slots: every prior's median.
+    /// The prior values of the other slots: every prior's median (a relative prior's ratio).
     pub fn base(&self) -> &Params {
         &self.base
     }
@@ -112,16 +123,22 @@ impl FreeParams {
         })
     }
 
-    /// Writes `theta` into `params` (the other slots from [`FreeParams::base`] when `params`
-    /// has the wrong length), then copies the beliefs that have no prior of their own.
+    /// Writes `theta` into `params`, the other slots from [`FreeParams::base`], then scales
+    /// the relative priors by their bases and copies the beliefs that have no prior of their
+    /// own (what [`Scenario::finish`] does).
     pub fn fill(&self, theta: &[f64], params: &mut Params) {
         if params.len() != self.base.len() {
             *params = self.base.clone();
+        } else {
+            params.as_mut_slice().copy_from_slice(self.base.as_slice());
         }
         for (&k, &v) in self.order.iter().zip(theta) {
             if let Some(&slot) = k.and_then(|k| self.slots.get(k)) {
                 params.set(slot, v);
             }
+        }
+        for &(slot, base) in &self.relative {
+            params.set(slot, params.get(slot) * params.get(base));
         }
         for side in Side::BOTH {
             if self.copy_belief[side.index()] {

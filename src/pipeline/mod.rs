@@ -6,7 +6,8 @@
 //!    ([`Pipeline::solve`]);
 //! 3. **play**: the types and each move, from the root or given an [`Opening`], with the
 //!    caller's uniforms ([`Pipeline::play`]);
-//! 4. **record**: the terminal's [`Outcome`] ([`Pipeline::outcome`]) and the metrics derived
+//! 4. **record**: the terminal's [`Outcome`] ([`Pipeline::outcome`], the ending move's time
+//!    within its round drawn with one more uniform) and the metrics derived
 //!    from it by the one schema ([`OutcomeMetric`], [`Pipeline::record`]); or, without
 //!    sampling, each metric's exact expectation ([`Pipeline::expect`]).
 //!
@@ -22,7 +23,9 @@
 //! # Examples
 //! ```
 //! use escalation::mc::{stream, Purpose};
+//! use escalation::model::Timing;
 //! use escalation::pipeline::{Pipeline, SUMMARY_METRICS};
+//! use rand::RngExt;
 //! use escalation::scenario::Scenario;
 //!
 //! let scenario = Scenario::from_path("scenarios/colombia_2025.toml")?;
@@ -33,7 +36,8 @@
 //! pipeline.draw(&mut rng, &mut params);                        // 1. draw
 //! let behaviour = pipeline.solve(&mut ws, &params)?.to_vec();   // 2. solve
 //! let terminal = pipeline.play(&behaviour, &params, &mut rng);  // 3. play
-//! let outcome = pipeline.outcome(terminal, &params)?;           // 4. record
+//! let timing = Timing::Drawn(&behaviour, rng.random());         // 4. record
+//! let outcome = pipeline.outcome(terminal, &params, timing)?;
 //! let mut values = [0.0; SUMMARY_METRICS.len()];
 //! pipeline.record(&SUMMARY_METRICS, &outcome, &mut values);
 //! assert_eq!(values[0], outcome.duration_days);
@@ -51,7 +55,7 @@ pub use metrics::{
 };
 pub use opening::Opening;
 
-use crate::model::{CompiledLadder, LadderWorkspace, ModelError, Outcome, Params, RoundState};
+use crate::model::{CompiledLadder, LadderWorkspace, ModelError, Outcome, Params, Timing};
 use crate::scenario::{Scenario, ScenarioError};
 use rand::{Rng, RngExt};
 
@@ -187,13 +191,21 @@ impl Pipeline {
         }
     }
 
-    /// Stage 4: what the play that ended at `terminal` means ([`CompiledLadder::outcome`]).
+    /// Stage 4: what the play that ended at `terminal` means
+    /// ([`CompiledLadder::outcome_timed`]), with the ending move's time within its round
+    /// taken as `timing` says: a simulation draws it ([`Timing::Drawn`], one more uniform
+    /// after the play's), so durations are continuous.
     ///
     /// # Errors
     /// [`ModelError::NoSuchTerminal`] for an index out of range.
     #[inline]
-    pub fn outcome(&self, terminal: usize, params: &Params) -> Result<Outcome, ModelError> {
-        self.compiled.outcome(terminal, params)
+    pub fn outcome(
+        &self,
+        terminal: usize,
+        params: &Params,
+        timing: Timing<'_>,
+    ) -> Result<Outcome, ModelError> {
+        self.compiled.outcome_timed(terminal, params, timing)
     }
 
     /// Stage 4: the values of `metrics` for `outcome`, in order, into `out`.
@@ -204,7 +216,8 @@ impl Pipeline {
 
     /// Each metric's exact expectation under `behaviour` (given `opening`: over the
     /// opening's subtree, renormalised), from the terminal probabilities
-    /// ([`CompiledLadder::terminal_probs`]) and each terminal's outcome; `probs` is scratch
+    /// ([`CompiledLadder::terminal_probs`]) and each terminal's outcome (its ending move at
+    /// its expected time within the round, [`Timing::Expected`]); `probs` is scratch
     /// of one entry per terminal. `false` when the opening has probability zero.
     ///
     /// # Errors
@@ -236,7 +249,9 @@ impl Pipeline {
             if pr <= 0.0 {
                 continue;
             }
-            let oc = self.compiled.outcome(t, params)?;
+            let oc = self
+                .compiled
+                .outcome_timed(t, params, Timing::Expected(behaviour))?;
             mass += pr;
             for (e, m) in out.iter_mut().zip(metrics) {
                 *e += pr * m.value(&oc, &self.context);
@@ -250,8 +265,9 @@ impl Pipeline {
     }
 
     /// The tariff the challenger levies on each day `0..days` of the play that ended at
-    /// `terminal` with `outcome` (0 before the threat and once the standoff has ended), for
-    /// fan charts.
+    /// `terminal` with `outcome` ([`CompiledLadder::tariff_levied_on`]: 0 before the threat
+    /// and once the standoff has ended; an unresolved standoff keeps its last round's tariff
+    /// past the horizon), for fan charts.
     ///
     /// # Errors
     /// [`ModelError::NoSuchTerminal`] for an index out of range.
@@ -261,32 +277,12 @@ impl Pipeline {
         outcome: &Outcome,
         days: usize,
     ) -> Result<Vec<f64>, ModelError> {
-        let (node, _) = self
-            .compiled
-            .public_terminal(terminal)
-            .ok_or(ModelError::NoSuchTerminal(terminal))?;
-        let public = &self.compiled.public_tree()[node];
-        let ladder = self.compiled.ladder();
-        let rate = |s: RoundState| {
-            if s.imposed {
-                ladder.schedule.get(s.step).map_or(0.0, |t| t.rate)
-            } else {
-                0.0
-            }
-        };
-        Ok((0..days)
+        (0..days)
             .map(|d| {
-                let day = d as f64;
-                if !public.threatened || day >= outcome.duration_days {
-                    return 0.0;
-                }
-                let n = public.rounds.len();
-                (0..n)
-                    .find(|&r| day < ladder.round_start(r + 1))
-                    .or(n.checked_sub(1))
-                    .and_then(|r| public.rounds.get(r))
-                    .map_or(0.0, |&s| rate(s))
+                self.compiled
+                    .tariff_levied_on(terminal, outcome.day, d as f64)
+                    .ok_or(ModelError::NoSuchTerminal(terminal))
             })
-            .collect())
+            .collect()
     }
 }

@@ -1,12 +1,16 @@
 //! From TOML text to a validated [`Scenario`].
 
 use super::schema::{
-    FileSpec, InterventionSpec, LeverFrom, LeverSpec, PathStepSpec, PriorSpec, SourceSpec, StepSpec,
+    FileSpec, InterventionSpec, LeverFrom, LeverSpec, OpeningSpec, PriorSpec, SourceSpec, StepSpec,
+    StructureSpec,
 };
 use super::{
     DocumentedPath, Intervention, ParamPrior, PathStep, Prior, Scenario, ScenarioError, Source,
 };
-use crate::model::{Action, Ladder, Lever, LeverStart, Param, Restriction, Side, Slot, TariffStep};
+use crate::model::{
+    Action, CounterStep, Ladder, Lever, LeverStart, Opening, Param, Restriction, Side, Slot, Stage,
+    TariffStep,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
@@ -57,6 +61,7 @@ fn schedule(steps: &[StepSpec]) -> Vec<TariffStep> {
         .map(|s| TariffStep {
             rate: s.rate,
             day: s.day,
+            coverage: s.coverage,
         })
         .collect()
 }
@@ -98,9 +103,13 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
     let (levers, lever_priors) = levers(&ctx, &spec.levers, &source_ids)?;
     let players = [meta.challenger.clone(), meta.target.clone()];
     let ladder = structure(&ctx, &spec, players, levers)?;
-    let mut priors = params(&ctx, &spec.params, &source_ids)?;
+    let mut priors = params(&ctx, &spec.params, spec.structure.get_ref(), &source_ids)?;
     priors.extend(lever_priors);
-    let steps = documented_path(&ctx, &ladder, &spec.path, &source_ids)?;
+    let public = ladder.public_tree().map_err(|e| ScenarioError::Model {
+        origin: ctx.origin.to_string(),
+        message: e.to_string(),
+    })?;
+    let path = documented_path(&ctx, &spec, &ladder, &public, &source_ids)?;
     let mut scenario = Scenario {
         origin: origin.to_string(),
         title: meta.title.clone(),
@@ -108,7 +117,7 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
         sources,
         ladder,
         priors,
-        path: DocumentedPath { steps },
+        path,
         interventions: Vec::new(),
         applied: Vec::new(),
     };
@@ -213,6 +222,7 @@ fn levers(
                 name: format!("lever.{}.{side}", r.name),
                 prior: Some(prior),
                 source: p.get_ref().source.clone(),
+                per: None,
             });
         }
         levers.push(Lever {
@@ -237,9 +247,26 @@ fn structure(
     let st = spec.structure.get_ref();
     let ladder = Ladder {
         players,
+        opening: match st.opening {
+            OpeningSpec::Refusal => Opening::Refusal,
+            OpeningSpec::Threat => Opening::Threat,
+            OpeningSpec::Imposition => Opening::Imposition,
+        },
         schedule: schedule(&st.schedule),
+        counter: st
+            .counter_schedule
+            .iter()
+            .flatten()
+            .map(|c| CounterStep {
+                rate: c.rate,
+                coverage: c.coverage,
+            })
+            .collect(),
+        base_rates: [st.base_rate_challenger, st.base_rate_target],
+        payoff_unit: payoff_unit(&ctx, st)?,
         rounds: st.rounds.clone(),
         face_saving: st.face_saving,
+        settlement: st.settlement,
         levers,
         challenger_types: st.challenger_types,
         target_types: st.target_types,
@@ -271,6 +298,7 @@ fn structure(
 fn params(
     ctx: &Ctx<'_>,
     spec: &Spanned<BTreeMap<Spanned<String>, Spanned<PriorSpec>>>,
+    st: &StructureSpec,
     source_ids: &SourceIds,
 ) -> Result<Vec<ParamPrior>, ScenarioError> {
     let mut priors: Vec<ParamPrior> = Param::ALL
@@ -279,6 +307,7 @@ fn params(
             name: p.name().to_string(),
             prior: None,
             source: None,
+            per: None,
         })
         .collect();
     for (key, value) in spec.get_ref() {
@@ -302,11 +331,31 @@ fn params(
         slot.prior = Some(prior);
         slot.source = value.get_ref().source.clone();
     }
+    resolve_relative_priors(ctx, spec, &mut priors)?;
+    let counter_schedule = st.counter_schedule.is_some();
+    if counter_schedule {
+        if let Some((key, _)) = spec
+            .get_ref()
+            .iter()
+            .find(|(k, _)| k.get_ref() == "counter_tariff")
+        {
+            return Err(ctx.invalid(
+                key.span(),
+                "params.counter_tariff",
+                "the structure's counter_schedule sets the counter-tariff rates: leave \
+                 counter_tariff out",
+            ));
+        }
+    }
     for (param, p) in Param::ALL.iter().zip(&priors) {
-        let optional = matches!(
-            param,
-            Param::BeliefChallengerAboutTarget | Param::BeliefTargetAboutChallenger
-        );
+        // Beliefs default to the true priors; a parameter of a move the ladder does not
+        // have is not drawn into any payoff.
+        let optional = match param {
+            Param::BeliefChallengerAboutTarget | Param::BeliefTargetAboutChallenger => true,
+            Param::SettlementShare => !st.settlement,
+            Param::CounterTariff => counter_schedule,
+            _ => false,
+        };
         if p.prior.is_none() && !optional {
             return Err(ctx.invalid(
                 spec.span(),
@@ -316,99 +365,6 @@ fn params(
         }
     }
     Ok(priors)
-}
-
-/// The `[[path]]`, checked move by move against the ladder's public tree.
-fn documented_path(
-    ctx: &Ctx<'_>,
-    ladder: &Ladder,
-    specs: &[Spanned<PathStepSpec>],
-    source_ids: &SourceIds,
-) -> Result<Vec<PathStep>, ScenarioError> {
-    let players = &ladder.players;
-    let public = ladder.public_tree().map_err(|e| ScenarioError::Model {
-        origin: ctx.origin.to_string(),
-        message: e.to_string(),
-    })?;
-    let mut steps = Vec::new();
-    let mut node = 0usize;
-    for (k, s) in specs.iter().enumerate() {
-        let r = s.get_ref();
-        let field = format!("path[{k}]");
-        let actor = side_of(players, &r.actor).ok_or_else(|| {
-            ctx.invalid(
-                s.span(),
-                &format!("{field}.actor"),
-                format!(
-                    "{:?} is neither {:?} nor {:?}",
-                    r.actor, players[0], players[1]
-                ),
-            )
-        })?;
-        let action = Action::from_label(&r.action).ok_or_else(|| {
-            ctx.invalid(
-                s.span(),
-                &format!("{field}.action"),
-                format!("unknown action {:?}", r.action),
-            )
-        })?;
-        let pn = public
-            .get(node)
-            .ok_or_else(|| ctx.invalid(s.span(), &field, "the path continues after its end"))?;
-        match pn.mover {
-            None => {
-                return Err(ctx.invalid(
-                    s.span(),
-                    &field,
-                    "the path continues after the standoff ended",
-                ))
-            }
-            Some(m) if m != actor => {
-                return Err(ctx.invalid(
-                    s.span(),
-                    &format!("{field}.actor"),
-                    format!(
-                        "it is {}'s move here, not {}'s",
-                        players[m.index()],
-                        r.actor
-                    ),
-                ))
-            }
-            _ => {}
-        }
-        let a = pn
-            .actions
-            .iter()
-            .position(|x| *x == action)
-            .ok_or_else(|| {
-                ctx.invalid(
-                    s.span(),
-                    &format!("{field}.action"),
-                    format!(
-                        "{} is not available after {:?} (available: {})",
-                        r.action,
-                        pn.history_label(),
-                        crate::model::ladder_labels(&pn.actions)
-                    ),
-                )
-            })?;
-        node = pn.children[a];
-        check_source(
-            ctx,
-            s.span(),
-            &format!("{field}.source"),
-            &r.source,
-            source_ids,
-        )?;
-        steps.push(PathStep {
-            actor,
-            action,
-            time: r.time.to_string(),
-            source: r.source.clone(),
-            note: r.note.clone(),
-        });
-    }
-    Ok(steps)
 }
 
 /// A cited source must be defined.
@@ -536,4 +492,372 @@ fn intervention(
         schedule: r.schedule.as_deref().map(schedule),
         levers,
     })
+}
+
+/// Days since 1970-01-01 of a TOML datetime read in UTC (a timestamp without an offset, or
+/// without a time, is taken as UTC, at midnight); `None` without a date.
+fn datetime_days(t: &toml::value::Datetime) -> Option<f64> {
+    let d = t.date?;
+    // Days from civil (Howard Hinnant's algorithm), exact for the proleptic Gregorian
+    // calendar.
+    let (y, m) = if d.month <= 2 {
+        (i64::from(d.year) - 1, i64::from(d.month) + 9)
+    } else {
+        (i64::from(d.year), i64::from(d.month) - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + i64::from(d.day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let mut seconds = 0.0;
+    if let Some(time) = t.time {
+        seconds = f64::from(time.hour) * 3600.0
+            + f64::from(time.minute) * 60.0
+            + f64::from(time.second.unwrap_or(0))
+            + f64::from(time.nanosecond.unwrap_or(0)) * 1e-9;
+    }
+    if let Some(toml::value::Offset::Custom { minutes }) = t.offset {
+        seconds -= f64::from(minutes) * 60.0;
+    }
+    Some(days as f64 + seconds / 86_400.0)
+}
+
+/// One documented move checked against the public tree at `node`: its actor, action and
+/// source. Returns the step (its `day` still absolute) and the action's index.
+#[allow(clippy::too_many_arguments)]
+fn path_step(
+    ctx: &Ctx<'_>,
+    s: &Spanned<super::schema::PathStepSpec>,
+    field: &str,
+    pn: Option<&crate::model::PublicNode>,
+    players: &[String; 2],
+    source_ids: &BTreeSet<String>,
+) -> Result<(PathStep, Option<usize>), ScenarioError> {
+    let r = s.get_ref();
+    let actor = side_of(players, &r.actor).ok_or_else(|| {
+        ctx.invalid(
+            s.span(),
+            &format!("{field}.actor"),
+            format!(
+                "{:?} is neither {:?} nor {:?}",
+                r.actor, players[0], players[1]
+            ),
+        )
+    })?;
+    let action = Action::from_label(&r.action).ok_or_else(|| {
+        ctx.invalid(
+            s.span(),
+            &format!("{field}.action"),
+            format!("unknown action {:?}", r.action),
+        )
+    })?;
+    if let Some(src) = &r.source {
+        if !source_ids.contains(src) {
+            return Err(ctx.invalid(
+                s.span(),
+                &format!("{field}.source"),
+                format!("cites source {src:?}, which no [[sources]] entry defines"),
+            ));
+        }
+    }
+    let day = datetime_days(&r.time).ok_or_else(|| {
+        ctx.invalid(
+            s.span(),
+            &format!("{field}.time"),
+            format!("{} has no date", r.time),
+        )
+    })?;
+    let step = PathStep {
+        actor,
+        action,
+        time: r.time.to_string(),
+        day,
+        source: r.source.clone(),
+        note: r.note.clone(),
+    };
+    let Some(pn) = pn else {
+        return Ok((step, None));
+    };
+    match pn.mover {
+        None => {
+            return Err(ctx.invalid(
+                s.span(),
+                field,
+                "the path continues after the standoff ended",
+            ))
+        }
+        Some(m) if m != actor => {
+            return Err(ctx.invalid(
+                s.span(),
+                &format!("{field}.actor"),
+                format!(
+                    "it is {}'s move here, not {}'s",
+                    players[m.index()],
+                    r.actor
+                ),
+            ))
+        }
+        _ => {}
+    }
+    let a = pn
+        .actions
+        .iter()
+        .position(|x| *x == action)
+        .ok_or_else(|| {
+            ctx.invalid(
+                s.span(),
+                &format!("{field}.action"),
+                format!(
+                    "{} is not available after {:?} (available: {})",
+                    r.action,
+                    pn.history_label(),
+                    crate::model::ladder_labels(&pn.actions)
+                ),
+            )
+        })?;
+    Ok((step, Some(a)))
+}
+
+/// The documented path, checked against the ladder: each move is the mover's and
+/// available; with an opening other than a refusal, the first entry is the challenger's
+/// opening move (day 0); timestamps run forward; every move after the threat other than a
+/// `Hold` falls within its round's days (a `Hold` is a round passing, not an event).
+fn documented_path(
+    ctx: &Ctx<'_>,
+    spec: &FileSpec,
+    ladder: &Ladder,
+    public: &[crate::model::PublicNode],
+    source_ids: &SourceIds,
+) -> Result<DocumentedPath, ScenarioError> {
+    let players = &ladder.players;
+    let mut entries = spec.path.iter().enumerate();
+    let mut opening = None;
+    if ladder.opening != Opening::Refusal {
+        let want = ladder.opening.opening_action();
+        if let Some((_, s)) = entries.next() {
+            let (step, _) = path_step(ctx, s, "path[0]", None, players, source_ids)?;
+            if step.actor != Side::Challenger || step.action != want {
+                return Err(ctx.invalid(
+                    s.span(),
+                    "path[0]",
+                    format!(
+                        "an opening by {} starts the path with {}'s {}",
+                        ladder.opening.name(),
+                        players[0],
+                        want.label()
+                    ),
+                ));
+            }
+            opening = Some(step);
+        }
+    }
+    let mut steps: Vec<PathStep> = Vec::new();
+    let mut rounds = Vec::new();
+    let mut spans = Vec::new();
+    let mut node = 0usize;
+    for (k, s) in entries {
+        let field = format!("path[{k}]");
+        let pn = public
+            .get(node)
+            .ok_or_else(|| ctx.invalid(s.span(), &field, "the path continues after its end"))?;
+        let (step, a) = path_step(ctx, s, &field, Some(pn), players, source_ids)?;
+        rounds.push((pn.stage == Stage::Round).then_some(pn.round));
+        node = pn.children[a.unwrap_or(0)];
+        steps.push(step);
+        spans.push(s.span());
+    }
+    // Day 0: the threat (a move of the path, or the opening).
+    let zero = opening.as_ref().map(|o| o.day).or_else(|| {
+        steps
+            .iter()
+            .find(|s| s.action == Action::Threaten)
+            .map(|s| s.day)
+    });
+    let observed_until = match (&spec.scenario.observed_until, zero) {
+        (Some(t), Some(z)) => Some(
+            datetime_days(t.get_ref())
+                .ok_or_else(|| ctx.invalid(t.span(), "scenario.observed_until", "has no date"))?
+                - z,
+        ),
+        (Some(t), None) => {
+            return Err(ctx.invalid(
+                t.span(),
+                "scenario.observed_until",
+                "needs a documented path that reaches the threat",
+            ))
+        }
+        _ => None,
+    };
+    let zero = zero.unwrap_or(0.0);
+    if let Some(o) = opening.as_mut() {
+        o.day = 0.0;
+    }
+    for s in steps.iter_mut() {
+        s.day -= zero;
+    }
+    check_path_times(ctx, ladder, &steps, &rounds, &spans, opening.is_some())?;
+    if let (Some(day), Some(last)) = (observed_until, steps.last()) {
+        if last.action.is_yielding() || day < last.day {
+            return Err(ctx.invalid(
+                spec.scenario
+                    .observed_until
+                    .as_ref()
+                    .map_or(0..0, Spanned::span),
+                "scenario.observed_until",
+                if last.action.is_yielding() {
+                    "the documented path ends the standoff: leave observed_until out".to_string()
+                } else {
+                    format!(
+                        "day {day} is before the path's last move (day {})",
+                        last.day
+                    )
+                },
+            ));
+        }
+    }
+    Ok(DocumentedPath {
+        opening,
+        steps,
+        observed_until,
+    })
+}
+
+/// Timestamps run forward, and every event after the threat (any move but a `Hold`) falls
+/// within the days of its round.
+fn check_path_times(
+    ctx: &Ctx<'_>,
+    ladder: &Ladder,
+    steps: &[PathStep],
+    rounds: &[Option<usize>],
+    spans: &[Range<usize>],
+    has_opening: bool,
+) -> Result<(), ScenarioError> {
+    let offset = usize::from(has_opening);
+    let mut previous = if has_opening { Some(0.0) } else { None };
+    for (k, s) in steps.iter().enumerate() {
+        let field = format!("path[{}].time", k + offset);
+        if let Some(p) = previous {
+            if s.day < p - 1e-9 {
+                return Err(ctx.invalid(
+                    spans[k].clone(),
+                    &field,
+                    format!(
+                        "{} is before the move above it: the documented moves must run forward in time",
+                        s.time
+                    ),
+                ));
+            }
+        }
+        previous = Some(s.day);
+        let Some(r) = rounds[k] else { continue };
+        if s.action == Action::Hold {
+            continue;
+        }
+        let (start, end) = (ladder.round_start(r), ladder.round_start(r + 1));
+        if s.day < start - 1e-9 || s.day > end + 1e-9 {
+            return Err(ctx.invalid(
+                spans[k].clone(),
+                &field,
+                format!(
+                    "{} is day {:.3} from the threat, outside round {r} (days {start} to {end}) in \
+                     which this {} falls: set [structure] rounds so that each documented \
+                     move lies in its round",
+                    s.time,
+                    s.day,
+                    s.action.label()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The parameter named by `[structure] payoff_unit`: a scalar money parameter.
+fn payoff_unit(
+    ctx: &Ctx<'_>,
+    st: &super::schema::StructureSpec,
+) -> Result<Option<Param>, ScenarioError> {
+    let Some(name) = &st.payoff_unit else {
+        return Ok(None);
+    };
+    match Param::from_name(name.get_ref()) {
+        Some(p) if p.is_money() => Ok(Some(p)),
+        _ => Err(ctx.invalid(
+            name.span(),
+            "structure.payoff_unit",
+            format!(
+                "{:?} is not a money parameter (one of: {})",
+                name.get_ref(),
+                money_names().join(", ")
+            ),
+        )),
+    }
+}
+
+fn money_names() -> Vec<&'static str> {
+    Param::ALL
+        .iter()
+        .filter(|p| p.is_money())
+        .map(|p| p.name())
+        .collect()
+}
+
+/// Relative priors (`per = "NAME"`): the drawn value multiplies another scalar money
+/// parameter's draw, which must have its own prior and not be relative itself.
+fn resolve_relative_priors(
+    ctx: &Ctx<'_>,
+    spec: &Spanned<BTreeMap<Spanned<String>, Spanned<PriorSpec>>>,
+    priors: &mut [ParamPrior],
+) -> Result<(), ScenarioError> {
+    let mut relative = Vec::new();
+    for (key, value) in spec.get_ref() {
+        let Some(per) = &value.get_ref().per else {
+            continue;
+        };
+        let field = format!("params.{}", key.get_ref());
+        let i = Param::from_name(key.get_ref());
+        let base = Param::from_name(per)
+            .filter(|&b| b.is_money() && Some(b) != i)
+            .ok_or_else(|| {
+                ctx.invalid(
+                    value.span(),
+                    &field,
+                    format!(
+                        "per = {per:?} is not another money parameter (one of: {})",
+                        money_names().join(", ")
+                    ),
+                )
+            })?;
+        let Some(i) = i.filter(|i| i.is_money()) else {
+            return Err(ctx.invalid(
+                value.span(),
+                &field,
+                "only a money parameter (a stake, an audience cost, a flow) can be relative",
+            ));
+        };
+        relative.push((i, base, value.span()));
+    }
+    for &(i, base, ref span) in &relative {
+        let field = format!("params.{}", i.name());
+        if relative.iter().any(|&(j, _, _)| j == base) {
+            return Err(ctx.invalid(
+                span.clone(),
+                &field,
+                format!(
+                    "per = {:?} is itself relative: relative priors do not chain",
+                    base.name()
+                ),
+            ));
+        }
+        if priors[base.index()].prior.is_none() {
+            return Err(ctx.invalid(
+                span.clone(),
+                &field,
+                format!("per = {:?} has no value or prior", base.name()),
+            ));
+        }
+        priors[i.index()].per = Some(base);
+    }
+    Ok(())
 }

@@ -27,7 +27,7 @@ pub use error::ScenarioError;
 pub use prior::{Prior, PriorError};
 
 use crate::model::{
-    Action, CompiledLadder, Ladder, Param, Params, Restriction, Side, Slot, TariffStep,
+    Action, CompiledLadder, Ladder, Param, Params, PathTiming, Restriction, Side, Slot, TariffStep,
 };
 use rand::{Rng, RngExt};
 use std::path::Path;
@@ -63,6 +63,9 @@ pub struct ParamPrior {
     pub prior: Option<Prior>,
     /// The cited source id, if any.
     pub source: Option<String>,
+    /// For a relative prior (`per = "NAME"`), the parameter whose value the draw multiplies:
+    /// the prior is on the ratio.
+    pub per: Option<Param>,
 }
 
 /// One move of the documented path.
@@ -74,6 +77,9 @@ pub struct PathStep {
     pub action: Action,
     /// When (TOML datetime as written).
     pub time: String,
+    /// When, in days from the threat (negative before it), the timestamp read in UTC
+    /// (a timestamp without an offset is taken as UTC).
+    pub day: f64,
     /// Cited source id.
     pub source: Option<String>,
     /// Free text.
@@ -83,14 +89,32 @@ pub struct PathStep {
 /// The actions as they happened, with timestamps.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DocumentedPath {
-    /// The moves, from the first.
+    /// The challenger's move that opened the standoff before the game's first move (a
+    /// threat or an imposition, for ladders whose [`Opening`](crate::model::Opening) is not a
+    /// refusal): day 0.
+    pub opening: Option<PathStep>,
+    /// The moves of the game, from the first.
     pub steps: Vec<PathStep>,
+    /// The day (from the threat) on which the standoff was last observed still on, for a
+    /// path that does not end it (`[scenario] observed_until`).
+    pub observed_until: Option<f64>,
 }
 
 impl DocumentedPath {
     /// The actions, in order (for [`CompiledLadder::path_log_likelihood`]).
     pub fn actions(&self) -> Vec<Action> {
         self.steps.iter().map(|s| s.action).collect()
+    }
+
+    /// What the path says about its timing: the day of its last move when that move ends
+    /// the standoff after the threat, the day it was last observed when it is still on, or
+    /// nothing.
+    pub fn timing(&self) -> PathTiming {
+        match (self.steps.last(), self.observed_until) {
+            (_, Some(day)) => PathTiming::OngoingOn(day),
+            (Some(s), None) if s.action.is_yielding() && s.day >= 0.0 => PathTiming::EndedOn(s.day),
+            _ => PathTiming::Untimed,
+        }
     }
 }
 
@@ -208,8 +232,9 @@ impl Scenario {
 
     /// Draws every prior into `params`, in index order, consuming exactly one uniform
     /// (`f64` from `rng`) per parameter slot — fixed ones and beliefs included — so a run
-    /// draws the same uniforms under every intervention (common random numbers). Beliefs
-    /// without their own prior then copy the drawn true prior.
+    /// draws the same uniforms under every intervention (common random numbers). Then
+    /// [`Scenario::finish`]: relative priors scale, beliefs without their own prior copy the
+    /// drawn true prior.
     ///
     /// # Panics
     /// Never; `params` is resized if it has the wrong length.
@@ -227,6 +252,20 @@ impl Scenario {
                 }
             };
         }
+        self.finish(params);
+    }
+
+    /// Turns prior values into the model's parameters, in place: a relative prior's value
+    /// (a ratio) is multiplied by its base parameter's value, and beliefs without their own
+    /// prior copy the true prior. [`Scenario::draw`] and [`Scenario::point`] call it; a
+    /// caller that fills prior values itself (a calibration) calls it once after.
+    pub fn finish(&self, params: &mut Params) {
+        for (i, p) in self.priors.iter().enumerate() {
+            if let Some(base) = p.per {
+                let slot = Slot::at(i);
+                params.set(slot, params.get(slot) * params.get(base));
+            }
+        }
         self.copy_beliefs(params);
     }
 
@@ -239,6 +278,19 @@ impl Scenario {
             .is_some_and(|p| p.prior.is_none())
     }
 
+    /// The prior values behind model parameters: the inverse of [`Scenario::finish`]'s
+    /// scaling (a relative prior's ratio; 0 where its base is 0).
+    pub fn prior_values(&self, params: &Params) -> Params {
+        let mut out = params.clone();
+        for (i, p) in self.priors.iter().enumerate() {
+            if let Some(base) = p.per {
+                let (slot, b) = (Slot::at(i), params.get(base));
+                out.set(slot, if b != 0.0 { params.get(slot) / b } else { 0.0 });
+            }
+        }
+        out
+    }
+
     fn copy_beliefs(&self, params: &mut Params) {
         for side in Side::BOTH {
             if self.belief_copies_prior(side) {
@@ -247,7 +299,8 @@ impl Scenario {
         }
     }
 
-    /// Every parameter at its prior's mean or median.
+    /// Every parameter at its prior's mean or median (a relative prior: its ratio's mean or
+    /// median times its base's).
     pub fn point(&self, at: At) -> Params {
         let mut params = self.new_params();
         for (v, p) in params.as_mut_slice().iter_mut().zip(&self.priors) {
@@ -258,12 +311,14 @@ impl Scenario {
                 };
             }
         }
-        self.copy_beliefs(&mut params);
+        self.finish(&mut params);
         params
     }
 
-    /// Log prior density of a parameter vector (sum over slots with a non-fixed prior).
+    /// Log prior density of a parameter vector (sum over slots with a non-fixed prior; a
+    /// relative prior's density is that of its ratio).
     pub fn ln_prior(&self, params: &Params) -> f64 {
+        let params = &self.prior_values(params);
         self.priors
             .iter()
             .zip(params.as_slice())
@@ -347,7 +402,27 @@ impl Scenario {
             .iter()
             .map(|s| format!("{:.0}% from day {}", 100.0 * s.rate, s.day))
             .collect();
-        let _ = writeln!(out, "  tariff schedule: {}", steps.join(" → "));
+        let _ = writeln!(
+            out,
+            "  opening: {}; tariff schedule: {}",
+            l.opening.name(),
+            steps.join(" → ")
+        );
+        let counter: Vec<String> = if l.counter.is_empty() {
+            vec!["one step at counter_tariff".into()]
+        } else {
+            l.counter
+                .iter()
+                .map(|c| format!("{:.0}%", 100.0 * c.rate))
+                .collect()
+        };
+        let _ = writeln!(
+            out,
+            "  counter-tariff: {}; settlement: {}; base rates: {:?}",
+            counter.join(" → "),
+            if l.settlement { "yes" } else { "no" },
+            l.base_rates
+        );
         let _ = writeln!(
             out,
             "  rounds (days): {:?}; types: {} × {}",
@@ -369,7 +444,8 @@ impl Scenario {
         );
         let _ = writeln!(
             out,
-            "  game: {} nodes, {} terminals, {} information sets",
+            "  game: {} public nodes, {} nodes, {} terminals, {} information sets",
+            c.public_tree().len(),
             g.nodes().len(),
             c.num_terminals(),
             g.infosets().len()
@@ -386,7 +462,13 @@ impl Scenario {
             uncertain,
             self.sources.len()
         );
-        let path: Vec<&str> = self.path.steps.iter().map(|s| s.action.label()).collect();
+        let path: Vec<String> = self
+            .path
+            .opening
+            .iter()
+            .chain(&self.path.steps)
+            .map(|s| format!("{} (day {:.2})", s.action.label(), s.day))
+            .collect();
         let _ = writeln!(out, "  documented path: {}", path.join(" → "));
         let names: Vec<&str> = self.interventions.iter().map(|i| i.name.as_str()).collect();
         let _ = writeln!(out, "  interventions: {}", names.join(", "));

@@ -31,6 +31,8 @@ pub(crate) struct MetaSpec {
     pub target: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
+    pub observed_until: Option<Spanned<toml::value::Datetime>>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -47,6 +49,29 @@ pub(crate) struct SourceSpec {
 pub(crate) struct StepSpec {
     pub rate: f64,
     pub day: f64,
+    #[serde(default = "default_coverage")]
+    pub coverage: f64,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CounterStepSpec {
+    pub rate: f64,
+    #[serde(default = "default_coverage")]
+    pub coverage: f64,
+}
+
+fn default_coverage() -> f64 {
+    1.0
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum OpeningSpec {
+    #[default]
+    Refusal,
+    Threat,
+    Imposition,
 }
 
 fn default_rounds() -> Vec<f64> {
@@ -62,7 +87,19 @@ fn default_two() -> usize {
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StructureSpec {
+    #[serde(default)]
+    pub opening: OpeningSpec,
     pub schedule: Vec<StepSpec>,
+    #[serde(default)]
+    pub counter_schedule: Option<Vec<CounterStepSpec>>,
+    #[serde(default)]
+    pub base_rate_challenger: f64,
+    #[serde(default)]
+    pub base_rate_target: f64,
+    #[serde(default)]
+    pub settlement: bool,
+    #[serde(default)]
+    pub payoff_unit: Option<Spanned<String>>,
     #[serde(default = "default_rounds")]
     pub rounds: Vec<f64>,
     #[serde(default = "default_true")]
@@ -151,6 +188,8 @@ pub(crate) struct InterventionSpec {
 pub(crate) struct PriorSpec {
     dist: PriorTable,
     pub source: Option<String>,
+    /// The scalar parameter the drawn value multiplies (a relative prior).
+    pub per: Option<String>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -174,6 +213,8 @@ macro_rules! table {
             $($f: $t,)*
             #[serde(default)]
             source: Option<String>,
+            #[serde(default)]
+            per: Option<String>,
             #[serde(default)]
             #[allow(dead_code)]
             note: String,
@@ -222,17 +263,21 @@ impl PriorSpec {
 
 impl From<PriorTable> for PriorSpec {
     fn from(t: PriorTable) -> Self {
-        let source = match &t {
-            PriorTable::Fixed(x) => x.source.clone(),
-            PriorTable::Uniform(x) => x.source.clone(),
-            PriorTable::Normal(x) => x.source.clone(),
-            PriorTable::TruncatedNormal(x) => x.source.clone(),
-            PriorTable::Beta(x) => x.source.clone(),
-            PriorTable::Lognormal(x) => x.source.clone(),
-            PriorTable::Triangular(x) => x.source.clone(),
-            PriorTable::Discrete(x) => x.source.clone(),
+        let (source, per) = match &t {
+            PriorTable::Fixed(x) => (x.source.clone(), x.per.clone()),
+            PriorTable::Uniform(x) => (x.source.clone(), x.per.clone()),
+            PriorTable::Normal(x) => (x.source.clone(), x.per.clone()),
+            PriorTable::TruncatedNormal(x) => (x.source.clone(), x.per.clone()),
+            PriorTable::Beta(x) => (x.source.clone(), x.per.clone()),
+            PriorTable::Lognormal(x) => (x.source.clone(), x.per.clone()),
+            PriorTable::Triangular(x) => (x.source.clone(), x.per.clone()),
+            PriorTable::Discrete(x) => (x.source.clone(), x.per.clone()),
         };
-        PriorSpec { dist: t, source }
+        PriorSpec {
+            dist: t,
+            source,
+            per,
+        }
     }
 }
 
@@ -249,9 +294,11 @@ impl<'de> Deserialize<'de> for PriorSpec {
                     dist: PriorTable::Fixed(FixedT {
                         value: v,
                         source: None,
+                        per: None,
                         note: String::new(),
                     }),
                     source: None,
+                    per: None,
                 })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<PriorSpec, E> {

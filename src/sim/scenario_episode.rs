@@ -1,10 +1,13 @@
 //! A scenario as a Monte Carlo [`Episode`]: per run, the [`Pipeline`]'s stages — draw the
 //! parameters from their priors, solve the logit QRE, play, record the outcome.
 
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::episode::{Episode, Layout, MetricSpec, RunRecord};
-use crate::model::{CompiledLadder, LadderWorkspace, ModelError, OutcomeClass, Params, SolverWork};
+use crate::model::{
+    CompiledLadder, LadderWorkspace, ModelError, OutcomeClass, Params, SolverWork, Timing,
+};
 use crate::pipeline::{Pipeline, SUMMARY_METRICS};
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -148,7 +151,7 @@ impl Episode for ScenarioEpisode {
             }
         };
         let terminal = p.play(behaviour, params, rng);
-        let o = p.outcome(terminal, params)?;
+        let o = p.outcome(terminal, params, Timing::Drawn(behaviour, rng.random()))?;
         out.class = o.class.index();
         p.record(&SUMMARY_METRICS, &o, &mut out.metrics);
         Ok(())

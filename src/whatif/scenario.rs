@@ -4,7 +4,7 @@
 use super::{compare, Arm, Comparison, DrawStatus, Metric, PairedConfig, WhatifError};
 use crate::calibrate::Posterior;
 use crate::mc::{Purpose, Streams};
-use crate::model::{Action, Params, Side, Slot};
+use crate::model::{Action, Params, Side, Slot, Timing};
 use crate::pipeline::{FreeParams, Opening, Pipeline, PipelineError, COMPARISON_METRICS};
 use crate::scenario::Scenario;
 use rand::RngExt;
@@ -146,7 +146,7 @@ impl ScenarioArm {
         };
         let outcome = self
             .pipeline
-            .outcome(terminal, &p)
+            .outcome(terminal, &p, Timing::Drawn(b, rng.random()))
             .map_err(|e| e.to_string())?;
         let path = self
             .pipeline
@@ -225,7 +225,9 @@ impl Arm for ScenarioArm {
                 // The opening is impossible under this draw (for every replicate alike).
                 return Ok(DrawStatus::NotApplicable);
             };
-            let oc = pipe.outcome(terminal, &p).map_err(|e| e.to_string())?;
+            let oc = pipe
+                .outcome(terminal, &p, Timing::Drawn(b, rng.random()))
+                .map_err(|e| e.to_string())?;
             pipe.record(&COMPARISON_METRICS, &oc, o);
         }
         let mut probs = Vec::new();

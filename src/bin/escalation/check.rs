@@ -1,7 +1,7 @@
 //! `escalation check SCENARIO.toml`: validate a scenario file and print a summary.
 
 use clap::Args;
-use escalation::model::summarise_equilibrium;
+use escalation::model::{summarise_equilibrium, PathTiming};
 use escalation::scenario::{At, Scenario};
 use std::path::PathBuf;
 
@@ -20,6 +20,30 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_path(&args.scenario)?;
     out!("{}", scenario.summary()?);
+    let path = scenario.documented_path();
+    if !path.steps.is_empty() {
+        // The documented path's probability (with its timing) at the prior medians: it must
+        // be positive for the scenario to be calibrated against it.
+        let compiled = scenario.compile()?;
+        let params = scenario.point(At::Median);
+        let mut ws = compiled.workspace();
+        let b = compiled.behaviour(&mut ws, &params)?.to_vec();
+        let timing = path.timing();
+        let ll = compiled.path_log_likelihood_timed(&b, &params, &path.actions(), timing)?;
+        let at = match timing {
+            PathTiming::EndedOn(d) => format!(", ended on day {d:.2}"),
+            PathTiming::OngoingOn(d) => format!(", still on at day {d:.2}"),
+            _ => String::new(),
+        };
+        outln!("  documented path: log-likelihood {ll:.3} at the prior medians{at}");
+        if !ll.is_finite() {
+            return Err(format!(
+                "{}: the documented path has probability zero at the prior medians",
+                args.scenario.display()
+            )
+            .into());
+        }
+    }
     if args.solve {
         let mut names = vec![None];
         names.extend(

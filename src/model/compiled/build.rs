@@ -33,7 +33,7 @@ pub(super) fn feature(
         let pn = &public[parent];
         if let Some(side) = pn.mover {
             let k = side.index();
-            if !seen[k] && pn.history.len() >= 2 {
+            if !seen[k] && pn.stage == Stage::Round {
                 seen[k] = true;
                 can_yield[k] = !ladder.forbids_yielding(pn);
             }
@@ -47,11 +47,28 @@ pub(super) fn feature(
         level: n.level,
         threatened: n.threatened,
         step: n.state.step,
-        retaliated: n.state.retaliated,
+        counter: n.state.counter,
         peak_imposed: n.peak_imposed,
         move_index: n.history.len().saturating_sub(1),
         can_yield,
+        end_move: end_move(public, i, end),
     }
+}
+
+/// The decision whose yielding move ends the play at public terminal `i`, if it is one after
+/// the threat.
+fn end_move(public: &[PublicNode], i: usize, end: End) -> Option<EndMove> {
+    if !matches!(end, End::Conceded { .. } | End::BackedDown | End::Settled) {
+        return None;
+    }
+    let (parent, _) = public[i].parent?;
+    let pn = &public[parent];
+    Some(EndMove {
+        decision: parent,
+        mover: pn.mover?,
+        round: pn.round,
+        state: pn.state,
+    })
 }
 
 type PayoffFn<'a> = dyn Fn(usize, usize, usize) -> [f64; 2] + 'a;

@@ -3,7 +3,8 @@
 
 use super::attrition::{tail_process, Tail};
 use super::ladder::{
-    Action, End, Ladder, LeverStart, PublicNode, RoundState, Side, MAX_HORIZON, MAX_STEPS,
+    Action, End, Ladder, LeverStart, PublicNode, RoundState, Side, Stage, MAX_COUNTER_STEPS,
+    MAX_HORIZON, MAX_STEPS, NUM_ROUND_STATES,
 };
 use super::outcome::{Outcome, OutcomeClass, OutcomeProbs};
 use super::params::{Param, Params, Slot};
@@ -14,14 +15,17 @@ use crate::solve::logit::rows::{RowGame, RowSolver};
 mod build;
 mod payoffs;
 mod play;
+mod predict;
+
+pub use payoffs::Timing;
+pub use play::PathTiming;
+pub use predict::{DurationLaw, Prediction};
 
 use build::{build_game, feature};
 
 /// Reported length of a frozen tail (no side ever concedes), in days: outcomes cap it here so
 /// that costs and durations stay finite in summaries.
 pub const FROZEN_REPORT_DAYS: f64 = 365.0;
-
-const NUM_STATES: usize = 4 * MAX_STEPS;
 
 /// Per public terminal: what payoffs and outcomes need.
 #[derive(Clone, Debug)]
@@ -33,11 +37,29 @@ struct TerminalFeature {
     level: u32,
     threatened: bool,
     step: usize,
-    retaliated: bool,
+    /// Counter-tariff steps announced.
+    counter: usize,
     peak_imposed: f64,
     move_index: usize,
     /// Whether each side still had a way to yield at its last decision (for the tail).
     can_yield: [bool; 2],
+    /// The public decision whose move ends the play, when it is a move after the threat
+    /// (a concession, a back-down, a settlement), with the round it is taken in and the
+    /// state of tariffs in force while it is taken.
+    end_move: Option<EndMove>,
+}
+
+/// The move that ends a play after the threat.
+#[derive(Clone, Copy, Debug)]
+struct EndMove {
+    /// The public decision node.
+    decision: usize,
+    /// The side that moves there.
+    mover: Side,
+    /// The round it is taken in.
+    round: usize,
+    /// The state in force while it is taken.
+    state: RoundState,
 }
 
 /// A compiled ladder: the game, its solver and per-terminal features. Build once per
@@ -203,6 +225,17 @@ impl CompiledLadder {
         })
     }
 
+    /// The logit precision on payoffs in $bn: `lambda` divided by the payoff unit
+    /// ([`Ladder::payoff_unit`]; `lambda` itself without one, or where the unit is not
+    /// positive).
+    pub fn effective_lambda(&self, params: &Params) -> f64 {
+        let lambda = params.get(Param::Lambda);
+        match self.ladder.payoff_unit.map(|i| params.get(i)) {
+            Some(unit) if unit > 0.0 => lambda / unit,
+            _ => lambda,
+        }
+    }
+
     /// The ladder compiled.
     pub fn ladder(&self) -> &Ladder {
         &self.ladder
@@ -298,7 +331,7 @@ impl CompiledLadder {
             behaviour,
         } = ws;
         self.payoffs_into(params, payoffs);
-        let lambda = params.get(Param::Lambda);
+        let lambda = self.effective_lambda(params);
         let pc = params.get(Param::PriorChallengerResolute);
         let pt = params.get(Param::PriorTargetResolute);
         let qc = params.get(Param::BeliefChallengerAboutTarget);
