@@ -1,11 +1,10 @@
-//! Cost per run against the ladder's length: the Colombia scenario with its tariff schedule
-//! and rounds extended to 2, 4, 8 and 16 rounds (steps of 25 points at days 0, 7, 30, 60,
-//! then every 30 days; rounds of 1 day, then the days between steps, as the issue's
-//! four-round variant `rounds = [1, 7, 23, 30]`). Each variant the model accepts is
-//! measured against the two-round scenario in the same run: the time per run (simulate on
-//! one thread, paired rounds), the game's size (nodes, strategic actions) and the solver's
-//! passes per run, each as a ratio to two rounds. A variant the model rejects is reported
-//! with the model's reason.
+//! Cost per run against the ladder's length: the Colombia scenario with its rounds extended
+//! to 2, 4, 8 and 16 (rounds of 0.25 and 7.75 days as in the scenario, then 23 days, then
+//! 30 days each) and its tariff schedule with them (steps of 25 points at days 0, 7, 30, 60,
+//! then every 30 days, at most the model's eight steps). Each variant is measured against the
+//! two-round scenario in the same run: the time per run (simulate on one thread, paired
+//! rounds), the game's size (nodes, strategic actions) and the solver's passes per run, each
+//! as a ratio to two rounds. A variant the model rejects is reported with the model's reason.
 //!
 //! Run briefly: `cargo bench --bench ladder_length -- --warm-up-time 1 --measurement-time 2`.
 
@@ -23,7 +22,9 @@ const SEED: u64 = 2025;
 const RUNS: u64 = 256;
 const PAIRED_ROUNDS: usize = 7;
 const SCHEDULE: &str = "schedule = [{ rate = 0.25, day = 0.0 }, { rate = 0.50, day = 7.0 }]";
-const ROUNDS: &str = "rounds = [1.0, 7.0]";
+const ROUNDS: &str = "rounds = [0.25, 7.75]";
+/// The most tariff steps the model takes.
+const MAX_STEPS: usize = 8;
 
 /// The Colombia scenario with `n` rounds.
 fn variant(n: usize) -> Result<Scenario, String> {
@@ -37,7 +38,7 @@ fn variant(n: usize) -> Result<Scenario, String> {
         2 => 30.0,
         _ => 30.0 * (k as f64 - 1.0),
     };
-    let steps: Vec<String> = (0..n)
+    let steps: Vec<String> = (0..n.min(MAX_STEPS))
         .map(|k| {
             format!(
                 "{{ rate = {:.2}, day = {:.1} }}",
@@ -47,9 +48,10 @@ fn variant(n: usize) -> Result<Scenario, String> {
         })
         .collect();
     let rounds: Vec<String> = (0..n)
-        .map(|k| {
-            let d = if k == 0 { 1.0 } else { day(k) - day(k - 1) };
-            format!("{d:.1}")
+        .map(|k| match k {
+            0 => "0.25".to_string(),
+            1 => "7.75".to_string(),
+            _ => format!("{:.1}", day(k) - day(k - 1)),
         })
         .collect();
     let text = text

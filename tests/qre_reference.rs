@@ -3,9 +3,9 @@
 //! interventions, and draws at λ up to 50. Every profile must agree to 1e-9.
 //!
 //! The fixture was made by the solver of commit 639946f (damped fixed-point iteration along
-//! a ladder of λ, falling back to path following) with
-//! `cargo test --release --test qre_reference -- --ignored generate_reference`, which
-//! writes `tests/fixtures/qre_reference/profiles.json`. It is kept to check that a new
+//! a ladder of λ, falling back to path following), on the model of main at 08cec06 (see the
+//! fixture's README), with `cargo test --test qre_reference -- --ignored generate_reference`,
+//! which writes `tests/fixtures/qre_reference/profiles.json`. It is kept to check that a new
 //! solver finds the same equilibria, not to be regenerated with the solver it checks.
 
 use escalation::model::params::{Param, Slot};
