@@ -49,6 +49,8 @@
 //!   given the documented path (tempered SMC).
 //! - [`whatif`] (uses `mc`, `model`, `scenario`, `pipeline`, `calibrate`): counterfactual
 //!   interventions with common random numbers.
+//! - [`validate`] (uses `mc`, `model`, `scenario`, `pipeline`): a case's prediction from its
+//!   opening over parameter draws, and the scores of its documented outcome.
 //! - [`report`] (uses `mc`, `model`, `scenario`, `calibrate`, `whatif`): Markdown reports with
 //!   SVG figures.
 #![forbid(unsafe_code)]
@@ -65,6 +67,7 @@ pub mod scenario;
 pub mod sim;
 pub mod solve;
 pub mod text;
+pub mod validate;
 pub mod whatif;
 
 /// The README's Rust examples, compiled as doc tests so they cannot drift from the API.

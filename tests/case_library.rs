@@ -121,6 +121,17 @@ fn every_case_ends_as_documented_and_its_path_has_a_finite_likelihood() {
         let ll = c
             .path_log_likelihood_timed(&b, &params, &actions, timing)
             .unwrap();
+        // What validation scores: the same end, read by the library.
+        let truth = escalation::validate::Truth::of(&s).unwrap();
+        assert!((truth.day - end).abs() < 1e-12, "{id}: truth day");
+        let library_class = truth.class.map(|c| match c.name() {
+            "conceded_before_tariffs" => Class::ConcededBeforeTariffs,
+            "conceded_after_tariffs" => Class::ConcededAfterTariffs,
+            "settled" => Class::Settled,
+            "backed_down" => Class::BackedDown,
+            other => panic!("{id}: documented class {other}"),
+        });
+        assert_eq!(library_class.unwrap_or(Class::Unresolved), class, "{id}");
         println!(
             "{id}: {} public nodes, ends day {end:.2}, log-likelihood at the medians {ll:.3}",
             tree.len()

@@ -49,13 +49,16 @@ impl Purpose {
     pub const WHATIF: Purpose = Purpose(0x0057_4841_5449_4621);
     /// The plays of a report's fan charts: posterior draw `j` is index `j`.
     pub const FAN_CHART: Purpose = Purpose(0x0046_414e);
+    /// The parameter draws of a predictive distribution (validation): draw `j` is index `j`.
+    pub const PREDICTIVE: Purpose = Purpose(0x5052_4544);
 
     /// The fixed purposes, in the table's order (the staged SMC purposes are not listed).
-    pub const REGISTERED: [Purpose; 4] = [
+    pub const REGISTERED: [Purpose; 5] = [
         Purpose::RUNS,
         Purpose::EQUAL_WEIGHT,
         Purpose::WHATIF,
         Purpose::FAN_CHART,
+        Purpose::PREDICTIVE,
     ];
 
     /// The uniform that resamples the particles at SMC stage `stage` (from 1).
