@@ -86,21 +86,14 @@ fn large_lambda_and_large_payoffs_solve_every_bundled_game() {
     }
 }
 
-/// The parameters in units of money: payoffs are linear in them.
+/// The parameters in units of money (payoffs are linear in them): the scalars
+/// [`Param::is_money`] names, and every lever cost.
 fn money(p: &Params) -> Vec<Slot> {
-    let mut out: Vec<Slot> = [
-        Param::StakeChallenger,
-        Param::StakeTarget,
-        Param::AudienceChallenger,
-        Param::AudienceTarget,
-        Param::AudienceGrowth,
-        Param::ExportsTarget,
-        Param::ExportsChallenger,
-        Param::FaceSavingCost,
-    ]
-    .into_iter()
-    .map(Slot::from)
-    .collect();
+    let mut out: Vec<Slot> = Param::ALL
+        .into_iter()
+        .filter(|q| q.is_money())
+        .map(Slot::from)
+        .collect();
     for lever in 0..p.num_levers() {
         for side in [Side::Challenger, Side::Target] {
             out.push(Slot::LeverCost { lever, side });
