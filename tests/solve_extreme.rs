@@ -171,3 +171,38 @@ fn ladder_at_huge_lambda_solves_or_names_the_draw() {
     }
     assert!(solved > 0);
 }
+
+/// The long version of [`ladder_at_huge_lambda_solves_or_names_the_draw`]: 100 prior draws of
+/// each bundled scenario with λ multiplied by 10 to 1e6, each draw solved or named; prints
+/// how many were not solved and the slowest solve. Run with
+/// `cargo test --release --test solve_extreme -- --ignored --nocapture`.
+#[test]
+#[ignore = "long: 1,800 solves, some through the general game's tracers"]
+fn ladder_lambda_census() {
+    for mult in [1e1, 1e2, 1e3, 1e4, 1e5, 1e6] {
+        let (mut unsolved, mut total, mut slowest) = (0, 0, 0.0f64);
+        for file in SCENARIOS {
+            let s = scenario(file);
+            let c = s.compile().unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(3);
+            let mut p = s.new_params();
+            let mut ws = c.workspace();
+            for _ in 0..100 {
+                s.draw(&mut rng, &mut p);
+                p.set(Param::Lambda, p.get(Param::Lambda) * mult);
+                let start = std::time::Instant::now();
+                match c.behaviour(&mut ws, &p) {
+                    Ok(b) => assert!(b.iter().all(|x| x.is_finite())),
+                    Err(ModelError::Unsolved { .. }) => unsolved += 1,
+                    Err(e) => panic!("{file}: {e}"),
+                }
+                slowest = slowest.max(start.elapsed().as_secs_f64());
+                total += 1;
+            }
+        }
+        println!(
+            "lambda x {mult:e}: {unsolved} of {total} draws unsolved; slowest solve {:.1} ms",
+            slowest * 1e3
+        );
+    }
+}
