@@ -56,7 +56,6 @@ mod compiled;
 mod ladder;
 mod outcome;
 pub mod params;
-mod qre;
 mod summary;
 pub mod timing;
 mod view;
@@ -129,4 +128,13 @@ pub enum ModelError {
     /// The QRE solver failed.
     #[error("solver: {0}")]
     Solve(String),
+    /// The logit QRE of a draw could not be solved (the continuation and path following
+    /// both stopped short, within their bounded work).
+    #[error("no logit QRE found for this draw: {source}; parameters: {params}")]
+    Unsolved {
+        /// Why the solver stopped.
+        source: crate::solve::SolveError,
+        /// Every parameter of the draw, `name = value`, joined by `, `.
+        params: String,
+    },
 }

@@ -438,4 +438,21 @@ impl Params {
         }
         Ok(())
     }
+
+    /// Every entry as `name = value`, joined by `, ` (for messages that must say which
+    /// parameters a failure happened at).
+    ///
+    /// # Examples
+    /// ```
+    /// let p = escalation::model::Params::new(0);
+    /// assert!(p.describe().starts_with("stake_challenger = "));
+    /// ```
+    pub fn describe(&self) -> String {
+        self.values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{} = {v}", Slot::at(i).name()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }

@@ -8,9 +8,9 @@ use super::ladder::{
 };
 use super::outcome::{Outcome, OutcomeClass, OutcomeProbs};
 use super::params::{Param, Params, Slot};
-use super::qre::{Qre, QreWorkspace};
 use super::ModelError;
 use crate::game::{Game, GameBuilder, InfosetId, Number};
+use crate::solve::logit::rows::{RowGame, RowSolver};
 
 mod build;
 mod payoffs;
@@ -70,7 +70,7 @@ pub struct CompiledLadder {
     ladder: Ladder,
     public: Vec<PublicNode>,
     game: Game,
-    qre: Qre,
+    qre: RowGame,
     /// Game terminals (index order): public terminal and type combination.
     terminals: Vec<(u32, u8, u8)>,
     /// Game terminal index of (public node, combo), `u32::MAX` for non-terminals.
@@ -86,7 +86,7 @@ pub struct CompiledLadder {
 #[derive(Clone, Debug)]
 pub struct LadderWorkspace {
     payoffs: Vec<f64>,
-    qre: [QreWorkspace; 2],
+    qre: [RowSolver; 2],
     behaviour: Vec<f64>,
 }
 
@@ -101,8 +101,11 @@ impl LadderWorkspace {
     /// back to the path-following solver (whose `exp`s are not counted). For benchmarks.
     pub fn solver_work(&self) -> SolverWork {
         SolverWork {
-            exps: self.qre[0].exps + self.qre[1].exps,
+            exps: self.qre[0].exps() + self.qre[1].exps(),
             fallbacks: self.qre[0].fallbacks + self.qre[1].fallbacks,
+            evaluations: self.qre[0].work.evaluations + self.qre[1].work.evaluations,
+            solves: self.qre[0].work.solves + self.qre[1].work.solves,
+            steps: self.qre[0].work.steps + self.qre[1].work.steps,
         }
     }
 }
@@ -115,6 +118,12 @@ pub struct SolverWork {
     pub exps: u64,
     /// Solves that did not settle and fell back to path following.
     pub fallbacks: u64,
+    /// Evaluations of the equations (passes over the game).
+    pub evaluations: u64,
+    /// Newton solves.
+    pub solves: u64,
+    /// Continuation steps.
+    pub steps: u64,
 }
 
 /// Export loss of an ad-valorem tariff `t` at trade elasticity `sigma`: `1 - (1+t)^(-sigma)`
@@ -197,7 +206,12 @@ impl CompiledLadder {
             .map(|s: &InfosetId| game.infoset(*s).num_actions())
             .sum();
         // The game is built in rows of type combinations; a failure here is a bug.
-        let qre = Qre::new(&game, &node_of).map_err(|e| ModelError::Solve(e.to_string()))?;
+        let qre = RowGame::new(
+            &game,
+            &node_of,
+            [ladder.challenger_types, ladder.target_types],
+        )
+        .map_err(|e| ModelError::Solve(e.to_string()))?;
         Ok(CompiledLadder {
             ladder: ladder.clone(),
             public,
@@ -246,7 +260,7 @@ impl CompiledLadder {
     pub fn workspace(&self) -> LadderWorkspace {
         LadderWorkspace {
             payoffs: vec![0.0; 2 * self.terminals.len()],
-            qre: [self.qre.workspace(), self.qre.workspace()],
+            qre: [self.qre.solver(), self.qre.solver()],
             behaviour: vec![0.0; self.game.profile_layout().len],
         }
     }
@@ -303,8 +317,8 @@ impl CompiledLadder {
     /// takes its own view as common knowledge.
     ///
     /// # Errors
-    /// [`ModelError::Params`] for parameters out of range, [`ModelError::Solve`] if the
-    /// solver fails.
+    /// [`ModelError::Params`] for parameters out of range, [`ModelError::Unsolved`] (naming
+    /// every parameter) if the solver fails.
     pub fn behaviour<'w>(
         &self,
         ws: &'w mut LadderWorkspace,
@@ -326,64 +340,28 @@ impl CompiledLadder {
         let view_t = self.root_probs(qt, pt);
         let [ws_c, ws_t] = qre;
         let cl = self.challenger_len;
-        self.solve_view(
-            ws_c,
-            &view_c,
-            params,
-            payoffs,
-            lambda,
-            &mut behaviour[..cl],
-            0..cl,
-        )?;
+        let n = behaviour.len();
+        let failed = |source| ModelError::Unsolved {
+            source,
+            params: params.describe(),
+        };
+        let solved = self
+            .qre
+            .solve_qre(ws_c, None, &view_c, payoffs, lambda)
+            .map_err(failed)?;
+        behaviour[..cl].copy_from_slice(&solved[..cl]);
         if view_c == view_t {
-            let cl_end = behaviour.len();
             let solved = ws_c.profile();
-            behaviour[cl..].copy_from_slice(&solved[cl..cl_end]);
+            behaviour[cl..].copy_from_slice(&solved[cl..n]);
         } else {
-            let n = behaviour.len();
-            self.solve_view(
-                ws_t,
-                &view_t,
-                params,
-                payoffs,
-                lambda,
-                &mut behaviour[cl..],
-                cl..n,
-            )?;
+            // The target's view differs only in the prior: start from the challenger's.
+            let solved = self
+                .qre
+                .solve_qre(ws_t, Some(ws_c), &view_t, payoffs, lambda)
+                .map_err(failed)?;
+            behaviour[cl..].copy_from_slice(&solved[cl..n]);
         }
         Ok(behaviour)
-    }
-
-    /// Solves one perspective (root chance probabilities `view`) and copies the entries
-    /// `range` of the profile into `out`. When the fixed-point iteration does not settle,
-    /// falls back to the crate's path-following solver on the game built for this view.
-    #[allow(clippy::too_many_arguments)]
-    fn solve_view(
-        &self,
-        ws: &mut QreWorkspace,
-        view: &[f64; 4],
-        params: &Params,
-        payoffs: &[f64],
-        lambda: f64,
-        out: &mut [f64],
-        range: std::ops::Range<usize>,
-    ) -> Result<(), ModelError> {
-        match self.qre.solve(ws, view, payoffs, lambda) {
-            Ok(solved) => {
-                out.copy_from_slice(&solved[range]);
-                Ok(())
-            }
-            Err(_) => {
-                ws.fallbacks += 1;
-                let game = self.game_with_probs(params, view)?;
-                let eq = crate::solve::logit::logit_solve_lambda(&game, lambda)
-                    .map_err(|e| ModelError::Solve(e.to_string()))?;
-                let flat = eq.profile.flat();
-                out.copy_from_slice(&flat[range.clone()]);
-                ws.profile_mut().copy_from_slice(flat);
-                Ok(())
-            }
-        }
     }
 
     fn game_with_probs(&self, params: &Params, probs: &[f64; 4]) -> Result<Game, ModelError> {

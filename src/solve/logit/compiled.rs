@@ -1,8 +1,8 @@
-//! A game compiled to flat arrays, and the allocation-free logit solver on it.
+//! A game compiled to flat arrays, and the sweeps over it that the logit QRE engine needs:
+//! reach probabilities, values and action values of a profile, the exact logit response of a
+//! perfect-information game, and regrets. (The solves themselves are in [`super::engine`].)
 
-use super::path;
 use crate::game::{Game, Mover, NodeId};
-use crate::solve::SolveError;
 
 const NONE: u32 = u32::MAX;
 
@@ -62,32 +62,19 @@ pub struct CompiledGame {
     pub(super) perfect_information: bool,
 }
 
-/// Scratch space for [`CompiledGame::solve`], sized once by [`CompiledGame::workspace`].
+/// A profile and what the sweeps compute from it, sized for one [`CompiledGame`].
 #[derive(Clone, Debug)]
-pub struct LogitWorkspace {
+pub(crate) struct Sweep {
     /// Behaviour probabilities: strategic actions in profile order, then chance actions.
-    pub(super) behav: Vec<f64>,
-    pub(super) next: Vec<f64>,
-    /// The previous rung's solution on the continuation ladder.
-    pub(super) prev: Vec<f64>,
-    pub(super) reach: Vec<f64>,
+    pub(crate) behav: Vec<f64>,
+    pub(crate) reach: Vec<f64>,
     /// Continuation value of every node for every player (`node * players + player`).
-    pub(super) value: Vec<f64>,
+    pub(crate) value: Vec<f64>,
     /// Conditional value of every strategic action to its mover.
-    pub(super) action_value: Vec<f64>,
-    pub(super) exp_count: u64,
-    pub(super) path: path::PathWorkspace,
+    pub(crate) action_value: Vec<f64>,
+    /// `exp` evaluations since the counter was last reset.
+    pub(crate) exp_count: u64,
 }
-
-/// Sweeps of the damped fixed-point iteration before falling back to path following.
-const MAX_SWEEPS: usize = 20_000;
-/// Convergence tolerance of the fixed-point iteration (largest probability change).
-pub const FIXED_POINT_TOLERANCE: f64 = 1e-10;
-/// Largest λ increase per rung of the continuation ladder, in units of 1 / payoff range.
-const LADDER_STEP: f64 = 0.5;
-/// Largest probability jump allowed between rungs before the ladder is deemed to have left
-/// the principal branch.
-const MAX_RUNG_JUMP: f64 = 0.25;
 
 impl CompiledGame {
     /// Compiles `game`.
@@ -179,134 +166,30 @@ impl CompiledGame {
             .collect()
     }
 
-    /// A workspace sized for this game.
-    pub fn workspace(&self) -> LogitWorkspace {
+    /// The sweeps' buffers for this game.
+    pub(crate) fn sweep(&self) -> Sweep {
         let n = self.node_set.len();
         let mut behav = vec![0.0; self.profile_len + self.chance_probs.len()];
         behav[self.profile_len..].copy_from_slice(&self.chance_probs);
-        LogitWorkspace {
+        Sweep {
             behav,
-            next: vec![0.0; self.profile_len],
-            prev: vec![0.0; self.profile_len],
             reach: vec![0.0; n],
             value: vec![0.0; n * self.num_players],
             action_value: vec![0.0; self.profile_len],
             exp_count: 0,
-            path: if self.perfect_information {
-                path::PathWorkspace::default()
-            } else {
-                path::PathWorkspace::new(self.profile_len)
-            },
         }
     }
 
-    /// How many `exp` evaluations the last [`CompiledGame::solve`] with `ws` used.
-    pub fn exp_count(&self, ws: &LogitWorkspace) -> u64 {
-        ws.exp_count
+    /// The same game with other chance probabilities (`probs`, all chance actions in order;
+    /// for a game whose only chance node is the root, its actions' probabilities).
+    pub(crate) fn with_chance_probs(&self, probs: &[f64]) -> CompiledGame {
+        let mut g = self.clone();
+        let n = g.chance_probs.len().min(probs.len());
+        g.chance_probs[..n].copy_from_slice(&probs[..n]);
+        g
     }
 
-    /// The logit agent QRE at precision `lambda` for these terminal payoffs (row-major:
-    /// terminal `t`, player `p` at `t * num_players + p`; the game's own outcomes are
-    /// ignored), as a flat behaviour profile in Gambit's order.
-    ///
-    /// Perfect information: one exact backward sweep. With information sets: a ladder of λ
-    /// values from 0 to `lambda` (rungs at most 0.5 / payoff range apart), at each rung a
-    /// damped fixed-point iteration (forward sweep: reach probabilities and Bayes beliefs;
-    /// backward sweep: conditional action values and the logit response) warm-started from
-    /// the previous rung, until the undamped fixed-point residual `max |softmax(λ v(p)) − p|`
-    /// is below [`FIXED_POINT_TOLERANCE`]; when the iteration contracts slowly (rate above
-    /// 0.5) the last rung is finished by Newton's method at fixed λ. Every
-    /// call starts from the uniform profile at λ = 0, so the result does not depend on what
-    /// the workspace held. If a rung does not converge, or the profile jumps between rungs
-    /// (a sign that the principal branch turned back), the path follower of
-    /// [`super::logit_solve_lambda`] solves the same problem in the same workspace.
-    ///
-    /// Nothing is allocated, except once per workspace: the buffers of the analytic Jacobian
-    /// (and of the path follower), the first time Newton's method or path following runs.
-    ///
-    /// # Errors
-    /// [`SolveError::PayoffLength`], [`SolveError::NonFinitePayoff`], [`SolveError::BadLambda`],
-    /// or [`SolveError::PathFailed`] when even path following fails.
-    pub fn solve<'w>(
-        &self,
-        ws: &'w mut LogitWorkspace,
-        terminal_payoffs: &[f64],
-        lambda: f64,
-    ) -> Result<&'w [f64], SolveError> {
-        let expected = self.terminals.len() * self.num_players;
-        if terminal_payoffs.len() != expected {
-            return Err(SolveError::PayoffLength {
-                expected,
-                got: terminal_payoffs.len(),
-            });
-        }
-        if let Some((index, &value)) = terminal_payoffs
-            .iter()
-            .enumerate()
-            .find(|(_, x)| !x.is_finite())
-        {
-            return Err(SolveError::NonFinitePayoff { index, value });
-        }
-        if !(lambda.is_finite() && lambda >= 0.0) {
-            return Err(SolveError::BadLambda(lambda));
-        }
-        ws.exp_count = 0;
-        if self.perfect_information {
-            self.backward_logit(ws, terminal_payoffs, lambda);
-        } else if !self.ladder(ws, terminal_payoffs, lambda) {
-            path::trace_to(self, ws, terminal_payoffs, lambda)?;
-        }
-        Ok(&ws.behav[..self.profile_len])
-    }
-
-    fn ladder(&self, ws: &mut LogitWorkspace, pay: &[f64], lambda: f64) -> bool {
-        self.set_uniform(ws);
-        if lambda == 0.0 {
-            return true;
-        }
-        let range = payoff_range(pay);
-        let rungs = ((lambda * range / LADDER_STEP).ceil() as usize).max(1);
-        let mut sweeps = 0;
-        for r in 1..=rungs {
-            let lam = lambda * r as f64 / rungs as f64;
-            ws.prev.copy_from_slice(&ws.behav[..self.profile_len]);
-            let mut damping = 1.0;
-            let mut last = f64::INFINITY;
-            let mut rate = 0.0;
-            loop {
-                sweeps += 1;
-                if sweeps > MAX_SWEEPS {
-                    return false;
-                }
-                // The undamped fixed-point residual max |softmax(λ v(p)) - p|.
-                let residual = self.damped_sweep(ws, pay, lam, damping) / damping;
-                if residual <= FIXED_POINT_TOLERANCE {
-                    break;
-                }
-                if residual > last {
-                    damping = (damping * 0.5).max(1e-3);
-                } else {
-                    rate = residual / last;
-                }
-                last = residual;
-            }
-            let jump = ws.behav[..self.profile_len]
-                .iter()
-                .zip(&ws.prev)
-                .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
-            if jump > MAX_RUNG_JUMP {
-                return false;
-            }
-            // A slowly contracting iteration stops far from the fixed point (the error is
-            // about residual / (1 - rate)): finish the last rung with Newton.
-            if r == rungs && rate > 0.5 && !path::polish(self, ws, pay, lam) {
-                return false;
-            }
-        }
-        true
-    }
-
-    pub(super) fn set_uniform(&self, ws: &mut LogitWorkspace) {
+    pub(crate) fn set_uniform(&self, ws: &mut Sweep) {
         for &s in &self.strategic {
             let s = s as usize;
             let off = self.set_action[s] as usize;
@@ -315,38 +198,9 @@ impl CompiledGame {
         }
     }
 
-    /// One damped fixed-point step; returns the largest probability change.
-    fn damped_sweep(&self, ws: &mut LogitWorkspace, pay: &[f64], lambda: f64, damping: f64) -> f64 {
-        self.evaluate(ws, pay);
-        let mut change = 0.0_f64;
-        for &s in &self.strategic {
-            let s = s as usize;
-            let off = self.set_action[s] as usize;
-            let k = self.set_num_actions[s] as usize;
-            let vals = &ws.action_value[off..off + k];
-            let top = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let mut total = 0.0;
-            for (w, &v) in ws.next[off..off + k].iter_mut().zip(vals) {
-                *w = (lambda * (v - top)).exp();
-                total += *w;
-            }
-            ws.exp_count += k as u64;
-            for (p, w) in ws.behav[off..off + k]
-                .iter_mut()
-                .zip(&ws.next[off..off + k])
-            {
-                let target = w / total;
-                let new = *p + damping * (target - *p);
-                change = change.max((new - *p).abs());
-                *p = new;
-            }
-        }
-        change
-    }
-
     /// Forward sweep (reach probabilities), backward sweep (continuation values) and the
     /// conditional value of every strategic action under Bayes beliefs.
-    pub(super) fn evaluate(&self, ws: &mut LogitWorkspace, pay: &[f64]) {
+    pub(crate) fn evaluate(&self, ws: &mut Sweep, pay: &[f64]) {
         let np = self.num_players;
         let n = self.node_set.len();
         ws.reach[0] = 1.0;
@@ -412,7 +266,7 @@ impl CompiledGame {
     }
 
     /// The exact logit QRE of a perfect-information game: one backward sweep.
-    fn backward_logit(&self, ws: &mut LogitWorkspace, pay: &[f64], lambda: f64) {
+    pub(crate) fn backward_logit(&self, ws: &mut Sweep, pay: &[f64], lambda: f64) {
         let np = self.num_players;
         for i in (0..self.node_set.len()).rev() {
             let s = self.node_set[i];
@@ -460,7 +314,7 @@ impl CompiledGame {
     /// set's value, conditional on reaching the set (Gambit's `agent_max_regret`) or, when
     /// `weighted`, times the probability of reaching it (the gain of the best one-set
     /// deviation, seen from the root). Call after [`CompiledGame::evaluate`].
-    pub(super) fn agent_max_regret(&self, ws: &LogitWorkspace, weighted: bool) -> f64 {
+    pub(crate) fn agent_max_regret(&self, ws: &Sweep, weighted: bool) -> f64 {
         let mut worst = 0.0_f64;
         for &s in &self.strategic {
             let s = s as usize;
@@ -487,7 +341,7 @@ impl CompiledGame {
 }
 
 /// Largest minus smallest terminal payoff (1 when all are equal).
-pub(super) fn payoff_range(pay: &[f64]) -> f64 {
+pub(crate) fn payoff_range(pay: &[f64]) -> f64 {
     let (lo, hi) = pay
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {

@@ -11,17 +11,34 @@
 //!   Perfect information: exact backward induction (one sweep; the QRE is unique). Otherwise:
 //!   path following from λ = 0 with Gambit's predictor–corrector steps, so that where the
 //!   branch bifurcates the trace leaves along Gambit's branch; where Gambit's tracer stalls, a
-//!   robust tracer takes over (see `path.rs`). [`logit_solve_lambda_strategic`] does the same
-//!   with Gambit's strategic-form equations, as pygambit does for `.nfg` games.
+//!   robust tracer takes over. [`logit_solve_lambda_strategic`] does the same with Gambit's
+//!   strategic-form equations, as pygambit does for `.nfg` games.
 //! - [`logit_solve`]: the limit λ → ∞ (pygambit's `nash.logit_solve`).
-//! - [`CompiledGame`]: the allocation-free solver for Monte Carlo loops.
+//! - [`CompiledGame`]: the allocation-free solver for Monte Carlo loops (Newton continuation).
+//!
+//! # One engine
+//! The solvers are cut the way Gambit's path tracer is: tracers that know only a system of
+//! equations and its Jacobian (`equations.rs`: the Newton continuation `continuation.rs`,
+//! Gambit's tracer `pc.rs`, the robust arc-length tracer `path.rs`); the logit equations of a
+//! game supplied to them, for a general game (`system.rs`, `general.rs`: log-probabilities,
+//! dense Jacobian) or for a game in rows of type combinations such as the escalation ladder
+//! (`rows.rs`: utilities, a Newton solve linear in the tree); and one place that decides how
+//! a solve proceeds and what it falls back to (`engine.rs`), with one set of tolerances
+//! (`tolerances.rs`).
 
 mod compiled;
+mod continuation;
+mod engine;
+mod equations;
+mod general;
 mod path;
 mod pc;
+pub(crate) mod rows;
 mod system;
+mod tolerances;
 
-pub use compiled::{CompiledGame, LogitWorkspace, FIXED_POINT_TOLERANCE};
+pub use compiled::CompiledGame;
+pub use engine::LogitWorkspace;
 
 use super::{Equilibrium, SolveError};
 use crate::game::nfg::NormalForm;
@@ -30,7 +47,7 @@ use system::Formulation;
 
 /// The limit is reached when the largest conditional regret at any information set is below
 /// this times the payoff range (pygambit's default `maxregret`).
-pub const LIMIT_MAX_REGRET: f64 = 1e-8;
+pub const LIMIT_MAX_REGRET: f64 = tolerances::LIMIT_MAX_REGRET;
 
 /// The logit agent QRE at precision `lambda` on the principal branch.
 ///
@@ -68,11 +85,8 @@ pub fn logit_solve_lambda(game: &Game, lambda: f64) -> Result<Equilibrium, Solve
     let compiled = CompiledGame::new(game);
     let mut ws = compiled.workspace();
     let pay = compiled.game_payoffs(game);
-    if game.is_perfect_information() {
-        compiled.solve(&mut ws, &pay, lambda)?;
-    } else {
-        path::trace_to(&compiled, &mut ws, &pay, lambda)?;
-    }
+    engine::check(&compiled, &pay, lambda)?;
+    engine::solve_as_gambit(&compiled, &mut ws, &pay, lambda, Formulation::Agent)?;
     Ok(equilibrium(game, &compiled, &ws, Some(lambda)))
 }
 
@@ -113,11 +127,13 @@ pub fn logit_solve_lambda_strategic(
     let compiled = CompiledGame::new(&game);
     let mut ws = compiled.workspace();
     let pay = compiled.game_payoffs(&game);
-    if game.is_perfect_information() {
-        compiled.solve(&mut ws, &pay, lambda)?;
+    engine::check(&compiled, &pay, lambda)?;
+    let formulation = if game.is_perfect_information() {
+        Formulation::Agent
     } else {
-        path::trace_to_with(&compiled, &mut ws, &pay, lambda, Formulation::Strategic)?;
-    }
+        Formulation::Strategic
+    };
+    engine::solve_as_gambit(&compiled, &mut ws, &pay, lambda, formulation)?;
     Ok(equilibrium(&game, &compiled, &ws, Some(lambda)))
 }
 
@@ -166,24 +182,8 @@ pub fn logit_solve(game: &Game) -> Result<Equilibrium, SolveError> {
     let compiled = CompiledGame::new(game);
     let mut ws = compiled.workspace();
     let pay = compiled.game_payoffs(game);
-    let tol = LIMIT_MAX_REGRET * compiled::payoff_range(&pay);
-    if game.is_perfect_information() {
-        let mut lambda = 1.0;
-        loop {
-            compiled.solve(&mut ws, &pay, lambda)?;
-            compiled.evaluate(&mut ws, &pay);
-            if compiled.agent_max_regret(&ws, false) < tol || lambda >= 1e15 {
-                return Ok(equilibrium(game, &compiled, &ws, Some(lambda)));
-            }
-            lambda *= 2.0;
-        }
-    }
-    let lambda = path::trace(
-        &compiled,
-        &mut ws,
-        &pay,
-        path::Goal::Regret(LIMIT_MAX_REGRET),
-    )?;
+    engine::check(&compiled, &pay, 0.0)?;
+    let lambda = engine::solve_limit(&compiled, &mut ws, &pay)?;
     Ok(equilibrium(game, &compiled, &ws, Some(lambda)))
 }
 
@@ -193,7 +193,7 @@ fn equilibrium(
     ws: &LogitWorkspace,
     lambda: Option<f64>,
 ) -> Equilibrium {
-    let flat = ws.behav[..compiled.profile_len()].to_vec();
+    let flat = ws.sweep.behav[..compiled.profile_len()].to_vec();
     let profile =
         BehaviorProfile::from_flat(game, flat).unwrap_or_else(|| BehaviorProfile::uniform(game));
     Equilibrium::new(game, profile, lambda)

@@ -6,7 +6,7 @@
 //! `qre.logit_solve_lambda` traces them with Gambit's `PathTracer`, and where the branch
 //! bifurcates (games with a symmetry: `shapley1974-fig3`, `shohamleytonbrown2008-fig5_10`,
 //! `nau2004-sec3`) the QRE it returns depends on how that tracer steps past the
-//! bifurcation. So [`trace_to_with`] first runs [`super::pc::Tracer`], which takes
+//! bifurcation. So the engine first runs [`super::pc::Tracer`], which takes
 //! Gambit's steps (Euler predictor along the QR tangent, Moore–Penrose chord corrector with
 //! tolerance 1e-4, steplength ratio at most 1.1, a 1e-7 perturbation of Gambit's first
 //! equation where the orientation flips, the secant method on λ − target at the end): on
@@ -54,33 +54,20 @@
 //! and `vonstengelforges2008-fig9` the QRE barely moves with λ past the stall (pygambit's
 //! point violates the equations at the requested λ by less than 1e-7), so this answer agrees
 //! with pygambit's to 1e-6. The same robust tracer follows the branch to its limit for
-//! [`super::logit_solve`], and [`polish`] finishes the compiled solver's ladder with Newton's
+//! [`super::logit_solve`].
 //! method.
 
-use super::compiled::{payoff_range, CompiledGame, LogitWorkspace};
-use super::pc::{End, Tracer};
-use super::system::Formulation;
-use crate::solve::SolveError;
+use super::equations::DenseJacobian;
+use super::tolerances::{
+    BIFURCATION_PERTURBATION, ROBUST_CORRECTOR_ITER as CORRECTOR_ITER,
+    ROBUST_CORRECTOR_TOL as CORRECTOR_TOL, ROBUST_FIRST_STEP as FIRST_STEP,
+    ROBUST_MAX_STEPS as MAX_STEPS, ROBUST_MIN_STEP as MIN_STEP, ROBUST_PASS_STEP as PASS_STEP,
+    ROBUST_STEP_GROWTH as STEP_GROWTH,
+};
 
-/// First arc-length step of the robust tracer.
-const FIRST_STEP: f64 = 0.03;
-/// Growth factor of the step after an easy corrector.
-const STEP_GROWTH: f64 = 1.5;
-const MIN_STEP: f64 = 1e-10;
-const MAX_STEPS: usize = 200_000;
-const CORRECTOR_ITER: usize = 10;
-const CORRECTOR_TOL: f64 = 1e-10;
-const FINAL_TOL: f64 = 1e-14;
-/// λ × payoff range beyond which a stalled trace to the limit returns its last point.
-const STALL_LAMBDA: f64 = 1e3;
-/// Step below which a change of orientation is passed instead of perturbed around.
-const PASS_STEP: f64 = 1e-6;
-/// Perturbation of the first equation near a bifurcation (Gambit's `c_pert`).
-const BIFURCATION_PERTURBATION: f64 = 1e-7;
-
-/// Buffers of the path followers, sized for a profile of `m` actions.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct PathWorkspace {
+/// Buffers of the robust tracer, for `m` unknowns.
+#[derive(Clone, Debug)]
+pub(crate) struct Robust {
     x: Vec<f64>,
     u: Vec<f64>,
     t: Vec<f64>,
@@ -91,15 +78,28 @@ pub(crate) struct PathWorkspace {
     jac: Vec<f64>,
     a: Vec<f64>,
     rhs: Vec<f64>,
-    /// Gambit's tracer and the equation system, built on first use (the tracer's buffers
-    /// grow with the square of the profile's length).
-    tracer: Option<Box<Tracer>>,
 }
 
-impl PathWorkspace {
+/// What to trace to.
+pub(crate) enum Goal<'g> {
+    /// The first point of the branch with this λ.
+    Lambda(f64),
+    /// The first point (unknowns, λ) where this says the goal is met.
+    Reached(&'g mut dyn FnMut(&[f64], f64) -> bool),
+}
+
+/// Why the robust tracer stopped short.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Failed {
+    /// The last λ reached (its point is [`Robust::point`]).
+    pub(crate) lambda: f64,
+    pub(crate) reason: &'static str,
+}
+
+impl Robust {
     pub(crate) fn new(m: usize) -> Self {
         let n = m + 1;
-        PathWorkspace {
+        Robust {
             x: vec![0.0; n],
             u: vec![0.0; n],
             t: vec![0.0; n],
@@ -110,457 +110,217 @@ impl PathWorkspace {
             jac: vec![0.0; m * n],
             a: vec![0.0; n * n],
             rhs: vec![0.0; n],
-            tracer: None,
         }
     }
-}
 
-/// What to trace to.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Goal {
-    /// The first point of the branch with this λ.
-    Lambda(f64),
-    /// The first point whose reach-weighted agent max regret is below this, relative to the
-    /// payoff range.
-    Regret(f64),
-}
-
-/// Traces the principal branch to λ = `lambda` with the agent-form equations; the profile
-/// is left in `ws.behav`.
-pub(crate) fn trace_to(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    lambda: f64,
-) -> Result<(), SolveError> {
-    trace_to_with(game, ws, pay, lambda, Formulation::Agent)
-}
-
-/// Traces the principal branch to λ = `lambda` as Gambit does, with the equations of
-/// `formulation`; when Gambit's tracer stalls before `lambda`, the robust tracer takes
-/// over from λ = 0. The profile is left in `ws.behav`.
-pub(crate) fn trace_to_with(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    lambda: f64,
-    formulation: Formulation,
-) -> Result<(), SolveError> {
-    let m = game.profile_len;
-    if ws.path.x.len() != m + 1 {
-        // Only a workspace built for a perfect-information game lacks the buffers.
-        ws.path = PathWorkspace::new(m);
+    /// The last point reached (unknowns, then λ); at a [`Goal::Lambda`], the point of the
+    /// branch interpolated to that λ.
+    pub(crate) fn point(&self) -> &[f64] {
+        &self.x
     }
-    if lambda == 0.0 || m == 0 {
-        game.set_uniform(ws);
-        return Ok(());
-    }
-    let mut tracer = take_tracer(game, ws, formulation);
-    let reached = tracer.trace(game, pay, lambda) == End::Reached && {
-        tracer.point(&mut ws.path.u);
-        ws.path.u[m] = lambda;
-        newton_at(game, ws, pay, &mut tracer)
-    };
-    let result = if reached {
-        Ok(())
-    } else {
-        robust(game, ws, pay, Goal::Lambda(lambda), &mut tracer).map(|_| ())
-    };
-    ws.path.tracer = Some(tracer);
-    result
-}
 
-/// Traces the principal branch to the goal with the robust tracer (agent form); returns the
-/// final λ. The profile is left in `ws.behav` (normalised per information set).
-pub(crate) fn trace(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    goal: Goal,
-) -> Result<f64, SolveError> {
-    let m = game.profile_len;
-    if ws.path.x.len() != m + 1 {
-        ws.path = PathWorkspace::new(m);
-    }
-    let mut tracer = take_tracer(game, ws, Formulation::Agent);
-    let result = robust(game, ws, pay, goal, &mut tracer);
-    ws.path.tracer = Some(tracer);
-    result
-}
-
-/// The workspace's tracer for `formulation`, or a new one.
-fn take_tracer(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    formulation: Formulation,
-) -> Box<Tracer> {
-    match ws.path.tracer.take() {
-        Some(t) if t.formulation() == formulation => t,
-        _ => Box::new(Tracer::new(game, formulation)),
-    }
-}
-
-fn robust(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    goal: Goal,
-    tracer: &mut Tracer,
-) -> Result<f64, SolveError> {
-    let m = game.profile_len;
-    game.set_uniform(ws);
-    for k in 0..m {
-        ws.path.x[k] = ws.behav[k].ln();
-    }
-    ws.path.x[m] = 0.0;
-    if let Goal::Lambda(l) = goal {
-        if l == 0.0 || m == 0 {
-            return Ok(0.0);
+    /// Follows the branch from the solution at λ = 0 to the goal.
+    pub(crate) fn trace<E: DenseJacobian>(
+        &mut self,
+        eq: &mut E,
+        mut goal: Goal,
+    ) -> Result<(), Failed> {
+        let m = self.x.len() - 1;
+        eq.start(&mut self.x[..m]);
+        self.x[m] = 0.0;
+        if m == 0 || matches!(goal, Goal::Lambda(l) if l == 0.0) {
+            return Ok(());
         }
-    }
-    let range = payoff_range(pay);
-    let result = follow(game, ws, pay, goal, range, tracer);
-    match (result, goal) {
-        // Far out on the branch (λ times the payoff range above STALL_LAMBDA) the tracer can
-        // stall as probabilities underflow; the limit is then the last point reached.
-        (Err(SolveError::PathFailed { lambda, .. }), Goal::Regret(_))
-            if lambda * range > STALL_LAMBDA =>
-        {
-            ws.path.u.copy_from_slice(&ws.path.x);
-            set_probs(game, ws, true);
-            Ok(lambda)
-        }
-        (r, _) => r,
-    }
-}
-
-fn follow(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    goal: Goal,
-    range: f64,
-    tracer: &mut Tracer,
-) -> Result<f64, SolveError> {
-    let m = game.profile_len;
-    // Initial orientation: increasing λ.
-    ws.path.t.fill(0.0);
-    ws.path.t[m] = 1.0;
-    // Orientation: the sign of det [J; t] along the branch (Gambit's QR tangent keeps it fixed).
-    let mut orient = tangent(game, ws, pay, true, tracer)?;
-    let first_eq = tracer.system.order.first().copied().unwrap_or(0);
-    let mut pert = 0.0;
-    let mut pert_left = 0.0;
-    let mut pass_next = false;
-    let mut h_bif = FIRST_STEP;
-    let mut h = FIRST_STEP;
-    for _ in 0..MAX_STEPS {
-        if h < MIN_STEP {
-            return Err(failed(ws, m, "step size fell below 1e-10"));
-        }
-        // Predictor.
-        for k in 0..=m {
-            ws.path.u[k] = ws.path.x[k] + h * ws.path.t[k];
-        }
-        let converged = corrector(game, ws, pay, first_eq, pert, tracer)?;
-        // The tangent at the new point; a change of the determinant's sign means the step
-        // crossed a bifurcation. As Gambit does, reject it and perturb the first equation so
-        // the bifurcation unfolds and the trace leaves along the branch that keeps the
-        // orientation.
-        let mut flipped = false;
-        if converged {
-            ws.path.t_old.copy_from_slice(&ws.path.t);
-            flipped = tangent(game, ws, pay, false, tracer)? != orient;
-            if flipped && pass_next {
-                // Past a bifurcation the perturbation failed to unfold, the direction is kept.
-                orient = -orient;
-                flipped = false;
+        // Initial orientation: increasing λ. Orientation along the branch: the sign of
+        // det [J; t] (Gambit's QR tangent keeps it fixed).
+        self.t.fill(0.0);
+        self.t[m] = 1.0;
+        let mut orient = self.tangent(eq, true)?;
+        let first_eq = eq.first_equation();
+        let mut pert = 0.0;
+        let mut pert_left = 0.0;
+        let mut pass_next = false;
+        let mut h_bif = FIRST_STEP;
+        let mut h = FIRST_STEP;
+        for _ in 0..MAX_STEPS {
+            if h < MIN_STEP {
+                return Err(self.failed("step size fell below 1e-10"));
             }
-            if flipped {
-                ws.path.t.copy_from_slice(&ws.path.t_old);
+            // Predictor.
+            for k in 0..=m {
+                self.u[k] = self.x[k] + h * self.t[k];
             }
-        }
-        if !converged || flipped {
-            if pert != 0.0 && h < PASS_STEP {
-                // The perturbation did not unfold the bifurcation (the trace cannot leave it):
-                // from where the change of orientation was first seen, pass it along the
-                // current direction, and from then on pass every bifurcation.
-                pert = 0.0;
-                pert_left = 0.0;
-                pass_next = true;
-                ws.path.x.copy_from_slice(&ws.path.x_bif);
-                ws.path.t.copy_from_slice(&ws.path.t_bif);
-                h = h_bif;
-                continue;
-            }
-            if flipped && pert_left == 0.0 {
-                ws.path.x_bif.copy_from_slice(&ws.path.x);
-                ws.path.t_bif.copy_from_slice(&ws.path.t);
-                h_bif = h;
-                pert = BIFURCATION_PERTURBATION;
-                pert_left = 2.0 * h;
-            }
-            h /= 2.0;
-            continue;
-        }
-        let (lam_old, lam_new) = (ws.path.x[m], ws.path.u[m]);
-        if lam_new < 0.0 {
-            return Err(failed(ws, m, "the branch returned to lambda < 0"));
-        }
-        match goal {
-            Goal::Lambda(target) if lam_new >= target => {
-                finish_at(game, ws, pay, target, lam_old, lam_new, tracer)?;
-                return Ok(target);
-            }
-            Goal::Regret(tol) => {
-                set_probs(game, ws, true);
-                game.evaluate(ws, pay);
-                if game.agent_max_regret(ws, true) < tol * range {
-                    return Ok(lam_new);
+            let converged = self.corrector(eq, first_eq, pert)?;
+            // The tangent at the new point; a change of the determinant's sign means the
+            // step crossed a bifurcation. As Gambit does, reject it and perturb the first
+            // equation so the bifurcation unfolds and the trace leaves along the branch that
+            // keeps the orientation.
+            let mut flipped = false;
+            if converged {
+                self.t_old.copy_from_slice(&self.t);
+                flipped = self.tangent(eq, false)? != orient;
+                if flipped && pass_next {
+                    // Past a bifurcation the perturbation failed to unfold, the direction
+                    // is kept.
+                    orient = -orient;
+                    flipped = false;
+                }
+                if flipped {
+                    self.t.copy_from_slice(&self.t_old);
                 }
             }
-            Goal::Lambda(_) => {}
-        }
-        ws.path.x.copy_from_slice(&ws.path.u);
-        h *= STEP_GROWTH;
-        if pert_left > 0.0 {
-            pert_left -= h;
-            if pert_left < 0.0 {
-                pert = 0.0;
-                pert_left = 0.0;
+            if !converged || flipped {
+                if pert != 0.0 && h < PASS_STEP {
+                    // The perturbation did not unfold the bifurcation (the trace cannot leave
+                    // it): from where the change of orientation was first seen, pass it
+                    // along the current direction, and from then on pass every bifurcation.
+                    pert = 0.0;
+                    pert_left = 0.0;
+                    pass_next = true;
+                    self.x.copy_from_slice(&self.x_bif);
+                    self.t.copy_from_slice(&self.t_bif);
+                    h = h_bif;
+                    continue;
+                }
+                if flipped && pert_left == 0.0 {
+                    self.x_bif.copy_from_slice(&self.x);
+                    self.t_bif.copy_from_slice(&self.t);
+                    h_bif = h;
+                    pert = BIFURCATION_PERTURBATION;
+                    pert_left = 2.0 * h;
+                }
+                h /= 2.0;
+                continue;
+            }
+            let (lam_old, lam_new) = (self.x[m], self.u[m]);
+            if lam_new < 0.0 {
+                return Err(self.failed("the branch returned to lambda < 0"));
+            }
+            let reached = match &mut goal {
+                Goal::Lambda(target) => lam_new >= *target,
+                Goal::Reached(done) => done(&self.u[..m], lam_new),
+            };
+            if reached {
+                if let Goal::Lambda(target) = goal {
+                    // The secant between the points on either side of the target.
+                    let w = if lam_new > lam_old {
+                        (target - lam_old) / (lam_new - lam_old)
+                    } else {
+                        1.0
+                    };
+                    for k in 0..m {
+                        self.x[k] += w * (self.u[k] - self.x[k]);
+                    }
+                    self.x[m] = target;
+                } else {
+                    self.x.copy_from_slice(&self.u);
+                }
+                return Ok(());
+            }
+            self.x.copy_from_slice(&self.u);
+            h *= STEP_GROWTH;
+            if pert_left > 0.0 {
+                pert_left -= h;
+                if pert_left < 0.0 {
+                    pert = 0.0;
+                    pert_left = 0.0;
+                }
             }
         }
+        Err(self.failed("too many steps"))
     }
-    Err(failed(ws, m, "too many steps"))
-}
 
-fn failed(ws: &LogitWorkspace, m: usize, reason: &'static str) -> SolveError {
-    SolveError::PathFailed {
-        lambda: ws.path.x.get(m).copied().unwrap_or(0.0),
-        reason,
-    }
-}
-
-/// Writes `exp(y)` of the point `u` into the behaviour probabilities, optionally normalised
-/// per information set.
-fn set_probs(game: &CompiledGame, ws: &mut LogitWorkspace, normalise: bool) {
-    let m = game.profile_len;
-    for k in 0..m {
-        ws.behav[k] = ws.path.u[k].exp();
-    }
-    ws.exp_count += m as u64;
-    if normalise {
-        for &s in &game.strategic {
-            let s = s as usize;
-            let off = game.set_action[s] as usize;
-            let k = game.set_num_actions[s] as usize;
-            let total: f64 = ws.behav[off..off + k].iter().sum();
-            for p in &mut ws.behav[off..off + k] {
-                *p /= total;
-            }
+    fn failed(&self, reason: &'static str) -> Failed {
+        Failed {
+            lambda: self.x.last().copied().unwrap_or(0.0),
+            reason,
         }
     }
-}
 
-/// The equations at the point in `ws.path.u`, into `f0`; with `jacobian`, also the
-/// Jacobian into `jac` (row-major `m × (m+1)`).
-fn equations(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    tracer: &mut Tracer,
-    jacobian: bool,
-) {
-    let m = game.profile_len;
-    let p = &mut ws.path;
-    let sys = &mut tracer.system;
-    sys.evaluate(game, pay, &p.u[..m]);
-    ws.exp_count += m as u64;
-    sys.equations(game, &p.u[..m], p.u[m], &mut p.f0);
-    if jacobian {
-        sys.jacobian(game, p.u[m], &mut p.jac, true);
+    /// The equations at `u` into `f0`; with `jacobian`, also the exact Jacobian into `jac`.
+    fn equations<E: DenseJacobian>(&mut self, eq: &mut E, jacobian: bool) {
+        let m = self.f0.len();
+        eq.residual(&self.u[..m], self.u[m], &mut self.f0);
+        if jacobian {
+            eq.jacobian(self.u[m], &mut self.jac, true);
+        }
     }
-}
 
-/// Copies the Jacobian into the augmented matrix with `last` as its final row.
-fn augment(ws: &mut LogitWorkspace, m: usize, last: Last) {
-    let n = m + 1;
-    ws.path.a[..m * n].copy_from_slice(&ws.path.jac);
-    for j in 0..n {
-        ws.path.a[m * n + j] = match last {
-            Last::Tangent => ws.path.t[j],
-            Last::Lambda => f64::from(u8::from(j == m)),
+    /// Copies the Jacobian into the augmented matrix with the tangent as its final row.
+    fn augment(&mut self) {
+        let m = self.f0.len();
+        let n = m + 1;
+        self.a[..m * n].copy_from_slice(&self.jac);
+        self.a[m * n..].copy_from_slice(&self.t);
+    }
+
+    /// The unit tangent at `u` (or at `x` when `at_x`), oriented along the previous tangent
+    /// in `t`, which it replaces. Returns the sign of `det [J; t_prev]`, which is also the
+    /// sign of `det [J; t_new]`: it changes where the path crosses a bifurcation.
+    fn tangent<E: DenseJacobian>(&mut self, eq: &mut E, at_x: bool) -> Result<f64, Failed> {
+        let m = self.f0.len();
+        if at_x {
+            self.u.copy_from_slice(&self.x);
+        }
+        self.equations(eq, true);
+        self.augment();
+        self.rhs.fill(0.0);
+        self.rhs[m] = 1.0;
+        let Some(det_sign) = solve_linear(&mut self.a, &mut self.rhs, m + 1) else {
+            return Err(self.failed("singular Jacobian"));
         };
+        let norm = self.rhs.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let dot: f64 = self.rhs.iter().zip(&self.t).map(|(a, b)| a * b).sum();
+        let sign = if dot < 0.0 { -1.0 } else { 1.0 };
+        for k in 0..=m {
+            self.t[k] = sign * self.rhs[k] / norm;
+        }
+        Ok(det_sign)
     }
-}
 
-#[derive(Clone, Copy)]
-enum Last {
-    Tangent,
-    Lambda,
-}
-
-/// The unit tangent at `ws.path.u` (or at `x` when `at_x`), oriented along the previous
-/// tangent in `ws.path.t`, which it replaces. Returns the sign of `det [J; t_prev]`, which is
-/// also the sign of `det [J; t_new]`: it changes where the path crosses a bifurcation.
-fn tangent(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    at_x: bool,
-    tracer: &mut Tracer,
-) -> Result<f64, SolveError> {
-    let m = game.profile_len;
-    if at_x {
-        ws.path.u.copy_from_slice(&ws.path.x);
+    /// Chord-Newton corrector from the predicted point in `u`, orthogonal to the tangent.
+    /// `Ok(false)` when it does not contract (the caller halves the step). `pert` is added
+    /// to equation `first_eq` (Gambit's perturbation near a bifurcation).
+    fn corrector<E: DenseJacobian>(
+        &mut self,
+        eq: &mut E,
+        first_eq: usize,
+        pert: f64,
+    ) -> Result<bool, Failed> {
+        let m = self.f0.len();
+        let n = m + 1;
+        self.equations(eq, true);
+        self.augment();
+        let mut last = f64::INFINITY;
+        for it in 0..CORRECTOR_ITER {
+            if it > 0 {
+                self.equations(eq, false);
+                self.augment();
+            }
+            for i in 0..m {
+                self.rhs[i] = -self.f0[i];
+            }
+            if let Some(r) = self.rhs.get_mut(first_eq) {
+                *r -= pert;
+            }
+            self.rhs[m] = 0.0;
+            if solve_linear(&mut self.a, &mut self.rhs, n).is_none() {
+                return Ok(false);
+            }
+            let dist = self.rhs.iter().fold(0.0_f64, |d, v| d.max(v.abs()));
+            if !dist.is_finite() || dist > 0.5 || (it > 0 && dist > 0.5 * last) {
+                return Ok(false);
+            }
+            for k in 0..n {
+                self.u[k] += self.rhs[k];
+            }
+            if dist < CORRECTOR_TOL {
+                return Ok(true);
+            }
+            last = dist;
+        }
+        Ok(false)
     }
-    equations(game, ws, pay, tracer, true);
-    augment(ws, m, Last::Tangent);
-    ws.path.rhs.fill(0.0);
-    ws.path.rhs[m] = 1.0;
-    let Some(det_sign) = solve_linear(&mut ws.path.a, &mut ws.path.rhs, m + 1) else {
-        return Err(failed(ws, m, "singular Jacobian"));
-    };
-    let norm = ws.path.rhs.iter().map(|v| v * v).sum::<f64>().sqrt();
-    let dot: f64 = ws.path.rhs.iter().zip(&ws.path.t).map(|(a, b)| a * b).sum();
-    let sign = if dot < 0.0 { -1.0 } else { 1.0 };
-    for k in 0..=m {
-        ws.path.t[k] = sign * ws.path.rhs[k] / norm;
-    }
-    Ok(det_sign)
-}
-
-/// Chord-Newton corrector from the predicted point in `ws.path.u`, orthogonal to the tangent.
-/// `Ok(false)` when it does not contract (the caller halves the step).
-/// `pert` is added to equation `first_eq` (Gambit's perturbation near a bifurcation).
-fn corrector(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    first_eq: usize,
-    pert: f64,
-    tracer: &mut Tracer,
-) -> Result<bool, SolveError> {
-    let m = game.profile_len;
-    let n = m + 1;
-    equations(game, ws, pay, tracer, true);
-    augment(ws, m, Last::Tangent);
-    // Factorisation is redone per solve; the chord matrix is kept in `jac`/`t`.
-    let mut last = f64::INFINITY;
-    for it in 0..CORRECTOR_ITER {
-        if it > 0 {
-            equations(game, ws, pay, tracer, false);
-            augment(ws, m, Last::Tangent);
-        }
-        for i in 0..m {
-            ws.path.rhs[i] = -ws.path.f0[i];
-        }
-        if let Some(r) = ws.path.rhs.get_mut(first_eq) {
-            *r -= pert;
-        }
-        ws.path.rhs[m] = 0.0;
-        if solve_linear(&mut ws.path.a, &mut ws.path.rhs, n).is_none() {
-            return Ok(false);
-        }
-        let dist = ws.path.rhs.iter().fold(0.0_f64, |d, v| d.max(v.abs()));
-        if !dist.is_finite() || dist > 0.5 || (it > 0 && dist > 0.5 * last) {
-            return Ok(false);
-        }
-        for k in 0..n {
-            ws.path.u[k] += ws.path.rhs[k];
-        }
-        if dist < CORRECTOR_TOL {
-            return Ok(true);
-        }
-        last = dist;
-    }
-    Ok(false)
-}
-
-/// Newton at the fixed λ = `target`, from the secant between `x` (λ below) and `u` (above).
-fn finish_at(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    target: f64,
-    lam_old: f64,
-    lam_new: f64,
-    tracer: &mut Tracer,
-) -> Result<(), SolveError> {
-    let m = game.profile_len;
-    let n = m + 1;
-    let w = if lam_new > lam_old {
-        (target - lam_old) / (lam_new - lam_old)
-    } else {
-        1.0
-    };
-    for k in 0..n {
-        ws.path.u[k] = ws.path.x[k] + w * (ws.path.u[k] - ws.path.x[k]);
-    }
-    ws.path.u[m] = target;
-    if newton_at(game, ws, pay, tracer) {
-        Ok(())
-    } else {
-        Err(failed(ws, m, "singular Jacobian at the target lambda"))
-    }
-}
-
-/// Refines the profile in `ws.behav` to a QRE at `lambda` by Newton's method at fixed λ;
-/// `false` (profile unchanged) when the Jacobian is singular or Newton does not converge.
-pub(crate) fn polish(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    lambda: f64,
-) -> bool {
-    let m = game.profile_len;
-    if ws.path.x.len() != m + 1 {
-        return false;
-    }
-    for k in 0..m {
-        ws.path.u[k] = ws.behav[k].ln();
-    }
-    ws.path.u[m] = lambda;
-    let mut tracer = take_tracer(game, ws, Formulation::Agent);
-    let converged = newton_at(game, ws, pay, &mut tracer);
-    ws.path.tracer = Some(tracer);
-    converged
-}
-
-/// Newton at the fixed λ in `ws.path.u[m]` from `ws.path.u`, with the analytic Jacobian;
-/// leaves the normalised profile in `ws.behav`. `false` on a singular Jacobian or without
-/// convergence in 50 steps.
-fn newton_at(
-    game: &CompiledGame,
-    ws: &mut LogitWorkspace,
-    pay: &[f64],
-    tracer: &mut Tracer,
-) -> bool {
-    let m = game.profile_len;
-    let n = m + 1;
-    for _ in 0..50 {
-        equations(game, ws, pay, tracer, true);
-        augment(ws, m, Last::Lambda);
-        for i in 0..m {
-            ws.path.rhs[i] = -ws.path.f0[i];
-        }
-        ws.path.rhs[m] = 0.0;
-        if solve_linear(&mut ws.path.a, &mut ws.path.rhs, n).is_none() {
-            return false;
-        }
-        let dist = ws.path.rhs.iter().fold(0.0_f64, |d, v| d.max(v.abs()));
-        if !dist.is_finite() {
-            return false;
-        }
-        for k in 0..m {
-            ws.path.u[k] += ws.path.rhs[k];
-        }
-        if dist < FINAL_TOL * ws.path.u[..m].iter().fold(1.0_f64, |a, v| a.max(v.abs())) {
-            set_probs(game, ws, true);
-            return true;
-        }
-    }
-    false
 }
 
 /// Solves `a z = b` in place (`a` row-major `n × n`, destroyed; `z` into `b`) by Gaussian

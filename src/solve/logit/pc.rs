@@ -22,30 +22,19 @@
 //! on `λ − target` (steps may go backwards) until it falls below 1e-8; the last point is
 //! the answer. A trace that stalls before (the steplength underflows, the corrector does not
 //! converge, λ turns negative) reports it, and the caller falls back to another method.
+//!
+//! The tracer knows the equations only through [`DenseJacobian`]; the general game's
+//! equations ([`super::general`]) present them in Gambit's order, with Gambit's
+//! approximation of the Jacobian, so that the steps are Gambit's to the last bit that
+//! matters. Its constants are Gambit's ([`super::tolerances`]).
 
-use super::compiled::CompiledGame;
-use super::system::{Formulation, System};
-
-/// First steplength (Gambit's `first_step`).
-const FIRST_STEP: f64 = 0.03;
-/// Largest factor by which the steplength changes per step (Gambit's `max_accel`).
-const MAX_DECEL: f64 = 1.1;
-/// Corrector tolerance on the length of a Newton step.
-const TOL: f64 = 1e-4;
-/// Longest corrector step.
-const MAX_DIST: f64 = 0.4;
-/// Largest contraction rate of the corrector.
-const MAX_CONTR: f64 = 0.6;
-/// Guard against cancellation in the contraction rate.
-const ETA: f64 = 0.1;
-/// Smallest steplength.
-const MIN_STEP: f64 = 1e-8;
-/// Corrector iterations before the trace fails.
-const MAX_ITER: usize = 100;
-/// Perturbation of the first equation near a bifurcation.
-const PERTURBATION: f64 = 1e-7;
-/// Accepted and rejected steps before the trace gives up.
-const MAX_STEPS: usize = 100_000;
+use super::equations::DenseJacobian;
+use super::tolerances::{
+    BIFURCATION_PERTURBATION as PERTURBATION, GAMBIT_ETA as ETA, GAMBIT_FIRST_STEP as FIRST_STEP,
+    GAMBIT_MAX_CONTR as MAX_CONTR, GAMBIT_MAX_DECEL as MAX_DECEL, GAMBIT_MAX_DIST as MAX_DIST,
+    GAMBIT_MAX_ITER as MAX_ITER, GAMBIT_MAX_STEPS as MAX_STEPS, GAMBIT_MIN_STEP as MIN_STEP,
+    GAMBIT_TOL as TOL,
+};
 
 /// How a trace ended.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -57,21 +46,17 @@ pub(crate) enum End {
     Stalled(f64),
 }
 
-/// The tracer for one game and formulation, with its buffers (allocated once).
+/// The tracer's buffers for a system of `m` equations (allocated once).
 #[derive(Clone, Debug)]
 pub(crate) struct Tracer {
-    pub(crate) system: System,
     m: usize,
-    /// Current point, Gambit's order, λ last.
+    /// Current point, λ last.
     x: Vec<f64>,
     u: Vec<f64>,
     t: Vec<f64>,
     new_t: Vec<f64>,
-    /// Residual and forward substitution, Gambit's order.
+    /// Residual and forward substitution.
     y: Vec<f64>,
-    /// The point in our profile order (without λ).
-    ours: Vec<f64>,
-    f: Vec<f64>,
     jac: Vec<f64>,
     /// Transposed Jacobian, `(m + 1) × m`, then its triangular factor.
     b: Vec<f64>,
@@ -80,54 +65,35 @@ pub(crate) struct Tracer {
 }
 
 impl Tracer {
-    pub(crate) fn new(game: &CompiledGame, formulation: Formulation) -> Tracer {
-        let m = game.profile_len;
+    pub(crate) fn new(m: usize) -> Tracer {
         let n = m + 1;
         Tracer {
-            system: System::new(game, formulation),
             m,
             x: vec![0.0; n],
             u: vec![0.0; n],
             t: vec![0.0; n],
             new_t: vec![0.0; n],
             y: vec![0.0; m],
-            ours: vec![0.0; m],
-            f: vec![0.0; m],
             jac: vec![0.0; m * n],
             b: vec![0.0; n * m],
             q: vec![0.0; n * n],
         }
     }
 
-    pub(crate) fn formulation(&self) -> Formulation {
-        self.system.formulation()
+    /// The last point: the unknowns, then λ.
+    pub(crate) fn point(&self) -> &[f64] {
+        &self.x
     }
 
-    /// The last point: log-probabilities in our profile order, then λ.
-    pub(crate) fn point(&self, out: &mut [f64]) {
-        for (k, &i) in self.system.order.iter().enumerate() {
-            out[i] = self.x[k];
-        }
-        out[self.m] = self.x[self.m];
-    }
-
-    /// Traces from the uniform profile at λ = 0 to `target`.
-    pub(crate) fn trace(&mut self, game: &CompiledGame, pay: &[f64], target: f64) -> End {
+    /// Traces from the solution at λ = 0 to `target`.
+    pub(crate) fn trace<E: DenseJacobian>(&mut self, eq: &mut E, target: f64) -> End {
         let m = self.m;
-        for &s in &game.strategic {
-            let s = s as usize;
-            let off = game.set_action[s] as usize;
-            let k = game.set_num_actions[s] as usize;
-            self.ours[off..off + k].fill((1.0 / k as f64).ln());
-        }
-        for (k, &i) in self.system.order.iter().enumerate() {
-            self.x[k] = self.ours[i];
-        }
+        eq.start(&mut self.x[..m]);
         self.x[m] = 0.0;
-        self.follow(game, pay, target)
+        self.follow(eq, target)
     }
 
-    fn follow(&mut self, game: &CompiledGame, pay: &[f64], target: f64) -> End {
+    fn follow<E: DenseJacobian>(&mut self, eq: &mut E, target: f64) -> End {
         let m = self.m;
         let n = m + 1;
         let mut h = FIRST_STEP;
@@ -135,7 +101,7 @@ impl Tracer {
         let mut pert = 0.0;
         let mut pert_left = 0.0;
         self.u.copy_from_slice(&self.x);
-        self.decompose(game, pay);
+        self.decompose(eq);
         self.t.copy_from_slice(&self.q[m * n..]);
         for _ in 0..MAX_STEPS {
             if self.x[m] < 0.0 {
@@ -148,13 +114,13 @@ impl Tracer {
                 self.u[k] = self.x[k] + h * self.t[k];
             }
             let mut decel = 1.0 / MAX_DECEL;
-            self.decompose(game, pay);
+            self.decompose(eq);
             let mut accept = true;
             let mut last = 0.0;
             let mut iter = 1;
             loop {
-                self.residual(game, pay);
-                self.y[0] += pert;
+                self.residual(eq);
+                self.y[eq.first_equation()] += pert;
                 let dist = self.newton_step();
                 if !dist.is_finite() {
                     return End::Stalled(self.x[m]);
@@ -229,38 +195,24 @@ impl Tracer {
         }
     }
 
-    /// Evaluates the system at `u` (Gambit's order) into our-order buffers.
-    fn evaluate_at_u(&mut self, game: &CompiledGame, pay: &[f64]) {
-        for (k, &i) in self.system.order.iter().enumerate() {
-            self.ours[i] = self.u[k];
-        }
-        self.system.evaluate(game, pay, &self.ours);
+    /// The equations at `u`, into `y`.
+    fn residual<E: DenseJacobian>(&mut self, eq: &mut E) {
+        let m = self.m;
+        eq.residual(&self.u[..m], self.u[m], &mut self.y);
     }
 
-    /// The equations at `u`, into `y` in Gambit's order.
-    fn residual(&mut self, game: &CompiledGame, pay: &[f64]) {
-        self.evaluate_at_u(game, pay);
-        self.system
-            .equations(game, &self.ours, self.u[self.m], &mut self.f);
-        for (k, &i) in self.system.order.iter().enumerate() {
-            self.y[k] = self.f[i];
-        }
-    }
-
-    /// The Jacobian at `u`, transposed into `b` in Gambit's order, and its QR decomposition
-    /// by Givens rotations: `q b = r`, `q` accumulated from the identity.
-    fn decompose(&mut self, game: &CompiledGame, pay: &[f64]) {
+    /// The Jacobian at `u`, transposed into `b`, and its QR decomposition by Givens
+    /// rotations: `q b = r`, `q` accumulated from the identity.
+    fn decompose<E: DenseJacobian>(&mut self, eq: &mut E) {
         let m = self.m;
         let n = m + 1;
-        self.evaluate_at_u(game, pay);
-        self.system.jacobian(game, self.u[m], &mut self.jac, false);
-        let order = &self.system.order;
-        for (row, &ie) in order.iter().enumerate() {
-            // Column `row` of b is equation `row` (Gambit's order).
-            for (l, &iu) in order.iter().enumerate() {
-                self.b[l * m + row] = self.jac[ie * n + iu];
+        eq.residual(&self.u[..m], self.u[m], &mut self.y);
+        eq.jacobian(self.u[m], &mut self.jac, false);
+        for row in 0..m {
+            // Column `row` of b is equation `row`.
+            for l in 0..n {
+                self.b[l * m + row] = self.jac[row * n + l];
             }
-            self.b[m * m + row] = self.jac[ie * n + m];
         }
         self.q.fill(0.0);
         for k in 0..n {
@@ -333,13 +285,16 @@ impl Tracer {
 mod tests {
     use super::*;
     use crate::game::load::{read_game_file, LoadedGame};
+    use crate::solve::logit::compiled::CompiledGame;
+    use crate::solve::logit::general::{GameEquations, GeneralBuffers};
+    use crate::solve::logit::system::Formulation;
     use serde_json::Value;
 
     impl Tracer {
         /// Continues from the last point to `target` with fresh steplength and
         /// perturbation, as Gambit's `LogitBehaviorSolveLambda` does for each further λ.
-        fn resume(&mut self, game: &CompiledGame, pay: &[f64], target: f64) -> End {
-            self.follow(game, pay, target)
+        fn resume<E: DenseJacobian>(&mut self, eq: &mut E, target: f64) -> End {
+            self.follow(eq, target)
         }
     }
 
@@ -368,7 +323,9 @@ mod tests {
             };
             let compiled = CompiledGame::new(&game);
             let pay = compiled.game_payoffs(&game);
-            let mut tracer = Tracer::new(&compiled, formulation);
+            let mut buffers = GeneralBuffers::new(&compiled, formulation);
+            let mut eq = GameEquations::new(&compiled, &pay, &mut buffers);
+            let mut tracer = Tracer::new(compiled.profile_len());
             for (k, entry) in doc["logit"]["equilibria"]
                 .as_array()
                 .unwrap()
@@ -382,9 +339,9 @@ mod tests {
                     .and_then(Value::as_f64)
                     .unwrap();
                 let end = if k == 0 {
-                    tracer.trace(&compiled, &pay, target)
+                    tracer.trace(&mut eq, target)
                 } else {
-                    tracer.resume(&compiled, &pay, target)
+                    tracer.resume(&mut eq, target)
                 };
                 let ours = tracer.x[tracer.m];
                 let stalled = matches!(end, End::Stalled(_));

@@ -167,19 +167,19 @@ impl System {
                 &game.members[game.member_start[s] as usize..game.member_start[s + 1] as usize];
             match self.formulation {
                 Formulation::Agent => {
-                    // Beliefs as Gambit computes them: relative to the most likely node, so
-                    // they stay accurate as the set's reach vanishes; uniform when it
-                    // underflows to zero.
-                    let reach: f64 = mem.iter().map(|&h| self.log_reach[h as usize].exp()).sum();
-                    if reach == 0.0 {
+                    // Beliefs relative to the most likely node, from log reach
+                    // probabilities, so they stay exact where the set's reach underflows
+                    // (Gambit makes them uniform there, which at large λ makes the equations
+                    // jump); uniform only where the log reach is not finite.
+                    let top = mem
+                        .iter()
+                        .map(|&h| self.log_reach[h as usize])
+                        .fold(f64::NEG_INFINITY, f64::max);
+                    if !top.is_finite() {
                         for &h in mem {
                             self.weight[h as usize] = 1.0 / mem.len() as f64;
                         }
                     } else {
-                        let top = mem
-                            .iter()
-                            .map(|&h| self.log_reach[h as usize])
-                            .fold(f64::NEG_INFINITY, f64::max);
                         let total: f64 = mem
                             .iter()
                             .map(|&h| (self.log_reach[h as usize] - top).exp())

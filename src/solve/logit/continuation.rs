@@ -1,0 +1,216 @@
+//! Continuation in λ: the principal branch from the uniform profile at λ = 0 to the target
+//! (Allgower & Georg 1990, "Numerical Continuation Methods", ch. 2), knowing the equations
+//! only through [`Equations`].
+//!
+//! Every point evaluated gets one solve with the Jacobian there, for two right-hand sides:
+//! Newton's correction and the tangent `dx/dλ`. The next point is predicted from the
+//! corrected point along the tangent; it is accepted when the correction it needs in turn is
+//! at most `MAX_CORRECTION` (so one Newton step per point keeps the trace on the branch),
+//! and the step is then scaled by `sqrt(AIM / correction)` (the predictor's error grows
+//! with the square of the step), between ×1/2 and ×4. A rejected point halves the step. At
+//! the target, Newton's method runs until its correction is at most `NEWTON_TOLERANCE`, halving
+//! each time.
+//!
+//! The work is bounded: a number of points, of Newton steps at the target, and a smallest
+//! step relative to the target, beyond which the continuation gives up (a fold of the
+//! branch, or a singular Jacobian), so that the caller can fall back to a tracer that follows
+//! folds. The constants are in [`super::tolerances`].
+
+use super::equations::Equations;
+
+use super::tolerances::{
+    AIM, FIRST_REACH, MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_NEWTON,
+    MIN_CONTINUATION_STEP as MIN_STEP, NEWTON_CONTRACTION, NEWTON_FLOOR, NEWTON_STAGNATION,
+    NEWTON_TOLERANCE as TIGHT, QUADRATIC_RATE,
+};
+
+/// Buffers of the continuation.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Buffers {
+    pub(crate) x: Vec<f64>,
+    pred: Vec<f64>,
+    f: Vec<f64>,
+    step: Vec<f64>,
+    tangent: Vec<f64>,
+    next_step: Vec<f64>,
+    next_tangent: Vec<f64>,
+}
+
+impl Buffers {
+    pub(crate) fn new(n: usize) -> Buffers {
+        Buffers {
+            x: vec![0.0; n],
+            pred: vec![0.0; n],
+            f: vec![0.0; n],
+            step: vec![0.0; n],
+            tangent: vec![0.0; n],
+            next_step: vec![0.0; n],
+            next_tangent: vec![0.0; n],
+        }
+    }
+}
+
+/// Work done by continuations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Work {
+    /// Evaluations of the equations (one pass over the game each).
+    pub(crate) evaluations: u64,
+    /// Linear solves (each a Newton step, with the tangent on the way).
+    pub(crate) solves: u64,
+    /// Points predicted on the way (accepted and rejected).
+    pub(crate) steps: u64,
+}
+
+/// Why a continuation stopped short.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Stalled {
+    /// The last λ reached.
+    pub(crate) lambda: f64,
+    pub(crate) reason: &'static str,
+}
+
+/// Follows the branch from λ = 0 to `target`; on success the solution is in `buf.x` and the
+/// equations are evaluated there.
+pub(crate) fn trace<E: Equations>(
+    eq: &mut E,
+    buf: &mut Buffers,
+    target: f64,
+    work: &mut Work,
+) -> Result<(), Stalled> {
+    let n = eq.len();
+    eq.start(&mut buf.x);
+    work.evaluations += 1;
+    if target == 0.0 || n == 0 {
+        return Ok(());
+    }
+    // λ = 0 is solved exactly.
+    buf.f.fill(0.0);
+    let stalled = |lambda, reason| Err(Stalled { lambda, reason });
+    work.solves += 1;
+    let Some(orientation) = eq.solve(&buf.x, &buf.f, &mut buf.step, Some(&mut buf.tangent)) else {
+        return stalled(0.0, "singular Jacobian");
+    };
+    let mut lambda = 0.0;
+    let mut h = target.min(FIRST_REACH / eq.lambda_scale());
+    let mut steps = 0;
+    while lambda < target {
+        steps += 1;
+        work.steps += 1;
+        if steps > MAX_STEPS {
+            return stalled(lambda, "too many steps");
+        }
+        if h < MIN_STEP * target {
+            return stalled(lambda, "step size fell below 1e-9 of lambda");
+        }
+        let next = if lambda + h >= target * (1.0 - 1e-12) {
+            target
+        } else {
+            lambda + h
+        };
+        for k in 0..n {
+            buf.pred[k] = buf.x[k] + buf.step[k] + (next - lambda) * buf.tangent[k];
+        }
+        work.evaluations += 1;
+        let sign = if eq.residual(&buf.pred, next, &mut buf.f).is_finite() {
+            work.solves += 1;
+            eq.solve(
+                &buf.pred,
+                &buf.f,
+                &mut buf.next_step,
+                Some(&mut buf.next_tangent),
+            )
+        } else {
+            None
+        };
+        let size = match sign {
+            Some(_) => eq.size(&buf.pred, &buf.next_step, next),
+            None => f64::INFINITY,
+        };
+        if size.is_nan() || size > MAX_CORRECTION {
+            h *= 0.5;
+            continue;
+        }
+        if sign != Some(orientation) {
+            // det J changed sign: the step passed a bifurcation or a turn of the branch,
+            // which this continuation cannot follow.
+            return stalled(lambda, "the branch bifurcates or turns back");
+        }
+        std::mem::swap(&mut buf.x, &mut buf.pred);
+        std::mem::swap(&mut buf.step, &mut buf.next_step);
+        std::mem::swap(&mut buf.tangent, &mut buf.next_tangent);
+        h = (next - lambda) * (AIM / size.max(1e-12)).sqrt().clamp(0.5, 4.0);
+        lambda = next;
+    }
+    newton(eq, buf, target, work)
+}
+
+/// Newton's method at fixed `lambda` from `buf.x`, where the equations are evaluated and the
+/// correction is in `buf.step`. Each correction must shrink (by [`NEWTON_CONTRACTION`]); the
+/// iteration stops after applying a correction of at most `NEWTON_TOLERANCE` that shrank
+/// quadratically (to at most [`QUADRATIC_RATE`] of the one before, so the error left is far
+/// smaller), or one of at most [`NEWTON_FLOOR`] (at a singular solution Newton's method
+/// converges only linearly); where rounding stops a linear convergence, at a correction of
+/// at most [`NEWTON_STAGNATION`], at the last point.
+fn newton<E: Equations>(
+    eq: &mut E,
+    buf: &mut Buffers,
+    lambda: f64,
+    work: &mut Work,
+) -> Result<(), Stalled> {
+    let stalled = |reason| Err(Stalled { lambda, reason });
+    let mut last = f64::INFINITY;
+    for _ in 0..MAX_NEWTON {
+        let size = eq.size(&buf.x, &buf.step, lambda);
+        if !size.is_finite() || (last.is_finite() && size > NEWTON_CONTRACTION * last) {
+            if last <= NEWTON_STAGNATION {
+                // Rounding stops a linear convergence here: the point is as good as it gets.
+                return Ok(());
+            }
+            return stalled("Newton's method did not converge at the target lambda");
+        }
+        for (x, d) in buf.x.iter_mut().zip(&buf.step) {
+            *x += d;
+        }
+        let quadratic = last.is_finite() && size <= QUADRATIC_RATE * last;
+        if size <= NEWTON_FLOOR || (size <= TIGHT && quadratic) {
+            return Ok(());
+        }
+        last = size;
+        work.evaluations += 1;
+        if !eq.residual(&buf.x, lambda, &mut buf.f).is_finite() {
+            return stalled("the equations are not finite");
+        }
+        work.solves += 1;
+        if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
+            return stalled("singular Jacobian");
+        }
+    }
+    stalled("Newton's method did not converge at the target lambda")
+}
+
+/// Newton's method at `lambda` from `start` (a nearby solution, e.g. of a game that differs a
+/// little); the solution is in `buf.x`.
+pub(crate) fn newton_from<E: Equations>(
+    eq: &mut E,
+    buf: &mut Buffers,
+    start: &[f64],
+    lambda: f64,
+    work: &mut Work,
+) -> Result<(), Stalled> {
+    buf.x.copy_from_slice(start);
+    work.evaluations += 1;
+    if !eq.residual(&buf.x, lambda, &mut buf.f).is_finite() {
+        return Err(Stalled {
+            lambda,
+            reason: "the equations are not finite",
+        });
+    }
+    work.solves += 1;
+    if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
+        return Err(Stalled {
+            lambda,
+            reason: "singular Jacobian",
+        });
+    }
+    newton(eq, buf, lambda, work)
+}

@@ -1,0 +1,253 @@
+//! The Newton solve of the rows' equations: exact, in time linear in the tree (see the
+//! parent module's documentation, "The Newton solve").
+
+use super::{Affine, RowGame, RowWorkspace, MAX_ACTIONS, MAX_LANES};
+
+impl RowGame {
+    /// Solves the Newton system at the last evaluation (at `u`, with residual `f`): the
+    /// Newton step `J⁻¹ (−F)` into `step`, and, with `tangent`, `dU/dλ = −J⁻¹ ∂F/∂λ` into it.
+    /// `J δU = δU − δΦ`, where `δΦ` is the change of `Φ` when `log σ` changes by
+    /// `λ (δU − σ·δU)`; `∂F/∂λ` is `−δΦ` when `log σ` changes by `U − σ·U` at fixed `U`.
+    /// Both right-hand sides go through one elimination. Returns the sign of `det J` (the
+    /// product of the rows' local systems' determinants), `None` when it is singular.
+    pub(crate) fn solve(
+        &self,
+        ws: &mut RowWorkspace,
+        u: &[f64],
+        f: &[f64],
+        step: &mut [f64],
+        mut tangent: Option<&mut [f64]>,
+    ) -> Option<f64> {
+        let lambda = ws.lambda;
+        let with_tangent = tangent.is_some();
+        let mut sign = 1.0;
+        for d in (0..self.decisions.len()).rev() {
+            sign *= self.eliminate(ws, d, lambda, u, f, with_tangent)?;
+        }
+        // From the root: each row's δx (for the step and the tangent), then its unknowns.
+        ws.dx[0] = [[0.0; 2]; 2];
+        for (d, dec) in self.decisions.iter().enumerate() {
+            let i = dec.mover as usize;
+            let first = dec.first as usize;
+            let dx = ws.dx[d];
+            let at = |f: &Affine, c: usize| f[c] + f[2] * dx[c][0] + f[3] * dx[c][1];
+            for a in 0..dec.actions as usize {
+                let s = first + a;
+                for t in 0..2 {
+                    let used = t < self.types[i];
+                    step[2 * s + t] = if used { at(&ws.uaff[s][t], 0) } else { 0.0 };
+                    if let Some(out) = tangent.as_deref_mut() {
+                        out[2 * s + t] = if used { at(&ws.uaff[s][t], 1) } else { 0.0 };
+                    }
+                }
+                let c = self.slot_child[s] as usize;
+                if c < self.decisions.len() {
+                    let mut dc = dx;
+                    dc[0][i] += at(&ws.waff[s], 0);
+                    dc[1][i] += at(&ws.waff[s], 1);
+                    ws.dx[c] = dc;
+                }
+            }
+        }
+        let finite = step.iter().all(|v| v.is_finite())
+            && tangent.is_none_or(|t| t.iter().all(|v| v.is_finite()));
+        finite.then_some(sign)
+    }
+
+    /// Eliminates decision `d` (see [`RowGame::eliminate_in`]), in a copy for its number of
+    /// actions and both players' numbers of types.
+    fn eliminate(
+        &self,
+        ws: &mut RowWorkspace,
+        d: usize,
+        lambda: f64,
+        u: &[f64],
+        f: &[f64],
+        with_tangent: bool,
+    ) -> Option<f64> {
+        let dec = &self.decisions[d];
+        let i = dec.mover as usize;
+        let args = (ws, d, lambda, u, f, with_tangent);
+        // (Copies with constant loop bounds for the common shapes.)
+        match (dec.actions, self.types[i], self.types[1 - i]) {
+            (2, 2, 2) => self.eliminate_in::<2, 2, 2, 2>(args),
+            (3, 2, 2) => self.eliminate_in::<3, 3, 2, 2>(args),
+            (4, 2, 2) => self.eliminate_in::<4, 4, 2, 2>(args),
+            (_, 2, 2) => self.eliminate_in::<0, MAX_ACTIONS, 2, 2>(args),
+            (_, 2, _) => self.eliminate_in::<0, MAX_ACTIONS, 2, 1>(args),
+            (_, _, 2) => self.eliminate_in::<0, MAX_ACTIONS, 1, 2>(args),
+            _ => self.eliminate_in::<0, MAX_ACTIONS, 1, 1>(args),
+        }
+    }
+
+    /// Eliminates decision `d`: its unknowns and signals as affine functions of its `δx`
+    /// (into `uaff`, `waff`), and its values' changes likewise (into `jac`). `K` is the
+    /// number of actions (0: any, up to `CAP`), `NI` the mover's number of types, `NO` the
+    /// other's.
+    #[inline(always)]
+    #[allow(clippy::needless_range_loop)] // (index loops over small fixed arrays)
+    fn eliminate_in<const K: usize, const CAP: usize, const NI: usize, const NO: usize>(
+        &self,
+        (ws, d, lambda, u, f, with_tangent): (&mut RowWorkspace, usize, f64, &[f64], &[f64], bool),
+    ) -> Option<f64> {
+        let dec = self.decisions[d];
+        let i = dec.mover as usize;
+        let o = 1 - i;
+        let ni = NI;
+        let two_other = NO == 2;
+        let first = dec.first as usize;
+        let k = if K == 0 { dec.actions as usize } else { K };
+        let nd = self.decisions.len();
+        let lanes = NI * NO;
+        if k > CAP {
+            return None;
+        }
+        // Per action and own type: R (the unknown's change without the signal term) and h
+        // (its coefficient on the action's signal w).
+        let mut r_aff = [[[0.0; 4]; 2]; CAP];
+        let mut h = [[0.0; 2]; CAP];
+        for a in 0..k {
+            let s = first + a;
+            let c = self.slot_child[s] as usize;
+            let cv = &ws.value[c];
+            for t in 0..ni {
+                let l = self.lane_of[i][t].map(|l| l as usize);
+                let mu = ws.mu[d][t];
+                let mut r: Affine = [-f[2 * s + t], 0.0, 0.0, 0.0];
+                if two_other {
+                    // Beliefs: δμ_1 = μ_1 μ_0 δx_o.
+                    r[2 + o] += mu[0] * mu[1] * (cv[i][l[1]] - cv[i][l[0]]);
+                }
+                if c < nd {
+                    let jc = &ws.jac[c][i];
+                    let m = if two_other { 2 } else { 1 };
+                    for (u, &p) in mu.iter().enumerate().take(m) {
+                        for q in 0..4 {
+                            r[q] += p * jc[q][l[u]];
+                        }
+                        h[a][t] += p * jc[2 + i][l[u]];
+                    }
+                }
+                r_aff[a][t] = r;
+            }
+        }
+        // ℓ(t, a) = λ (R − σ·R), plus the λ source U − σ·U in the tangent's column.
+        let mut l_aff = [[[0.0; 4]; 2]; CAP];
+        for t in 0..ni {
+            let mut mean = [0.0; 4];
+            let mut mean_u = 0.0;
+            for a in 0..k {
+                let p = ws.sig[first + a][t];
+                for q in 0..4 {
+                    mean[q] += p * r_aff[a][t][q];
+                }
+                mean_u += p * u[2 * (first + a) + t];
+            }
+            for a in 0..k {
+                for q in 0..4 {
+                    l_aff[a][t][q] = lambda * (r_aff[a][t][q] - mean[q]);
+                }
+                if with_tangent {
+                    l_aff[a][t][1] += u[2 * (first + a) + t] - mean_u;
+                }
+            }
+        }
+        // The signal w(a) = ℓ(1, a) − ℓ(0, a) solves (diag(dm) + 1 vᵀ) w = ρ, whose
+        // determinant, Π dm (1 + vᵀ diag(dm)⁻¹ 1), is the row's share of det J.
+        let mut w = [[0.0; 4]; CAP];
+        let mut sign = 1.0;
+        if ni == 2 {
+            let mut dinv = [0.0; CAP];
+            let mut v = [0.0; CAP];
+            for a in 0..k {
+                let dm = 1.0 - lambda * (h[a][1] - h[a][0]);
+                if dm == 0.0 || !dm.is_finite() {
+                    return None;
+                }
+                if dm < 0.0 {
+                    sign = -sign;
+                }
+                dinv[a] = 1.0 / dm;
+                v[a] = lambda * (ws.sig[first + a][1] * h[a][1] - ws.sig[first + a][0] * h[a][0]);
+            }
+            let mut vy = [0.0; 4];
+            let mut vd = 0.0;
+            for a in 0..k {
+                for q in 0..4 {
+                    w[a][q] = dinv[a] * (l_aff[a][1][q] - l_aff[a][0][q]);
+                    vy[q] += v[a] * w[a][q];
+                }
+                vd += v[a] * dinv[a];
+            }
+            let den = 1.0 + vd;
+            if den == 0.0 || !den.is_finite() {
+                return None;
+            }
+            if den < 0.0 {
+                sign = -sign;
+            }
+            for a in 0..k {
+                for q in 0..4 {
+                    w[a][q] -= dinv[a] * vy[q] / den;
+                }
+            }
+            // The signal terms of ℓ and of the unknowns: h(t, a) w(a), centred in ℓ.
+            for t in 0..2 {
+                let mut mean = [0.0; 4];
+                for a in 0..k {
+                    let p = ws.sig[first + a][t] * h[a][t];
+                    for q in 0..4 {
+                        mean[q] += p * w[a][q];
+                    }
+                }
+                for a in 0..k {
+                    for q in 0..4 {
+                        l_aff[a][t][q] += lambda * (h[a][t] * w[a][q] - mean[q]);
+                        r_aff[a][t][q] += h[a][t] * w[a][q];
+                    }
+                }
+            }
+        }
+        ws.uaff[first..first + k].copy_from_slice(&r_aff[..k]);
+        ws.waff[first..first + k].copy_from_slice(&w[..k]);
+        // The row's values: δV = Σ_a σ (ℓ V_child + δV_child), with δx_child = δx + e_i w;
+        // lane by lane (each lane takes its probability and ℓ from the mover's own type).
+        let mut jac = [[[0.0; MAX_LANES]; 4]; 2];
+        for a in 0..k {
+            let s = first + a;
+            let c = self.slot_child[s] as usize;
+            let cv = &ws.value[c];
+            let mut p = [0.0; MAX_LANES];
+            let mut la = [[0.0; MAX_LANES]; 4];
+            for l in 0..lanes {
+                let t = self.lane_type[l][i] as usize;
+                p[l] = ws.sig[s][t];
+                for q in 0..4 {
+                    la[q][l] = p[l] * l_aff[a][t][q];
+                }
+            }
+            let wa = w[a];
+            for j in 0..2 {
+                let v = &cv[j];
+                let acc = &mut jac[j];
+                if c < nd {
+                    let g = &ws.jac[c][j];
+                    let gi = g[2 + i];
+                    for q in 0..4 {
+                        for l in 0..MAX_LANES {
+                            acc[q][l] += la[q][l] * v[l] + p[l] * (g[q][l] + gi[l] * wa[q]);
+                        }
+                    }
+                } else {
+                    for q in 0..4 {
+                        for l in 0..MAX_LANES {
+                            acc[q][l] += la[q][l] * v[l];
+                        }
+                    }
+                }
+            }
+        }
+        ws.jac[d] = jac;
+        Some(sign)
+    }
+}
