@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let given = scenario_whatif_given(
         &scenario,
         &posterior,
-        &["petro_holds_firm"],
+        &["petro_holds_firm_commit"],
         400,
         &paired,
         Some(&opening),
