@@ -57,7 +57,7 @@ pub struct ScenarioArm {
     pipeline: Pipeline,
     free: FreeParams,
     overridden: Vec<Slot>,
-    opening: Option<Opening>,
+    pub(super) opening: Option<Opening>,
 }
 
 impl ScenarioArm {
@@ -112,7 +112,7 @@ impl ScenarioArm {
 
     /// Stage 1: parameters of this arm for a posterior draw, with the re-set slots drawn
     /// from `rng`.
-    fn params(&self, theta: &[f64], rng: &mut ChaCha8Rng) -> Params {
+    pub(super) fn params(&self, theta: &[f64], rng: &mut ChaCha8Rng) -> Params {
         let mut drawn = self.pipeline.scenario().new_params();
         self.pipeline.draw(rng, &mut drawn);
         let mut p = self.free.params_at(theta);
@@ -257,7 +257,7 @@ fn arm_error(e: PipelineError) -> WhatifError {
 
 /// The arm of `intervention` (`None`: the baseline) for draws of `posterior`, conditioned on
 /// `opening` when given.
-fn posterior_arm(
+pub(super) fn posterior_arm(
     scenario: &Scenario,
     posterior: &Posterior,
     intervention: Option<&str>,
