@@ -283,6 +283,14 @@ impl Pipeline {
         record(metrics, outcome, &self.context, out);
     }
 
+    /// The probability of each game terminal of a play under `behaviour`
+    /// ([`CompiledLadder::terminal_probs`]), with the type drawn as the play draws it (under
+    /// a `type` intervention: the fixed type).
+    pub fn terminal_probs(&self, behaviour: &[f64], params: &Params, out: &mut [f64]) {
+        self.compiled
+            .terminal_probs(behaviour, &self.play_params(params), out);
+    }
+
     /// Each metric's exact expectation under `behaviour` (given `opening`: over the
     /// opening's subtree, renormalised), from the terminal probabilities
     /// ([`CompiledLadder::terminal_probs`]) and each terminal's outcome (its ending move at
@@ -302,8 +310,7 @@ impl Pipeline {
     ) -> Result<bool, ModelError> {
         probs.clear();
         probs.resize(self.compiled.num_terminals(), 0.0);
-        self.compiled
-            .terminal_probs(behaviour, &self.play_params(params), probs);
+        self.terminal_probs(behaviour, params, probs);
         if let Some(o) = opening {
             for (t, pr) in probs.iter_mut().enumerate() {
                 if !o.contains(t) {
