@@ -16,9 +16,11 @@ use super::scenario::{posterior_arm, ScenarioArm};
 use super::{PairedConfig, WhatifError};
 use crate::calibrate::Posterior;
 use crate::mc::{Pool, Purpose, Streams};
-use crate::model::{Action, Timing};
+use crate::model::{Action, Outcome, Params, Timing};
+use crate::pipeline::Pipeline;
 use crate::scenario::{InterventionKind, Scenario};
 use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -171,33 +173,61 @@ fn draw_runs(
         let oc = pipe
             .outcome(terminal, &p, Timing::Drawn(b, rng.random()))
             .map_err(|e| e.to_string())?;
-        let mut days = oc.duration_days;
-        let mut cost = [oc.cost_challenger_bn, oc.cost_target_bn];
-        if oc.censored {
-            let u: f64 = rng.random();
-            if let Some(race) = pipe.compiled().tail_race(terminal, &p, pipe.deviation()) {
-                let tail = race.days(u);
-                let paid = tail.min(COURSE_DAYS as f64 - horizon).max(0.0);
-                cost[0] += race.daily_cost[0] * paid;
-                cost[1] += race.daily_cost[1] * paid;
-                days = horizon + tail;
-            }
-        }
-        let tariff = (0..FAN_DAYS)
-            .map(|d| {
-                let d = d as f64;
-                if oc.censored && d >= days {
-                    0.0
-                } else {
-                    pipe.compiled()
-                        .tariff_levied_on(terminal, oc.day, d)
-                        .unwrap_or(0.0)
-                }
-            })
-            .collect();
+        let (days, cost) = run_end(pipe, terminal, &p, &oc, horizon, rng);
+        let tariff = tariff_by_day(pipe, terminal, &oc, days, FAN_DAYS);
         runs.push(Run { days, cost, tariff });
     }
     Ok(Some(runs))
+}
+
+/// When a play that ended at `terminal` with outcome `oc` ends, in days from the threat,
+/// and each side's cost to then (to day [`COURSE_DAYS`] at most): past the horizon (at
+/// `horizon` days) an unresolved play lasts as long as the attrition race, timed with one
+/// more uniform from `rng`.
+pub(super) fn run_end(
+    pipe: &Pipeline,
+    terminal: usize,
+    p: &Params,
+    oc: &Outcome,
+    horizon: f64,
+    rng: &mut ChaCha8Rng,
+) -> (f64, [f64; 2]) {
+    let mut days = oc.duration_days;
+    let mut cost = [oc.cost_challenger_bn, oc.cost_target_bn];
+    if oc.censored {
+        let u: f64 = rng.random();
+        if let Some(race) = pipe.compiled().tail_race(terminal, p, pipe.deviation()) {
+            let tail = race.days(u);
+            let paid = tail.min(COURSE_DAYS as f64 - horizon).max(0.0);
+            cost[0] += race.daily_cost[0] * paid;
+            cost[1] += race.daily_cost[1] * paid;
+            days = horizon + tail;
+        }
+    }
+    (days, cost)
+}
+
+/// The tariff levied on each day `0..n` of a play that ended at `terminal` with outcome
+/// `oc` and lasted `days` ([`run_end`]).
+pub(super) fn tariff_by_day(
+    pipe: &Pipeline,
+    terminal: usize,
+    oc: &Outcome,
+    days: f64,
+    n: usize,
+) -> Vec<f64> {
+    (0..n)
+        .map(|d| {
+            let d = d as f64;
+            if oc.censored && d >= days {
+                0.0
+            } else {
+                pipe.compiled()
+                    .tariff_levied_on(terminal, oc.day, d)
+                    .unwrap_or(0.0)
+            }
+        })
+        .collect()
 }
 
 /// The summary of an arm's runs.
