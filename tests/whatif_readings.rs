@@ -11,7 +11,7 @@
 
 use escalation::calibrate::{NoObserver, Posterior, SmcConfig};
 use escalation::mc::{stream, Purpose};
-use escalation::model::{Action, CompiledLadder, Param, Params, Side};
+use escalation::model::{Action, CompiledLadder, Param, Params, Side, Timing};
 use escalation::pipeline::Pipeline;
 use escalation::scenario::{At, Scenario};
 use escalation::solve::logit::logit_solve_lambda;
@@ -256,6 +256,12 @@ fn deviate_tail_races_at_the_other_sides_own_hazard() {
     let h = 0.05 / 365.0 / 3.0;
     assert!((race.hazards[0] - h).abs() < 1e-15, "{:?}", race.hazards);
     assert!((race.daily_cost[1] - 0.5 * 0.9 / 365.0).abs() < 1e-15);
+    // The outcome says who gives in at the end of that race: the challenger, always.
+    let oc = arm.outcome(t, &p, Timing::RoundStart).unwrap();
+    assert_eq!(oc.tail_target_concedes_prob, 0.0);
+    assert_eq!(oc.tail_challenger_concedes_prob, 1.0);
+    let oc = base.outcome(t, &p, Timing::RoundStart).unwrap();
+    assert_eq!(oc.tail_target_concedes_prob, 1.0);
 }
 
 #[test]

@@ -274,7 +274,21 @@ impl Pipeline {
         params: &Params,
         timing: Timing<'_>,
     ) -> Result<Outcome, ModelError> {
-        self.compiled.outcome_timed(terminal, params, timing)
+        let mut oc = self.compiled.outcome_timed(terminal, params, timing)?;
+        self.deviate_tail(terminal, params, &mut oc);
+        Ok(oc)
+    }
+
+    /// Under a `deviate` intervention, who gives in at the end of an unresolved play is
+    /// decided by the race past the horizon in which the deviating side never quits
+    /// ([`CompiledLadder::tail_race`]).
+    fn deviate_tail(&self, terminal: usize, params: &Params, oc: &mut Outcome) {
+        if let (AtPlay::Deviate(d), true) = (&self.at_play, oc.censored) {
+            if let Some(race) = self.compiled.tail_race(terminal, params, Some(d)) {
+                oc.tail_challenger_concedes_prob = race.challenger_yields();
+                oc.tail_target_concedes_prob = race.target_yields();
+            }
+        }
     }
 
     /// Stage 4: the values of `metrics` for `outcome`, in order, into `out`.
@@ -326,9 +340,7 @@ impl Pipeline {
             if pr <= 0.0 {
                 continue;
             }
-            let oc = self
-                .compiled
-                .outcome_timed(t, params, Timing::Expected(behaviour))?;
+            let oc = self.outcome(t, params, Timing::Expected(behaviour))?;
             mass += pr;
             for (e, m) in out.iter_mut().zip(metrics) {
                 *e += pr * m.value(&oc, &self.context);

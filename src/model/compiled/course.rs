@@ -321,6 +321,16 @@ impl TailRace {
         }
     }
 
+    /// Probability that the target is the one to give in (0 in a frozen race).
+    pub fn target_yields(&self) -> f64 {
+        let total = self.hazards[0] + self.hazards[1];
+        match self.at_once {
+            Some(side) => f64::from(u8::from(side == Side::Target)),
+            None if total > 0.0 => self.hazards[1] / total,
+            None => 0.0,
+        }
+    }
+
     /// A race from its parts (for tests and examples).
     pub fn new(at_once: Option<Side>, hazards: [f64; 2], daily_cost: [f64; 2]) -> TailRace {
         TailRace {
