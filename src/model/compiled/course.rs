@@ -123,7 +123,7 @@ impl CompiledLadder {
 
     /// The war-of-attrition race past the horizon of the play that ended at game terminal
     /// `terminal` unresolved, at `params`; `None` for any other terminal. Without a
-    /// deviation it is the tail of the game's payoffs ([`attrition::tail_process`]): each
+    /// deviation it is the tail of the game's payoffs ([`crate::model::attrition::tail_process`]): each
     /// side quits at the hazard `c_i / (W_i - L_i)` of its own daily cost and prize, or one
     /// concedes at once. With one, a side the deviation keeps from yielding never quits,
     /// and the other keeps its strategy of the tail: it concedes at once where it did,
