@@ -13,7 +13,10 @@
 use escalation::calibrate::{NoObserver, ScenarioProblem, SmcConfig};
 use escalation::scenario::Scenario;
 use escalation::sim::{scenario_fingerprint, ScenarioEpisode, Simulation};
-use escalation::whatif::{documented_opening, scenario_whatif_given, PairedConfig};
+use escalation::whatif::{
+    documented_opening, reading_order, scenario_courses, scenario_whatif_given, PairedConfig,
+    Readings,
+};
 use std::time::Instant;
 
 /// One seed for the whole job: rerunning prints the same numbers, whatever the machine.
@@ -84,6 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|i| i.name.as_str())
         .collect();
+    let names = reading_order(&scenario, &names);
     let paired = PairedConfig {
         replicates: 10,
         seed: SEED,
@@ -103,9 +107,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         paired.replicates
     );
     for i in scenario.interventions() {
-        println!("  {:<20} {}", i.name, i.description.trim());
+        println!("  {:<26} {}", i.name, i.description.trim());
     }
     println!("\n{given}");
+    // 4. The readings of "what if Petro had held firm?" side by side, with their time
+    // course over the same runs; the one most users mean (Petro resolute, Washington not
+    // knowing it) leads.
+    let petro = reading_order(
+        &scenario,
+        &names
+            .iter()
+            .copied()
+            .filter(|n| n.starts_with("petro_holds_firm"))
+            .collect::<Vec<_>>(),
+    );
+    let courses = scenario_courses(
+        &scenario,
+        &posterior,
+        &petro,
+        WHATIF_DRAWS,
+        &paired,
+        Some(&opening),
+    )?;
+    println!(
+        "4. What if Petro had held firm? Three readings, given {}\n",
+        given.opening.as_deref().unwrap_or_default().join(" → ")
+    );
+    println!("{}", Readings::new(&scenario, courses));
     println!(
         "Finished in {:.1} s. Same seed, same numbers: rerun to check.",
         start.elapsed().as_secs_f64()

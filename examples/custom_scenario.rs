@@ -59,6 +59,7 @@ time = 2030-03-05T09:00:00Z
 
 [[interventions]]
 name = "no_ramp"
+kind = "commit"
 description = "The tariff stays at 10%."
 schedule = [{ rate = 0.10, day = 0.0 }]
 "#;

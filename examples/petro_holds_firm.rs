@@ -1,5 +1,7 @@
-//! What if Petro had held firm instead of conceding? Calibrates the Colombia 2025 scenario
-//! to the documented path, then runs the `petro_holds_firm` intervention against the
+//! What if Petro had held firm instead of conceding, read as a public commitment? Calibrates
+//! the Colombia 2025 scenario to the documented path, then runs the `petro_holds_firm_commit`
+//! intervention (its `type` and `deviate` readings are side by side in `colombia_2025.rs`,
+//! section 4) against the
 //! baseline with common random numbers, every run of both arms conditioned on the crisis
 //! having opened as documented (Colombia refused the flights, the US threatened).
 //!
@@ -33,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let given = scenario_whatif_given(
         &scenario,
         &posterior,
-        &["petro_holds_firm"],
+        &["petro_holds_firm_commit"],
         400,
         &paired,
         Some(&opening),

@@ -63,7 +63,10 @@ fn colombia_calibrates_round_trips_and_runs_every_intervention() {
     };
     let result = scenario_whatif(&scenario, &back, &names, 100, &cfg).unwrap();
     eprintln!("what-if: {:?}\n{result}", t1.elapsed());
-    let firm = names.iter().position(|n| *n == "petro_holds_firm").unwrap();
+    let firm = names
+        .iter()
+        .position(|n| *n == "petro_holds_firm_commit")
+        .unwrap();
     // Metric 5 is "Colombia concedes"; holding firm can only lower it.
     assert!(result.interventions[firm].differences[5].mean < 0.0);
     let quiet = names.iter().position(|n| *n == "quiet_acceptance").unwrap();

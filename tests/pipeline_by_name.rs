@@ -35,8 +35,9 @@ fn parameter_order_of_a_posterior_does_not_matter() {
         seed: 5,
         threads: None,
     };
-    let run =
-        |p: &Posterior| scenario_whatif(&scenario, p, &["petro_holds_firm"], 12, &config).unwrap();
+    let run = |p: &Posterior| {
+        scenario_whatif(&scenario, p, &["petro_holds_firm_commit"], 12, &config).unwrap()
+    };
     let original = run(&posterior);
     assert_eq!(run(&permuted(&posterior, &reversed)), original);
     assert_eq!(run(&permuted(&posterior, &rotated)), original);

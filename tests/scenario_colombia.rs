@@ -52,7 +52,9 @@ fn draws_are_reproducible_and_in_range() {
 fn every_intervention_applies() {
     let s = colombia();
     for name in [
-        "petro_holds_firm",
+        "petro_holds_firm_type",
+        "petro_holds_firm_deviate",
+        "petro_holds_firm_commit",
         "no_ramp",
         "immediate_50",
         "quiet_acceptance",

@@ -10,7 +10,7 @@ fn path(name: &str) -> String {
 
 #[test]
 fn october_and_template_scenarios_are_valid() {
-    for (file, n_interventions) in [("colombia_2025_october.toml", 2), ("template.toml", 5)] {
+    for (file, n_interventions) in [("colombia_2025_october.toml", 2), ("template.toml", 7)] {
         let s = Scenario::from_path(path(file)).unwrap();
         assert_eq!(s.interventions().len(), n_interventions, "{file}");
         let c = s.compile().unwrap();

@@ -203,7 +203,7 @@ fn colombia_conditioned_on_the_documented_opening() {
         seed: 9,
         threads,
     };
-    let names = ["petro_holds_firm", "quiet_acceptance"];
+    let names = ["petro_holds_firm_commit", "quiet_acceptance"];
     let run = |threads| {
         scenario_whatif_given(
             &scenario,

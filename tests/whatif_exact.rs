@@ -110,7 +110,11 @@ fn exact_expectations_are_what_the_replicates_converge_to() {
     let n = 40_000;
     // Interventions that re-set no parameter: the arm's parameters are the draw's, so the
     // metrics' magnitudes (for the bound) can be read off the intervened ladder here.
-    let names = ["petro_holds_firm", "immediate_50", "no_visa_sanctions"];
+    let names = [
+        "petro_holds_firm_commit",
+        "immediate_50",
+        "no_visa_sanctions",
+    ];
     for given in [false, true] {
         let arm = |name: Option<&str>| {
             let a = ScenarioArm::new(&scenario, name).unwrap();
@@ -198,7 +202,7 @@ fn compare_reports_exact_posterior_intervals_and_monte_carlo_means() {
         scenario_whatif_given(
             &scenario,
             &posterior,
-            &["petro_holds_firm", "no_ramp"],
+            &["petro_holds_firm_commit", "no_ramp"],
             60,
             &config(threads),
             Some(&opening),
@@ -426,11 +430,13 @@ fn colombia_with_near_rational() -> Scenario {
     let extra = r#"
 [[interventions]]
 name = "near_rational_sometimes"
+kind = "commit"
 description = "Hypothetical: in about half the draws both sides are all but fully rational."
 set = { lambda = { dist = "discrete", values = [3.0, 3000.0], weights = [1.0, 1.0] } }
 
 [[interventions]]
 name = "near_rational"
+kind = "commit"
 description = "Hypothetical: both sides all but fully rational."
 set = { lambda = 3000.0, stake_target = 0.0, stake_challenger = 10.0, audience_target = 5.0, exports_target = 100.0 }
 "#;
@@ -449,7 +455,7 @@ fn a_documented_opening_of_probability_zero_is_left_out_and_reported() {
         threads,
     };
     let names = [
-        "petro_holds_firm",
+        "petro_holds_firm_commit",
         "near_rational_sometimes",
         "quiet_acceptance",
     ];

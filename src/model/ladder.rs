@@ -810,7 +810,7 @@ pub(crate) fn labels(actions: &[Action]) -> String {
 
 /// Whether a [`Restriction::Forbid`] of `side` after the history prefix `after` applies at
 /// decision `n`.
-fn forbid_applies(side: Side, after: &[String], n: &PublicNode) -> bool {
+pub(crate) fn forbid_applies(side: Side, after: &[String], n: &PublicNode) -> bool {
     Some(side) == n.mover
         && after.len() <= n.history.len()
         && after

@@ -61,8 +61,8 @@ pub mod timing;
 mod view;
 
 pub use compiled::{
-    export_loss, CompiledLadder, DurationLaw, LadderWorkspace, PathTiming, Prediction, SolverWork,
-    Timing, FROZEN_REPORT_DAYS,
+    export_loss, CompiledLadder, Deviation, DurationLaw, LadderWorkspace, PathTiming, Prediction,
+    SolverWork, TailRace, Timing, FROZEN_REPORT_DAYS,
 };
 pub use ladder::{
     Action, CounterStep, End, Ladder, Lever, LeverStart, Opening, PublicNode, Restriction,

@@ -55,9 +55,12 @@ pub use metrics::{
 };
 pub use opening::Opening;
 
-use crate::model::{CompiledLadder, LadderWorkspace, ModelError, Outcome, Params, Timing};
-use crate::scenario::{Scenario, ScenarioError};
+use crate::model::{
+    CompiledLadder, Deviation, LadderWorkspace, ModelError, Outcome, Param, Params, Side, Timing,
+};
+use crate::scenario::{InterventionKind, Scenario, ScenarioError};
 use rand::{Rng, RngExt};
+use std::borrow::Cow;
 
 /// What went wrong in the pipeline's set-up.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -80,12 +83,25 @@ pub enum PipelineError {
     },
 }
 
+/// What an intervention does at play, on the baseline's equilibrium.
+#[derive(Debug, Clone, PartialEq)]
+enum AtPlay {
+    /// Nothing: the play follows the equilibrium solved.
+    Nothing,
+    /// One side's type fixed at the type draw (its true prior set to 1 or 0 for the play
+    /// only; the solve keeps the drawn priors and beliefs).
+    Type { side: Side, resolute: bool },
+    /// One side's moves fixed ([`Deviation`]) between solve and play.
+    Deviate(Deviation),
+}
+
 /// A scenario compiled once, with its stages (see the [module docs](self)).
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     scenario: Scenario,
     compiled: CompiledLadder,
     context: MetricContext,
+    at_play: AtPlay,
 }
 
 impl Pipeline {
@@ -98,6 +114,7 @@ impl Pipeline {
             compiled: scenario.compile()?,
             context: MetricContext::new(scenario.ladder()),
             scenario: scenario.clone(),
+            at_play: AtPlay::Nothing,
         })
     }
 
@@ -105,18 +122,64 @@ impl Pipeline {
     /// metrics keep the baseline's context (e.g. the top step of the baseline's schedule),
     /// so that arms are compared on the same scale.
     ///
+    /// Each [`InterventionKind`] acts at its own stage: a `commit` changes the game both
+    /// sides solve (and the draw, for re-set parameters); a `type` keeps the baseline's
+    /// game and equilibrium and fixes the side's type at the play's type draw; a `deviate`
+    /// keeps them and fixes the side's moves between solve and play ([`Deviation`]).
+    ///
     /// # Errors
     /// [`ScenarioError::UnknownIntervention`], or the intervened ladder does not compile.
     pub fn arm(baseline: &Scenario, name: Option<&str>) -> Result<Pipeline, ScenarioError> {
-        let scenario = match name {
-            None => baseline.clone(),
-            Some(name) => baseline.with_intervention(name)?,
+        let Some(name) = name else {
+            return Pipeline::new(baseline);
+        };
+        let scenario = baseline.with_intervention(name)?;
+        let compiled = scenario.compile()?;
+        let iv = baseline.intervention(name)?;
+        let at_play = match iv.kind {
+            InterventionKind::Type { side, resolute } => AtPlay::Type { side, resolute },
+            InterventionKind::Deviate => {
+                AtPlay::Deviate(compiled.deviation(&iv.restrictions).map_err(|e| {
+                    ScenarioError::Model {
+                        origin: baseline.origin.clone(),
+                        message: e.to_string(),
+                    }
+                })?)
+            }
+            _ => AtPlay::Nothing,
         };
         Ok(Pipeline {
-            compiled: scenario.compile()?,
+            compiled,
             context: MetricContext::new(baseline.ladder()),
             scenario,
+            at_play,
         })
+    }
+
+    /// The deviation this pipeline plays, if its intervention is a `deviate`.
+    pub fn deviation(&self) -> Option<&Deviation> {
+        match &self.at_play {
+            AtPlay::Deviate(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// `params` as the play sees them: under a `type` intervention the fixed side's true
+    /// prior is 1 (resolute) or 0, so that the type draw gives that type, with the same
+    /// uniform; otherwise `params` itself.
+    fn play_params<'a>(&self, params: &'a Params) -> Cow<'a, Params> {
+        match self.at_play {
+            AtPlay::Type { side, resolute } => {
+                let mut p = params.clone();
+                let prior = match side {
+                    Side::Challenger => Param::PriorChallengerResolute,
+                    Side::Target => Param::PriorTargetResolute,
+                };
+                p.set(prior, if resolute { 1.0 } else { 0.0 });
+                Cow::Owned(p)
+            }
+            _ => Cow::Borrowed(params),
+        }
     }
 
     /// The scenario.
@@ -157,7 +220,11 @@ impl Pipeline {
         ws: &'w mut LadderWorkspace,
         params: &Params,
     ) -> Result<&'w [f64], ModelError> {
-        self.compiled.behaviour(ws, params)
+        self.compiled.behaviour(ws, params)?;
+        if let AtPlay::Deviate(d) = &self.at_play {
+            d.apply_to(ws.behaviour_mut());
+        }
+        Ok(ws.behaviour())
     }
 
     /// Stage 3: one play under `behaviour` from the root, drawing its uniforms from `rng`
@@ -165,7 +232,9 @@ impl Pipeline {
     #[inline]
     pub fn play<R: Rng + ?Sized>(&self, behaviour: &[f64], params: &Params, rng: &mut R) -> usize {
         self.compiled
-            .sample_terminal(behaviour, params, &mut || rng.random::<f64>())
+            .sample_terminal(behaviour, &self.play_params(params), &mut || {
+                rng.random::<f64>()
+            })
     }
 
     /// Stage 3 given how the play began: one play under `behaviour` conditioned on
@@ -182,12 +251,12 @@ impl Pipeline {
     ) -> Option<usize> {
         match opening {
             None => Some(self.play(behaviour, params, rng)),
-            Some(o) => {
-                self.compiled
-                    .sample_terminal_given(behaviour, params, o.actions(), &mut || {
-                        rng.random::<f64>()
-                    })
-            }
+            Some(o) => self.compiled.sample_terminal_given(
+                behaviour,
+                &self.play_params(params),
+                o.actions(),
+                &mut || rng.random::<f64>(),
+            ),
         }
     }
 
@@ -205,13 +274,35 @@ impl Pipeline {
         params: &Params,
         timing: Timing<'_>,
     ) -> Result<Outcome, ModelError> {
-        self.compiled.outcome_timed(terminal, params, timing)
+        let mut oc = self.compiled.outcome_timed(terminal, params, timing)?;
+        self.deviate_tail(terminal, params, &mut oc);
+        Ok(oc)
+    }
+
+    /// Under a `deviate` intervention, who gives in at the end of an unresolved play is
+    /// decided by the race past the horizon in which the deviating side never quits
+    /// ([`CompiledLadder::tail_race`]).
+    fn deviate_tail(&self, terminal: usize, params: &Params, oc: &mut Outcome) {
+        if let (AtPlay::Deviate(d), true) = (&self.at_play, oc.censored) {
+            if let Some(race) = self.compiled.tail_race(terminal, params, Some(d)) {
+                oc.tail_challenger_concedes_prob = race.challenger_yields();
+                oc.tail_target_concedes_prob = race.target_yields();
+            }
+        }
     }
 
     /// Stage 4: the values of `metrics` for `outcome`, in order, into `out`.
     #[inline]
     pub fn record(&self, metrics: &[OutcomeMetric], outcome: &Outcome, out: &mut [f64]) {
         record(metrics, outcome, &self.context, out);
+    }
+
+    /// The probability of each game terminal of a play under `behaviour`
+    /// ([`CompiledLadder::terminal_probs`]), with the type drawn as the play draws it (under
+    /// a `type` intervention: the fixed type).
+    pub fn terminal_probs(&self, behaviour: &[f64], params: &Params, out: &mut [f64]) {
+        self.compiled
+            .terminal_probs(behaviour, &self.play_params(params), out);
     }
 
     /// Each metric's exact expectation under `behaviour` (given `opening`: over the
@@ -233,7 +324,7 @@ impl Pipeline {
     ) -> Result<bool, ModelError> {
         probs.clear();
         probs.resize(self.compiled.num_terminals(), 0.0);
-        self.compiled.terminal_probs(behaviour, params, probs);
+        self.terminal_probs(behaviour, params, probs);
         if let Some(o) = opening {
             for (t, pr) in probs.iter_mut().enumerate() {
                 if !o.contains(t) {
@@ -249,9 +340,7 @@ impl Pipeline {
             if pr <= 0.0 {
                 continue;
             }
-            let oc = self
-                .compiled
-                .outcome_timed(t, params, Timing::Expected(behaviour))?;
+            let oc = self.outcome(t, params, Timing::Expected(behaviour))?;
             mass += pr;
             for (e, m) in out.iter_mut().zip(metrics) {
                 *e += pr * m.value(&oc, &self.context);

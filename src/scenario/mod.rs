@@ -118,15 +118,55 @@ impl DocumentedPath {
     }
 }
 
+/// Which question an intervention answers, and so the stage of the pipeline it acts at
+/// (DESIGN.md §5: "what if X had held firm" has at least three meanings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InterventionKind {
+    /// A public commitment: the restrictions remove (or force) moves in the game both sides
+    /// solve, and parameters, schedule and levers are re-set in it; both sides know, and the
+    /// other side plays the equilibrium of the changed game.
+    Commit,
+    /// A private type: `side`'s type is fixed at the play's type draw (resolute or not),
+    /// while the equilibrium is the baseline's: the other side keeps its prior beliefs and
+    /// its baseline strategy, and learns only from what it sees.
+    Type {
+        /// The side whose type is fixed.
+        side: Side,
+        /// Whether it is the resolute type.
+        resolute: bool,
+    },
+    /// A unilateral deviation: the restrictions fix the deviating side's moves at play (its
+    /// forbidden moves get probability 0, their mass going to its remaining moves in
+    /// proportion; a forced move gets it all), while the other side plays its baseline
+    /// equilibrium strategy with the baseline's beliefs, to the play's end.
+    Deviate,
+}
+
+impl InterventionKind {
+    /// The name used in scenario files: `commit`, `type` or `deviate`.
+    pub fn name(self) -> &'static str {
+        match self {
+            InterventionKind::Commit => "commit",
+            InterventionKind::Type { .. } => "type",
+            InterventionKind::Deviate => "deviate",
+        }
+    }
+}
+
 /// A named intervention: forced or forbidden moves, re-set parameters, a new tariff
-/// schedule, levers switched on or off.
+/// schedule, levers switched on or off, or a side's type fixed; its [`InterventionKind`]
+/// says at which stage it acts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Intervention {
     /// Name.
     pub name: String,
+    /// Which reading it is.
+    pub kind: InterventionKind,
     /// What it represents.
     pub description: String,
-    /// Forced and forbidden moves.
+    /// Forced and forbidden moves (in the game for [`InterventionKind::Commit`], at play
+    /// for [`InterventionKind::Deviate`]).
     pub restrictions: Vec<Restriction>,
     /// Parameters set or re-priored: (slot, prior).
     pub set: Vec<(Slot, Prior)>,
@@ -218,6 +258,26 @@ impl Scenario {
     /// The named interventions.
     pub fn interventions(&self) -> &[Intervention] {
         &self.interventions
+    }
+
+    /// The intervention called `name`.
+    ///
+    /// # Errors
+    /// [`ScenarioError::UnknownIntervention`] listing the known names.
+    pub fn intervention(&self, name: &str) -> Result<&Intervention, ScenarioError> {
+        self.interventions
+            .iter()
+            .find(|i| i.name == name)
+            .ok_or_else(|| ScenarioError::UnknownIntervention {
+                origin: self.origin.clone(),
+                name: name.to_string(),
+                known: self
+                    .interventions
+                    .iter()
+                    .map(|i| i.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 
     /// Names of the interventions applied to this scenario so far.
@@ -347,21 +407,20 @@ impl Scenario {
     /// [`ScenarioError::UnknownIntervention`] listing the known names; [`ScenarioError::Model`]
     /// if the result does not compile.
     pub fn with_intervention(&self, name: &str) -> Result<Scenario, ScenarioError> {
-        let iv = self
-            .interventions
-            .iter()
-            .find(|i| i.name == name)
-            .ok_or_else(|| ScenarioError::UnknownIntervention {
-                origin: self.origin.clone(),
-                name: name.to_string(),
-                known: self
-                    .interventions
-                    .iter()
-                    .map(|i| i.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?;
+        let iv = self.intervention(name)?;
         let mut s = self.clone();
+        if iv.kind != InterventionKind::Commit {
+            // Type and deviate act at play on the baseline's game (see the pipeline); the
+            // deviation's moves must still exist in it.
+            let mut ladder = s.ladder.clone();
+            ladder.restrictions.extend(iv.restrictions.iter().cloned());
+            ladder.public_tree().map_err(|e| ScenarioError::Model {
+                origin: self.origin.clone(),
+                message: e.to_string(),
+            })?;
+            s.applied.push(name.to_string());
+            return Ok(s);
+        }
         s.ladder
             .restrictions
             .extend(iv.restrictions.iter().cloned());

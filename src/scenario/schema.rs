@@ -168,6 +168,15 @@ pub(crate) struct ForbidSpec {
 #[serde(deny_unknown_fields)]
 pub(crate) struct InterventionSpec {
     pub name: String,
+    /// `commit`, `type` or `deviate` (required).
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    /// For `kind = "type"`: the side whose type is fixed.
+    #[serde(default)]
+    pub actor: Option<Spanned<String>>,
+    /// For `kind = "type"`: `resolute` or `irresolute`.
+    #[serde(default, rename = "type")]
+    pub fixed_type: Option<Spanned<String>>,
     #[serde(default)]
     pub description: String,
     #[serde(default)]

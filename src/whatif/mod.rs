@@ -38,13 +38,17 @@
 //! assert!(d.posterior_interval[1] - d.posterior_interval[0] < 1e-12);
 //! ```
 
+mod course;
 mod display;
 mod paired;
+mod readings;
 mod scenario;
 
+pub use course::{kind_label, scenario_courses, CostSummary, Course, COURSE_DAYS, FAN_DAYS};
 pub use paired::{
     compare, ArmSummary, Comparison, Difference, InterventionResult, MetricSummary, PairedConfig,
 };
+pub use readings::{explain_reading, reading_order, Readings};
 pub use scenario::{
     documented_opening, scenario_metrics, scenario_whatif, scenario_whatif_given, GivenComparison,
     OpeningFailure, ScenarioArm,

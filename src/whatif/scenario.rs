@@ -57,7 +57,7 @@ pub struct ScenarioArm {
     pipeline: Pipeline,
     free: FreeParams,
     overridden: Vec<Slot>,
-    opening: Option<Opening>,
+    pub(super) opening: Option<Opening>,
 }
 
 impl ScenarioArm {
@@ -112,7 +112,7 @@ impl ScenarioArm {
 
     /// Stage 1: parameters of this arm for a posterior draw, with the re-set slots drawn
     /// from `rng`.
-    fn params(&self, theta: &[f64], rng: &mut ChaCha8Rng) -> Params {
+    pub(super) fn params(&self, theta: &[f64], rng: &mut ChaCha8Rng) -> Params {
         let mut drawn = self.pipeline.scenario().new_params();
         self.pipeline.draw(rng, &mut drawn);
         let mut p = self.free.params_at(theta);
@@ -123,7 +123,8 @@ impl ScenarioArm {
     }
 
     /// The tariff the challenger levies on each day `0..days` of one sampled play (0 once
-    /// the standoff has ended), for fan charts. Uses `rng` as one replicate does. `None`
+    /// the standoff has ended; a play unresolved at the horizon ends when the attrition race
+    /// past it does, timed with one more uniform), for fan charts. Uses `rng` as one replicate does. `None`
     /// when the arm is conditioned on an opening that has probability zero at `theta`
     /// (there is no such play to chart).
     ///
@@ -148,11 +149,16 @@ impl ScenarioArm {
             .pipeline
             .outcome(terminal, &p, Timing::Drawn(b, rng.random()))
             .map_err(|e| e.to_string())?;
-        let path = self
-            .pipeline
-            .tariff_path(terminal, &outcome, days)
-            .map_err(|e| e.to_string())?;
-        Ok(Some(path))
+        let ladder = self.pipeline.compiled().ladder();
+        let horizon = ladder.round_start(ladder.horizon());
+        let (end, _) = super::course::run_end(&self.pipeline, terminal, &p, &outcome, horizon, rng);
+        Ok(Some(super::course::tariff_by_day(
+            &self.pipeline,
+            terminal,
+            &outcome,
+            end,
+            days,
+        )))
     }
 
     /// [`ScenarioArm::tariff_path`] for each of `draws`, draw `j` on stream `j` of
@@ -257,7 +263,7 @@ fn arm_error(e: PipelineError) -> WhatifError {
 
 /// The arm of `intervention` (`None`: the baseline) for draws of `posterior`, conditioned on
 /// `opening` when given.
-fn posterior_arm(
+pub(super) fn posterior_arm(
     scenario: &Scenario,
     posterior: &Posterior,
     intervention: Option<&str>,

@@ -56,6 +56,7 @@ time = 2025-01-26T03:41:00-05:00
 
 [[interventions]]
 name = "flat"
+kind = "commit"
 schedule = [{ rate = 0.25, day = 0.0 }]
 """
 
@@ -112,11 +113,17 @@ CASES = {
     "path_unknown_action": (replace('action = "Refuse"', 'action = "Sulk"'), "unknown action \"Sulk\"", "[[path]]"),
     "path_unavailable_action": (BASE + '\n[[path]]\nactor = "A"\naction = "Impose"\ntime = 2025-01-26T13:30:00-05:00\n', "Impose is not available", '[[path]]\nactor = "A"\naction = "Impose"'),
     "path_bad_time": (replace("time = 2025-01-26T03:41:00-05:00", 'time = "early"'), "invalid type", 'time = "early"'),
-    "intervention_unknown_param": (BASE + '\n[[interventions]]\nname = "x"\nset = { lamda = 2.0 }\n', "unknown parameter", "lamda"),
+    "intervention_unknown_param": (BASE + '\n[[interventions]]\nname = "x"\nkind = "commit"\nset = { lamda = 2.0 }\n', "unknown parameter", "lamda"),
     "intervention_duplicate_name": (BASE + '\n[[interventions]]\nname = "flat"\n', "empty or repeated", '[[interventions]]\nname = "flat"\n\n'[0:0] + 'name = "flat"\n' if False else None),
-    "intervention_force_unavailable": (BASE + '\n[[interventions]]\nname = "x"\nforce = [{ at = "Refuse", action = "Escalate" }]\n', "Escalate", '[[interventions]]\nname = "x"'),
-    "intervention_unknown_lever": (BASE + '\n[[interventions]]\nname = "x"\nlevers = { tanks = false }\n', "no lever of that name", '[[interventions]]\nname = "x"'),
-    "intervention_forbid_everything": (BASE + '\n[[interventions]]\nname = "x"\nforbid = [{ actor = "B", actions = ["Accept", "Refuse"] }]\n', "removes every action", '[[interventions]]\nname = "x"'),
+    "intervention_force_unavailable": (BASE + '\n[[interventions]]\nname = "x"\nkind = "commit"\nforce = [{ at = "Refuse", action = "Escalate" }]\n', "Escalate", '[[interventions]]\nname = "x"'),
+    "intervention_unknown_lever": (BASE + '\n[[interventions]]\nname = "x"\nkind = "commit"\nlevers = { tanks = false }\n', "no lever of that name", '[[interventions]]\nname = "x"'),
+    "intervention_forbid_everything": (BASE + '\n[[interventions]]\nname = "x"\nkind = "commit"\nforbid = [{ actor = "B", actions = ["Accept", "Refuse"] }]\n', "removes every action", '[[interventions]]\nname = "x"'),
+    "intervention_kind_missing": (BASE + '\n[[interventions]]\nname = "x"\nforbid = [{ actor = "B", actions = ["Refuse"] }]\n', "interventions.x.kind: missing", '[[interventions]]\nname = "x"'),
+    "intervention_kind_unknown": (BASE + '\n[[interventions]]\nname = "x"\nkind = "imagine"\n', "unknown kind \"imagine\"", 'kind = "imagine"'),
+    "intervention_deviate_unknown_move": (BASE + '\n[[interventions]]\nname = "x"\nkind = "deviate"\nforbid = [{ actor = "B", after = "Refuse/Threaten", actions = ["Surrender"] }]\n', "matches no decision", '[[interventions]]\nname = "x"'),
+    "intervention_deviate_unavailable": (BASE + '\n[[interventions]]\nname = "x"\nkind = "deviate"\nforce = [{ at = "Refuse", action = "Escalate" }]\n', "Escalate", '[[interventions]]\nname = "x"'),
+    "intervention_type_unknown_type": (BASE + '\n[[interventions]]\nname = "x"\nkind = "type"\nactor = "B"\ntype = "stubborn"\n', "unknown type \"stubborn\"", 'type = "stubborn"'),
+    "intervention_type_one_type": (BASE + '\n[[interventions]]\nname = "x"\nkind = "type"\nactor = "A"\ntype = "resolute"\n', "has one type", 'type = "resolute"'),
     "lever_negative_cost": (replace("cost_target = 0.5", "cost_target = -0.5"), "levers.visas.cost_target", "cost_target = -0.5"),
     "not_toml": ("[scenario\ntitle = 1\n", "", "[scenario"),
 }

@@ -2,7 +2,8 @@
 
 use clap::Args;
 use escalation::model::{summarise_equilibrium, PathTiming};
-use escalation::scenario::{At, Scenario};
+use escalation::scenario::{At, InterventionKind, Scenario};
+use escalation::whatif::kind_label;
 use std::path::PathBuf;
 
 /// Arguments of `escalation check`.
@@ -53,6 +54,17 @@ pub fn run(args: &CheckArgs) -> Result<(), Box<dyn std::error::Error>> {
                 .map(|i| Some(i.name.clone())),
         );
         for name in names {
+            if let Some(iv) = name.as_deref().and_then(|n| scenario.intervention(n).ok()) {
+                if iv.kind != InterventionKind::Commit {
+                    // Type and deviate play the baseline's equilibrium; nothing to re-solve.
+                    outln!(
+                        "  {:<20} {}: plays the baseline's equilibrium",
+                        iv.name,
+                        kind_label(&scenario, iv.kind)
+                    );
+                    continue;
+                }
+            }
             let s = match &name {
                 Some(n) => scenario.with_intervention(n)?,
                 None => scenario.clone(),

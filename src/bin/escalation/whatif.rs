@@ -5,7 +5,8 @@ use clap::Args;
 use escalation::calibrate::{scenario_identity, Posterior};
 use escalation::scenario::Scenario;
 use escalation::whatif::{
-    documented_opening, scenario_whatif_given, GivenComparison, PairedConfig,
+    documented_opening, reading_order, scenario_courses, scenario_whatif_given, GivenComparison,
+    PairedConfig, Readings,
 };
 use std::path::PathBuf;
 
@@ -72,6 +73,8 @@ pub(crate) fn comparison(
         interventions.to_vec()
     };
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    // The readings most users mean lead: `type`, then `deviate`, then `commit`.
+    let names = reading_order(scenario, &names);
     let config = PairedConfig {
         replicates: REPLICATES,
         seed,
@@ -92,7 +95,7 @@ pub(crate) fn comparison(
 /// Run and print.
 pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_path(&args.scenario)?;
-    let (_, result) = comparison(
+    let (posterior, result) = comparison(
         &scenario,
         args.posterior.as_ref(),
         &args.interventions,
@@ -103,8 +106,33 @@ pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
     )?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&result)?);
-    } else {
-        outln!("{}: what if?\n{result}", scenario.title);
+        return Ok(());
     }
+    outln!("{}: what if?\n{result}", scenario.title);
+    // The time course of every arm that was compared, over the same runs.
+    let compared: Vec<&str> = result
+        .comparison
+        .interventions
+        .iter()
+        .map(|i| i.outcome.name.as_str())
+        .collect();
+    let courses = scenario_courses(
+        &scenario,
+        &posterior,
+        &compared,
+        args.runs / REPLICATES,
+        &PairedConfig {
+            replicates: REPLICATES,
+            seed: args.seed,
+            threads: args.threads,
+        },
+        (!args.from_root)
+            .then(|| documented_opening(&scenario))
+            .as_deref(),
+    )?;
+    outln!(
+        "\nThe readings, side by side\n{}",
+        Readings::new(&scenario, courses)
+    );
     Ok(())
 }

@@ -13,10 +13,12 @@ use crate::game::{Game, GameBuilder, InfosetId, Number};
 use crate::solve::logit::rows::{RowGame, RowSolver};
 
 mod build;
+mod course;
 mod payoffs;
 mod play;
 mod predict;
 
+pub use course::{Deviation, TailRace};
 pub use payoffs::Timing;
 pub use play::PathTiming;
 pub use predict::{DurationLaw, Prediction};
@@ -94,6 +96,17 @@ impl LadderWorkspace {
     /// The terminal payoffs of the last [`CompiledLadder::behaviour`] call.
     pub fn payoffs(&self) -> &[f64] {
         &self.payoffs
+    }
+
+    /// The behaviour profile of the last [`CompiledLadder::behaviour`] call (as changed
+    /// since by [`Deviation::apply_to`]).
+    pub fn behaviour(&self) -> &[f64] {
+        &self.behaviour
+    }
+
+    /// The behaviour profile, to change at play ([`Deviation::apply_to`]).
+    pub fn behaviour_mut(&mut self) -> &mut [f64] {
+        &mut self.behaviour
     }
 
     /// Work done so far by the [`CompiledLadder::behaviour`] calls on this workspace: the

@@ -5,12 +5,12 @@ use super::*;
 use crate::model::timing;
 
 /// Annual economic cost of every round state to each side ($bn a year), at one draw.
-struct StateCosts {
+pub(super) struct StateCosts {
     cost: [[f64; NUM_ROUND_STATES]; 2],
 }
 
 impl StateCosts {
-    fn of(&self, s: RoundState) -> [f64; 2] {
+    pub(super) fn of(&self, s: RoundState) -> [f64; 2] {
         let id = s.id();
         [self.cost[0][id], self.cost[1][id]]
     }
@@ -40,7 +40,7 @@ impl CompiledLadder {
     /// counter-tariff step (levied while the challenger's tariff is), each side's burden
     /// share of the trade its own tariff destroys, and the active levers. Third-party
     /// support offsets a share of the target's costs.
-    fn state_costs(&self, params: &Params) -> StateCosts {
+    pub(super) fn state_costs(&self, params: &Params) -> StateCosts {
         let l = &self.ladder;
         let sigma = params.get(Param::Elasticity);
         let burden = params.get(Param::ImporterBurden);
@@ -203,7 +203,7 @@ impl CompiledLadder {
 
     /// Each side's stake at types `(kc, kt)`: the resolute type's is the stake times its
     /// resolve factor.
-    fn stakes(&self, params: &Params, kc: usize, kt: usize) -> [f64; 2] {
+    pub(super) fn stakes(&self, params: &Params, kc: usize, kt: usize) -> [f64; 2] {
         let l = &self.ladder;
         let v_c = params.get(Param::StakeChallenger);
         let v_t = params.get(Param::StakeTarget);
@@ -222,7 +222,7 @@ impl CompiledLadder {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn tail_of(
+    pub(super) fn tail_of(
         &self,
         f: &TerminalFeature,
         stakes: [f64; 2],
@@ -232,14 +232,20 @@ impl CompiledLadder {
         annual: [f64; 2],
         rho: f64,
     ) -> Tail {
+        let lose = self.tail_lose(aud, phi, fs_cost);
+        let cost = [annual[0] / 365.0, annual[1] / 365.0];
+        tail_process(stakes, lose, cost, rho, f.can_yield)
+    }
+
+    /// Each side's payoff of conceding in the tail: its audience cost (the target's with
+    /// face saving when that is cheaper).
+    pub(super) fn tail_lose(&self, aud: [f64; 2], phi: f64, fs_cost: f64) -> [f64; 2] {
         let lose_t = if self.ladder.face_saving {
             (-aud[1]).max(-(aud[1] * (1.0 - phi) + fs_cost))
         } else {
             -aud[1]
         };
-        let lose = [-aud[0], lose_t];
-        let cost = [annual[0] / 365.0, annual[1] / 365.0];
-        tail_process(stakes, lose, cost, rho, f.can_yield)
+        [-aud[0], lose_t]
     }
 
     /// What game terminal `terminal` means at `params`, with its ending move taken at the
@@ -386,6 +392,6 @@ fn loss_on(b: f64, t: f64, sigma: f64) -> f64 {
 /// by `a`, so that a higher audience cost raises the cost of yielding by the same amount
 /// at every level: it never makes yielding later dearer relative to yielding now, which
 /// would give a side that expects to lose a reason to yield sooner.
-fn audience_cost(a: f64, g: f64, level: u32) -> f64 {
+pub(super) fn audience_cost(a: f64, g: f64, level: u32) -> f64 {
     a + g * f64::from(level.max(1) - 1)
 }

@@ -1,15 +1,15 @@
 //! From TOML text to a validated [`Scenario`].
 
 use super::schema::{
-    FileSpec, InterventionSpec, LeverFrom, LeverSpec, OpeningSpec, PriorSpec, SourceSpec, StepSpec,
-    StructureSpec,
+    FileSpec, LeverFrom, LeverSpec, OpeningSpec, PriorSpec, SourceSpec, StepSpec, StructureSpec,
 };
-use super::{Intervention, ParamPrior, Prior, Scenario, ScenarioError, Source};
-use crate::model::{
-    CounterStep, Ladder, Lever, LeverStart, Opening, Param, Restriction, Side, Slot, TariffStep,
-};
+use super::{ParamPrior, Prior, Scenario, ScenarioError, Source};
+use crate::model::{CounterStep, Ladder, Lever, LeverStart, Opening, Param, Side, TariffStep};
 use std::collections::{BTreeMap, BTreeSet};
+mod intervention;
 mod path;
+
+use intervention::interventions;
 
 use path::documented_path;
 use std::ops::Range;
@@ -383,115 +383,6 @@ fn check_source(
         )),
         _ => Ok(()),
     }
-}
-
-/// The `[[interventions]]` (each checked on its own; that each compiles is checked after).
-fn interventions(
-    ctx: &Ctx<'_>,
-    scenario: &Scenario,
-    specs: &[Spanned<InterventionSpec>],
-    source_ids: &SourceIds,
-) -> Result<Vec<Intervention>, ScenarioError> {
-    let mut names = BTreeSet::new();
-    let mut interventions = Vec::new();
-    for iv in specs {
-        let r = iv.get_ref();
-        if r.name.is_empty() || !names.insert(r.name.clone()) {
-            return Err(ctx.invalid(
-                iv.span(),
-                "interventions.name",
-                format!("intervention name {:?} is empty or repeated", r.name),
-            ));
-        }
-        interventions.push(intervention(ctx, scenario, iv, source_ids)?);
-    }
-    Ok(interventions)
-}
-
-/// One intervention: forced and forbidden moves, re-set parameters, schedule, levers.
-fn intervention(
-    ctx: &Ctx<'_>,
-    scenario: &Scenario,
-    iv: &Spanned<InterventionSpec>,
-    source_ids: &SourceIds,
-) -> Result<Intervention, ScenarioError> {
-    let r = iv.get_ref();
-    let field = format!("interventions.{}", r.name);
-    let split = |h: &str| -> Vec<String> {
-        h.split('/')
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let mut restrictions = Vec::new();
-    for f in &r.force {
-        restrictions.push(Restriction::Force {
-            at: split(&f.at),
-            action: f.action.clone(),
-        });
-    }
-    for f in &r.forbid {
-        let side = side_of(&scenario.ladder.players, &f.actor).ok_or_else(|| {
-            ctx.invalid(
-                iv.span(),
-                &format!("{field}.forbid.actor"),
-                format!("{:?} is not a player", f.actor),
-            )
-        })?;
-        restrictions.push(Restriction::Forbid {
-            side,
-            after: split(&f.after),
-            actions: f.actions.clone(),
-        });
-    }
-    let mut set = Vec::new();
-    for (name, value) in &r.set {
-        let slot = Param::from_name(name)
-            .map(Slot::from)
-            .or_else(|| {
-                let i = scenario.priors.iter().position(|p| &p.name == name)?;
-                Some(Slot::at(i))
-            })
-            .ok_or_else(|| {
-                ctx.invalid(
-                    value.span(),
-                    &format!("{field}.set.{name}"),
-                    "unknown parameter",
-                )
-            })?;
-        let prior = check_prior(
-            ctx,
-            value,
-            &format!("{field}.set.{name}"),
-            slot.range(),
-            source_ids,
-        )?;
-        set.push((slot, prior));
-    }
-    let mut levers = Vec::new();
-    for (name, on) in &r.levers {
-        let k = scenario
-            .ladder
-            .levers
-            .iter()
-            .position(|l| &l.name == name)
-            .ok_or_else(|| {
-                ctx.invalid(
-                    iv.span(),
-                    &format!("{field}.levers.{name}"),
-                    "no lever of that name",
-                )
-            })?;
-        levers.push((k, *on));
-    }
-    Ok(Intervention {
-        name: r.name.clone(),
-        description: r.description.clone(),
-        restrictions,
-        set,
-        schedule: r.schedule.as_deref().map(schedule),
-        levers,
-    })
 }
 
 /// The parameter named by `[structure] payoff_unit`: a scalar money parameter.
