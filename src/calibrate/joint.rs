@@ -36,8 +36,9 @@ struct CaseTerm {
     pipeline: Pipeline,
     /// The case's free parameters, reading the joint `theta` by name.
     free: FreeParams,
-    path: Vec<Action>,
-    timing: PathTiming,
+    scenario: Scenario,
+    /// The observed standoffs: the documented path, unless replaced.
+    observed: Vec<(Vec<Action>, PathTiming)>,
     workspaces: Mutex<Vec<LadderWorkspace>>,
 }
 
@@ -52,11 +53,21 @@ impl CaseTerm {
             .and_then(|mut v| v.pop())
             .unwrap_or_else(|| self.pipeline.workspace());
         let ll = match self.pipeline.solve(&mut ws, &params) {
-            Ok(b) => self
-                .pipeline
-                .compiled()
-                .path_log_likelihood_timed(b, &params, &self.path, self.timing)
-                .unwrap_or(f64::NEG_INFINITY),
+            // Sum in order; an impossible standoff ends it.
+            Ok(b) => {
+                let mut total = 0.0;
+                for (path, timing) in &self.observed {
+                    total += self
+                        .pipeline
+                        .compiled()
+                        .path_log_likelihood_timed(b, &params, path, *timing)
+                        .unwrap_or(f64::NEG_INFINITY);
+                    if total == f64::NEG_INFINITY {
+                        break;
+                    }
+                }
+                total
+            }
             Err(_) => {
                 failures.fetch_add(1, Ordering::Relaxed);
                 f64::NEG_INFINITY
@@ -201,6 +212,47 @@ impl JointProblem {
         &self.identity
     }
 
+    /// This problem with case `c`'s documented path replaced by `observed`: several
+    /// standoffs observed independently under the case's parameters, each a path from the
+    /// root with what is known of its timing (for simulation-based calibration). The
+    /// identity then covers them.
+    ///
+    /// # Errors
+    /// [`CalibrateError::InvalidConfig`] (field `observed`) for an unknown case, no
+    /// observation, or a path that leaves the ladder or whose timing does not fit it.
+    pub fn with_observed(
+        mut self,
+        c: usize,
+        observed: Vec<(Vec<Action>, PathTiming)>,
+    ) -> Result<Self, CalibrateError> {
+        let bad = |reason: String| CalibrateError::InvalidConfig {
+            field: "observed",
+            reason,
+        };
+        if observed.is_empty() {
+            return Err(bad("no observed paths".into()));
+        }
+        let term = self
+            .terms
+            .get_mut(c)
+            .ok_or_else(|| bad(format!("no case {c}")))?;
+        term.observed = observed;
+        term.check().map_err(bad)?;
+        let mut content = self.identity.hash.clone().into_bytes();
+        for (path, timing) in &term.observed {
+            let mut items: Vec<String> = path.iter().map(|a| a.label().to_string()).collect();
+            items.push(format!("{timing:?}"));
+            crate::scenario::canonical_line(&mut content, "observed", &items);
+        }
+        self.identity = ScenarioIdentity::from_content(&self.identity.name, &content);
+        Ok(self)
+    }
+
+    /// Case `c`'s full parameter vector at the joint `theta`.
+    pub fn case_params(&self, c: usize, theta: &[f64]) -> Option<crate::model::Params> {
+        self.terms.get(c).map(|t| t.free.params_at(theta))
+    }
+
     /// Case `c`'s compiled ladder.
     pub fn compiled(&self, c: usize) -> Option<&CompiledLadder> {
         self.terms.get(c).map(|t| t.pipeline.compiled())
@@ -341,22 +393,32 @@ fn term(s: &Scenario, case: &JointCase, names: &[String]) -> Result<CaseTerm, St
     let term = CaseTerm {
         pipeline,
         free,
-        path,
-        timing: s.documented_path().timing(),
+        observed: vec![(path, s.documented_path().timing())],
+        scenario: s.clone(),
         workspaces: Mutex::new(Vec::new()),
     };
-    // The path must be playable and its timing consistent: check at the prior medians.
-    let mut ws = term.pipeline.workspace();
-    let base = s.point(crate::scenario::At::Median);
-    let b = term
-        .pipeline
-        .solve(&mut ws, &base)
-        .map_err(|e| e.to_string())?;
-    term.pipeline
-        .compiled()
-        .path_log_likelihood_timed(b, &base, &term.path, term.timing)
-        .map_err(|e| format!("documented path: {e}"))?;
+    term.check().map_err(|e| format!("documented path: {e}"))?;
     Ok(term)
+}
+
+impl CaseTerm {
+    /// Every observed path must be playable and its timing consistent: checked at the prior
+    /// medians.
+    fn check(&self) -> Result<(), String> {
+        let mut ws = self.pipeline.workspace();
+        let base = self.scenario.point(crate::scenario::At::Median);
+        let b = self
+            .pipeline
+            .solve(&mut ws, &base)
+            .map_err(|e| e.to_string())?;
+        for (path, timing) in &self.observed {
+            self.pipeline
+                .compiled()
+                .path_log_likelihood_timed(b, &base, path, *timing)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
 }
 
 /// The joint `names` as one case sees them: a joint name that is one of the case's

@@ -240,6 +240,24 @@ impl Posterior {
         if (total - 1.0).abs() > 1e-6 {
             return bad(format!("weights sum to {total}, not 1"));
         }
+        for case in &self.cases {
+            if let Some((_, joint)) = case
+                .names
+                .iter()
+                .find(|(_, joint)| !self.parameter_names.contains(joint))
+            {
+                return bad(format!("case `{}` names no parameter `{joint}`", case.key));
+            }
+        }
+        if !self.case_log_likelihoods.is_empty()
+            && (self.case_log_likelihoods.len() != self.particles.len()
+                || self
+                    .case_log_likelihoods
+                    .iter()
+                    .any(|row| row.len() != self.cases.len()))
+        {
+            return bad("per-case log-likelihoods do not match the particles and cases".into());
+        }
         Ok(())
     }
 }
