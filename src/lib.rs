@@ -46,11 +46,12 @@
 //! - [`sim`] (uses `mc`, `model`, `scenario`, `pipeline`): parallel Monte Carlo, bit-identical
 //!   for any thread count or sharding.
 //! - [`calibrate`] (uses `mc`, `model`, `scenario`, `pipeline`): posterior over the priors
-//!   given the documented path (tempered SMC).
+//!   given the documented path (tempered SMC), of one scenario or of several jointly.
 //! - [`whatif`] (uses `mc`, `model`, `scenario`, `pipeline`, `calibrate`): counterfactual
 //!   interventions with common random numbers.
-//! - [`validate`] (uses `mc`, `model`, `scenario`, `pipeline`): a case's prediction from its
-//!   opening over parameter draws, and the scores of its documented outcome.
+//! - [`validate`] (uses `mc`, `model`, `scenario`, `pipeline`, `calibrate`): a case's
+//!   prediction from its opening over parameter draws, the scores of its documented outcome,
+//!   and leave-one-out over a case library against baselines.
 //! - [`report`] (uses `mc`, `model`, `scenario`, `calibrate`, `whatif`): Markdown reports with
 //!   SVG figures.
 #![forbid(unsafe_code)]

@@ -202,3 +202,32 @@ fn shared_priors_are_identical_across_cases() {
         }
     }
 }
+
+/// The library's `[calibration] shared` declarations follow the conventions above: λ is
+/// shared by every case, the challenger-leader parameters by the cases of one leader, and the
+/// joint problem accepts them (same priors under each shared name). The joint names are
+/// checked without solving any case (the big cases are slow to solve).
+#[test]
+fn shared_declarations_match_the_leaders() {
+    for (id, leader) in LEADERS {
+        let s = load(id);
+        let shared: Vec<(String, String)> = s
+            .shared()
+            .iter()
+            .map(|d| (d.param.clone(), d.name.clone()))
+            .collect();
+        let l = leader.to_lowercase();
+        let mut expect = vec![("lambda".to_string(), "lambda".to_string())];
+        for name in [
+            "audience_challenger",
+            "prior_challenger_resolute",
+            "resolve_factor_challenger",
+        ] {
+            expect.push((name.to_string(), format!("{l}.{name}")));
+        }
+        expect.sort();
+        let mut got = shared.clone();
+        got.sort();
+        assert_eq!(got, expect, "{id}");
+    }
+}

@@ -83,6 +83,17 @@ pub enum CalibrateError {
         /// What is inconsistent.
         reason: String,
     },
+    /// Two cases of a joint calibration disagree on a shared parameter, or a shared name
+    /// collides with a case's own parameter name.
+    #[error("{at}: calibration.shared: `{name}`: {message}")]
+    SharedPrior {
+        /// The declaration: `file:line:column` (or the file).
+        at: String,
+        /// The shared name.
+        name: String,
+        /// What disagrees.
+        message: String,
+    },
     /// A posterior file belongs to another scenario (or another version of it).
     #[error("{path}: posterior was calibrated for scenario `{found_name}` (hash {found_hash}), not `{expected_name}` (hash {expected_hash}); run `escalation calibrate` again")]
     ScenarioMismatch {

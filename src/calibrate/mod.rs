@@ -48,7 +48,10 @@
 //! ```
 
 mod error;
+mod joint;
+mod joint_posterior;
 mod posterior;
+pub mod psis;
 mod scenario;
 mod smc;
 mod summary;
@@ -56,6 +59,8 @@ mod tempering;
 
 pub use crate::mc::{NoObserver, Observer};
 pub use error::CalibrateError;
+pub use joint::{case_key, JointCase, JointProblem};
+pub use joint_posterior::{CaseNarrowing, Narrowing};
 pub use posterior::{Diagnostics, Method, Posterior, ScenarioIdentity, POSTERIOR_FORMAT};
 pub use scenario::{scenario_identity, ScenarioProblem};
 pub use smc::{Smc, SmcConfig, StageInfo};

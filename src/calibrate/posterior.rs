@@ -99,6 +99,14 @@ pub struct Posterior {
     pub prior_draws: Vec<Vec<f64>>,
     /// How the run went.
     pub diagnostics: Diagnostics,
+    /// For a joint calibration ([`super::JointProblem`]): the cases and how their
+    /// parameters are named here. Empty for one scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<super::JointCase>,
+    /// For a joint calibration: each particle's log-likelihood of each case, in case order
+    /// (`None` where the case's path is impossible). Empty for one scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub case_log_likelihoods: Vec<Vec<Option<f64>>>,
 }
 
 impl Posterior {
@@ -163,13 +171,18 @@ impl Posterior {
         Ok(post)
     }
 
-    /// Read a posterior file and check it was calibrated for `scenario`.
+    /// Read a posterior file and check it was calibrated for `scenario`. A joint posterior
+    /// ([`super::JointProblem`]) that has `scenario` among its cases gives that case's
+    /// posterior under the scenario's own parameter names ([`Posterior::for_case`]).
     ///
     /// # Errors
     /// As [`Posterior::load_any`], plus [`CalibrateError::ScenarioMismatch`] when the file
     /// belongs to another scenario or another version of this one.
     pub fn load(path: &Path, scenario: &ScenarioIdentity) -> Result<Self, CalibrateError> {
         let post = Self::load_any(path)?;
+        if let Some(view) = post.for_case(scenario) {
+            return Ok(view);
+        }
         if &post.scenario != scenario {
             return Err(CalibrateError::ScenarioMismatch {
                 path: path.to_path_buf(),
@@ -226,6 +239,24 @@ impl Posterior {
         let total: f64 = self.weights.iter().sum();
         if (total - 1.0).abs() > 1e-6 {
             return bad(format!("weights sum to {total}, not 1"));
+        }
+        for case in &self.cases {
+            if let Some((_, joint)) = case
+                .names
+                .iter()
+                .find(|(_, joint)| !self.parameter_names.contains(joint))
+            {
+                return bad(format!("case `{}` names no parameter `{joint}`", case.key));
+            }
+        }
+        if !self.case_log_likelihoods.is_empty()
+            && (self.case_log_likelihoods.len() != self.particles.len()
+                || self
+                    .case_log_likelihoods
+                    .iter()
+                    .any(|row| row.len() != self.cases.len()))
+        {
+            return bad("per-case log-likelihoods do not match the particles and cases".into());
         }
         Ok(())
     }

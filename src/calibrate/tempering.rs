@@ -408,6 +408,8 @@ impl<'a, P: JointPrior, L: Likelihood> Tempering<'a, P, L> {
                 log_prior_predictive: self.log_evidence,
                 log_posterior_predictive,
             },
+            cases: Vec::new(),
+            case_log_likelihoods: Vec::new(),
         }
     }
 }

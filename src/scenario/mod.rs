@@ -176,6 +176,21 @@ pub struct Intervention {
     pub levers: Vec<(usize, bool)>,
 }
 
+/// A parameter the scenario shares with others in a joint calibration (`[calibration]
+/// shared = { PARAM = "NAME" }`): every scenario that declares the same `name` draws one
+/// common value for it. Not part of the model's content ([`Scenario::canonical_bytes`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedParam {
+    /// The parameter's name in this scenario (a [`ParamPrior::name`]).
+    pub param: String,
+    /// The name it is shared under.
+    pub name: String,
+    /// 1-based line of the declaration in the file.
+    pub line: usize,
+    /// 1-based column of the declaration.
+    pub column: usize,
+}
+
 /// A validated scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -191,6 +206,7 @@ pub struct Scenario {
     path: DocumentedPath,
     interventions: Vec<Intervention>,
     applied: Vec<String>,
+    shared: Vec<SharedParam>,
 }
 
 impl Scenario {
@@ -228,6 +244,12 @@ impl Scenario {
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, origin: &str) -> Result<Self, ScenarioError> {
         build::build(text, origin)
+    }
+
+    /// The parameters it shares in a joint calibration (`[calibration] shared`), by
+    /// parameter name.
+    pub fn shared(&self) -> &[SharedParam] {
+        &self.shared
     }
 
     /// The ladder's structure.

@@ -21,6 +21,17 @@ pub(crate) struct FileSpec {
     pub path: Vec<Spanned<PathStepSpec>>,
     #[serde(default)]
     pub interventions: Vec<Spanned<InterventionSpec>>,
+    #[serde(default)]
+    pub calibration: Option<Spanned<CalibrationSpec>>,
+}
+
+/// `[calibration]`: how the file's parameters join a joint calibration.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CalibrationSpec {
+    /// Parameter name → the name it is shared under across scenarios.
+    #[serde(default)]
+    pub shared: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -8,7 +8,7 @@ use super::episode::{Episode, Layout, MetricSpec, RunRecord};
 use crate::model::{
     CompiledLadder, LadderWorkspace, ModelError, OutcomeClass, Params, SolverWork, Timing,
 };
-use crate::pipeline::{Pipeline, SUMMARY_METRICS};
+use crate::pipeline::{FreeParams, Pipeline, SUMMARY_METRICS};
 use crate::scenario::{Scenario, ScenarioError};
 
 /// Runs of a scenario: run `i` draws every parameter from its prior
@@ -36,6 +36,9 @@ pub struct ScenarioEpisode {
     layout: Layout,
     /// Fixed parameters and their QRE behaviour profile, solved once.
     fixed: Option<(Params, Vec<f64>)>,
+    /// Parameter draws (e.g. a posterior's, equal weight) that run `i` takes in turn
+    /// (`i mod len`), filled into the scenario's slots by name.
+    draws: Option<(FreeParams, Vec<Vec<f64>>)>,
 }
 
 /// Working memory of a [`ScenarioEpisode`] run: the ladder's workspace and a parameter vector.
@@ -85,6 +88,7 @@ impl ScenarioEpisode {
             pipeline,
             layout,
             fixed: None,
+            draws: None,
         })
     }
 
@@ -99,6 +103,29 @@ impl ScenarioEpisode {
         let mut ws = self.pipeline.workspace();
         let behaviour = self.pipeline.solve(&mut ws, &params)?.to_vec();
         self.fixed = Some((params, behaviour));
+        Ok(self)
+    }
+
+    /// The same episode with the free parameters of run `i` taken from `draws[i mod len]`
+    /// (each in the order `free` reads, e.g. [`FreeParams::keyed_by`] a posterior's names)
+    /// instead of their priors; every other slot at its prior median. Each run still consumes
+    /// one uniform per parameter slot first, so the random streams stay aligned, and run `i`
+    /// takes the same draw in every shard.
+    ///
+    /// # Errors
+    /// [`ModelError::Structure`] (field `draws`) when `draws` is empty.
+    pub fn with_draws(
+        mut self,
+        free: FreeParams,
+        draws: Vec<Vec<f64>>,
+    ) -> Result<Self, ModelError> {
+        if draws.is_empty() {
+            return Err(ModelError::Structure {
+                field: "draws".into(),
+                message: "no parameter draws to simulate from".into(),
+            });
+        }
+        self.draws = Some((free, draws));
         Ok(self)
     }
 
@@ -135,7 +162,7 @@ impl Episode for ScenarioEpisode {
 
     fn play(
         &self,
-        _run: u64,
+        run: u64,
         rng: &mut ChaCha8Rng,
         scratch: &mut ScenarioScratch,
         out: &mut RunRecord,
@@ -143,6 +170,9 @@ impl Episode for ScenarioEpisode {
         let ScenarioScratch { workspace, params } = scratch;
         let p = &self.pipeline;
         p.draw(rng, params);
+        if let Some((free, draws)) = &self.draws {
+            free.fill(&draws[(run % draws.len() as u64) as usize], params);
+        }
         let (params, behaviour) = match &self.fixed {
             Some((params, behaviour)) => (params, behaviour.as_slice()),
             None => {

@@ -13,12 +13,18 @@
 //! the draws are mixed in index order, so a prediction is bit-identical whatever the number
 //! of threads.
 
+mod loo;
+mod posterior;
 mod score;
+mod table;
 
+pub use loo::{base_rate, held_out, leave_one_out, CaseDone, CaseValidation, Fit, ValidateConfig};
+pub use posterior::{predictive_from, SharedDraws};
 pub use score::{CaseScore, Truth};
+pub use table::{to_json, totals, Table, Totals};
 
 use crate::mc::{Pool, Purpose, Streams};
-use crate::model::Prediction;
+use crate::model::{Params, Prediction};
 use crate::pipeline::Pipeline;
 use crate::scenario::{Scenario, ScenarioError};
 use rayon::prelude::*;
@@ -113,6 +119,29 @@ pub fn predictive(
     seed: u64,
     threads: Option<usize>,
 ) -> Result<Predictive, ValidateError> {
+    mixture(
+        scenario,
+        draws,
+        seed,
+        threads,
+        &|pipeline, _, rng, params| pipeline.draw(rng, params),
+    )
+}
+
+/// How one draw's parameters are filled from its stream.
+pub(crate) type Fill<'a> =
+    dyn Fn(&Pipeline, usize, &mut rand_chacha::ChaCha8Rng, &mut Params) + Sync + 'a;
+
+/// The mixture over `draws` parameter draws, draw `j` filled by `fill(pipeline, j, rng,
+/// params)` from stream `j` of
+/// [`Purpose::PREDICTIVE`], mixed in index order.
+pub(crate) fn mixture(
+    scenario: &Scenario,
+    draws: usize,
+    seed: u64,
+    threads: Option<usize>,
+    fill: &Fill<'_>,
+) -> Result<Predictive, ValidateError> {
     let origin = || scenario.origin.clone();
     let pipeline = Pipeline::new(scenario).map_err(|e| ValidateError::Scenario {
         origin: origin(),
@@ -130,7 +159,7 @@ pub fn predictive(
                 || (pipeline.workspace(), scenario.new_params()),
                 |(ws, params), j| {
                     let mut rng = streams.get(j as u64);
-                    pipeline.draw(&mut rng, params);
+                    fill(&pipeline, j, &mut rng, params);
                     let behaviour = pipeline.solve(ws, params).map_err(|_| ())?;
                     Ok(pipeline
                         .compiled()

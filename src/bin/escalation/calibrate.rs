@@ -1,15 +1,17 @@
 //! `escalation calibrate`: the posterior of a scenario's parameters given its documented path.
 
 use clap::Args;
-use escalation::calibrate::{Observer, ScenarioProblem, SmcConfig, StageInfo};
+use escalation::calibrate::{JointProblem, Observer, ScenarioProblem, SmcConfig, StageInfo};
 use escalation::scenario::Scenario;
 use std::path::PathBuf;
 
 /// Arguments of `escalation calibrate`.
 #[derive(Args)]
 pub struct CalibrateArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
+    /// The scenario file (TOML); several files calibrate jointly (parameters declared in
+    /// `[calibration] shared` are common, the rest per case).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
     /// Number of prior draws (particles), at least 2.
     #[arg(long, default_value_t = 2000, value_parser = crate::limits::parse_draws)]
     pub draws: usize,
@@ -42,12 +44,74 @@ impl Observer<StageInfo> for Progress {
 
 /// Calibrate with `draws` particles, print the summary, save the posterior.
 pub fn run(args: &CalibrateArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let scenario = Scenario::from_path(&args.scenario)?;
+    if args.scenarios.len() > 1 {
+        return run_joint(args);
+    }
+    let scenario = Scenario::from_path(&args.scenarios[0])?;
     let posterior = calibrate(&scenario, args.draws, args.seed, args.threads, true)?;
     posterior.save(&args.output)?;
     outln!("{}", posterior.summary());
     outln!("posterior saved to {}", args.output.display());
     Ok(())
+}
+
+/// Several scenarios: the joint posterior, each case's narrowing of each parameter.
+fn run_joint(args: &CalibrateArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let scenarios = args
+        .scenarios
+        .iter()
+        .map(Scenario::from_path)
+        .collect::<Result<Vec<_>, _>>()?;
+    let posterior = calibrate_joint(&scenarios, args.draws, args.seed, args.threads, true)?;
+    posterior.save(&args.output)?;
+    outln!("{}", posterior.summary());
+    if let Some(narrowing) = posterior.case_narrowing() {
+        outln!("{narrowing}");
+    }
+    outln!("joint posterior saved to {}", args.output.display());
+    Ok(())
+}
+
+/// The joint posterior of `scenarios` (shared with `validate`).
+pub fn calibrate_joint(
+    scenarios: &[Scenario],
+    draws: usize,
+    seed: u64,
+    threads: Option<usize>,
+    verbose: bool,
+) -> Result<escalation::calibrate::Posterior, Box<dyn std::error::Error>> {
+    let problem = JointProblem::new(scenarios)?;
+    let mut config = SmcConfig::default();
+    config.particles = draws;
+    config.seed = seed;
+    config.threads = threads;
+    if verbose {
+        let shared = problem.names().iter().filter(|n| {
+            !problem
+                .cases()
+                .iter()
+                .any(|c| n.starts_with(&format!("{}.", c.key)))
+        });
+        note!(
+            "calibrating {} parameters of {} cases jointly ({} shared), {} draws",
+            problem.names().len(),
+            problem.cases().len(),
+            shared.count(),
+            draws
+        );
+    }
+    let posterior = if verbose {
+        problem.calibrate(config, &mut Progress)?
+    } else {
+        problem.calibrate(config, &mut escalation::calibrate::NoObserver)?
+    };
+    if problem.solver_failures() > 0 {
+        note!(
+            "warning: the equilibrium solver failed at {} parameter draws (counted as probability zero)",
+            problem.solver_failures()
+        );
+    }
+    Ok(posterior)
 }
 
 /// Shared by `whatif` and `report` when no posterior file is given.

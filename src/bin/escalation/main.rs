@@ -37,6 +37,7 @@ mod report;
 mod scenario_input;
 mod simulate;
 mod solve;
+mod validate;
 mod whatif;
 
 /// Two-player escalation standoffs as games: solve, simulate, calibrate, counterfactuals.
@@ -67,6 +68,9 @@ enum Command {
     Whatif(whatif::WhatifArgs),
     /// Markdown report with SVG figures: posteriors, outcomes, tariff fan charts.
     Report(report::ReportArgs),
+    /// Out-of-sample scores of a case library (leave-one-out, or --train/--test) beside the
+    /// base rate and the model under its priors.
+    Validate(validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge::run(&args),
         Command::Whatif(args) => whatif::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Validate(args) => validate::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,9 @@
 //! `escalation simulate`: Monte Carlo runs of a scenario → summary JSON (and CSV).
 
 use clap::Args;
+use escalation::calibrate::{scenario_identity, Posterior};
 use escalation::mc::{write_atomic, AtomicFile};
+use escalation::pipeline::FreeParams;
 use escalation::scenario::Scenario;
 use escalation::sim::{
     scenario_fingerprint, CsvRows, Episode, Observer, Progress, ScenarioEpisode, Shard, Simulation,
@@ -35,6 +37,11 @@ pub struct SimulateArgs {
     /// Also write the summary as a CSV table to this file.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Draw the parameters from this posterior (saved by `escalation calibrate`, for this
+    /// scenario or a joint one that has it) instead of the priors: run i takes equal-weight
+    /// draw i mod (number of particles).
+    #[arg(long)]
+    pub posterior: Option<PathBuf>,
     /// Also write one CSV row per run (run, outcome class, metrics) to this file.
     #[arg(long = "per-run")]
     pub per_run: Option<PathBuf>,
@@ -55,7 +62,20 @@ pub fn run(args: &SimulateArgs) -> Result<(), Box<dyn Error>> {
     let name = args.scenario.display().to_string();
     let text = std::fs::read(&args.scenario).map_err(|e| format!("{name}: {e}"))?;
     let scenario = Scenario::from_path(&args.scenario)?;
-    let episode = ScenarioEpisode::new(&scenario, &scenario_fingerprint(&text))?;
+    let episode = match &args.posterior {
+        None => ScenarioEpisode::new(&scenario, &scenario_fingerprint(&text))?,
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| named(path, e))?;
+            let post = Posterior::load(path, &scenario_identity(&scenario))?;
+            let draws = post.equal_weight_draws(post.particles.len(), args.seed);
+            let free = FreeParams::new(&scenario).keyed_by(&post.parameter_names)?;
+            // Shards simulated from different posteriors must not merge.
+            let mut source = text.clone();
+            source.extend_from_slice(&bytes);
+            ScenarioEpisode::new(&scenario, &scenario_fingerprint(&source))?
+                .with_draws(free, draws)?
+        }
+    };
     let shard = match &args.shard {
         Some(spec) => Shard::parse_with_env(spec, |v| std::env::var(v).ok())?,
         None => Shard::WHOLE,

@@ -8,6 +8,7 @@ use crate::model::{CounterStep, Ladder, Lever, LeverStart, Opening, Param, Side,
 use std::collections::{BTreeMap, BTreeSet};
 mod intervention;
 mod path;
+mod shared;
 
 use intervention::interventions;
 
@@ -110,6 +111,7 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
         message: e.to_string(),
     })?;
     let path = documented_path(&ctx, &spec, &ladder, &public, &source_ids)?;
+    let shared = shared::shared(&ctx, spec.calibration.as_ref(), &priors)?;
     let mut scenario = Scenario {
         origin: origin.to_string(),
         title: meta.title.clone(),
@@ -120,6 +122,7 @@ pub(super) fn build(text: &str, origin: &str) -> Result<Scenario, ScenarioError>
         path,
         interventions: Vec::new(),
         applied: Vec::new(),
+        shared,
     };
     scenario.interventions = interventions(&ctx, &scenario, &spec.interventions, &source_ids)?;
     // Every intervention, and the base ladder, must compile.
