@@ -22,11 +22,12 @@ pub struct Smoothed {
 /// Pareto fitted to them, truncated at the largest raw weight, and the result normalised.
 ///
 /// # Examples
-/// Equal raw weights have no tail: `k̂` is far below the threshold and the weights stay equal.
+/// Equal raw weights have no tail above the cutoff to fit: the weights stay equal, and `k̂` is
+/// `+∞` as in ArviZ (a caller that checks `k̂` then refits exactly, which is safe).
 /// ```
 /// use escalation::calibrate::psis::smooth;
 /// let s = smooth(&vec![0.0; 100]);
-/// assert!(s.k_hat < 0.5);
+/// assert!(s.k_hat.is_infinite());
 /// assert!((s.log_weights[7] - (0.01f64).ln()).abs() < 1e-12);
 /// ```
 pub fn smooth(log_w: &[f64]) -> Smoothed {
