@@ -109,6 +109,32 @@ impl LadderWorkspace {
         &mut self.behaviour
     }
 
+    /// Sets the largest game (number of actions) whose logit QRE solves on this workspace,
+    /// where their Newton continuation stalls (at a fold of the branch), go first to
+    /// Gambit's path tracer on the game as a general one (dense Jacobian) rather than to arc
+    /// length on the ladder's rows. The default, 0, takes arc length first for every game:
+    /// it follows the same branch (`tests/solve_arc.rs`: agreement to 1e-13) in a fraction
+    /// of the time, and Gambit's tracer remains the fallback, for games of up to 150
+    /// actions, where arc length fails. `usize::MAX` gives the order of Gambit's tracer
+    /// first, for comparisons.
+    ///
+    /// # Examples
+    /// ```
+    /// use escalation::scenario::{At, Scenario};
+    /// let s = Scenario::from_path("scenarios/colombia_2025.toml")?;
+    /// let c = s.compile()?;
+    /// let mut ws = c.workspace();
+    /// ws.set_gambit_first_limit(usize::MAX);
+    /// let b = c.behaviour(&mut ws, &s.point(At::Median))?;
+    /// assert!(b.iter().all(|p| (0.0..=1.0).contains(p)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_gambit_first_limit(&mut self, actions: usize) {
+        for q in &mut self.qre {
+            q.gambit_first = actions;
+        }
+    }
+
     /// Work done so far by the [`CompiledLadder::behaviour`] calls on this workspace: the
     /// number of `exp` evaluations of the logit QRE solves, and the number of solves that fell
     /// back to the path-following solver (whose `exp`s are not counted). For benchmarks.

@@ -19,7 +19,7 @@
 use super::equations::Equations;
 
 use super::tolerances::{
-    AIM, FIRST_REACH, MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_NEWTON,
+    ARC_TOLERANCE, MAX_ARC_CORRECTIONS, MAX_ARC_STEPS, MIN_ARC_STEP, AIM, FIRST_REACH, MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_NEWTON,
     MIN_CONTINUATION_STEP as MIN_STEP, NEWTON_CONTRACTION, NEWTON_FLOOR, NEWTON_STAGNATION,
     NEWTON_TOLERANCE as TIGHT, QUADRATIC_RATE,
 };
@@ -213,4 +213,153 @@ pub(crate) fn newton_from<E: Equations>(
         });
     }
     newton(eq, buf, lambda, work)
+}
+
+/// Follows the branch from λ = 0 to the first point where it reaches `target`, by
+/// pseudo-arc-length continuation (Allgower & Georg 1990, ch. 2 and §10.2 on bordering), so
+/// that it passes the folds where [`trace`] stops ("turns back"); on success the solution at
+/// `target` is in `buf.x`. It knows the equations only through [`Equations`]: each Newton step
+/// of the bordered system `[J, ∂F/∂λ; tᵀ]` is assembled from the two solves with `J` that
+/// [`Equations::solve`] gives (Keller's bordering), so a game in rows keeps its linear-time
+/// solve. Arc length is measured with `x` divided by the payoff range and λ multiplied by
+/// it. Where `det J` changes sign the direction of λ along the branch turns; a step that
+/// would reverse the direction of travel (a bifurcation rather than a fold) is refused, and
+/// the trace stops when the step becomes too small: work is bounded by the constants of
+/// [`super::tolerances`].
+pub(crate) fn trace_arc<E: Equations>(
+    eq: &mut E,
+    buf: &mut Buffers,
+    target: f64,
+    work: &mut Work,
+) -> Result<(), Stalled> {
+    let n = eq.len();
+    eq.start(&mut buf.x);
+    work.evaluations += 1;
+    if target == 0.0 || n == 0 {
+        return Ok(());
+    }
+    let r = eq.lambda_scale().max(f64::MIN_POSITIVE);
+    let (wx, wl) = (1.0 / (r * r), r * r);
+    buf.f.fill(0.0);
+    work.solves += 1;
+    let Some(mut sign) = eq.solve(&buf.x, &buf.f, &mut buf.step, Some(&mut buf.tangent)) else {
+        return Err(Stalled { lambda: 0.0, reason: "singular Jacobian" });
+    };
+    // The unit tangent (x part into `next_tangent`... kept as (tangent, 1) scaled by `dir`).
+    let unit = |c: &[f64], dir: f64| {
+        let norm = (c.iter().map(|v| v * v).sum::<f64>() * wx + wl).sqrt();
+        dir / norm
+    };
+    let mut lambda = 0.0;
+    let mut dir = 1.0;
+    let mut h = FIRST_REACH.min(target * r);
+    let mut steps = 0;
+    loop {
+        steps += 1;
+        work.steps += 1;
+        if steps > MAX_ARC_STEPS {
+            return Err(Stalled { lambda, reason: "too many arc-length steps" });
+        }
+        if h < MIN_ARC_STEP {
+            return Err(Stalled {
+                lambda,
+                reason: "the arc-length step fell below its minimum (a bifurcation?)",
+            });
+        }
+        // Predictor along the unit tangent t = s (c, 1).
+        let s = unit(&buf.tangent, dir);
+        let mut lp = lambda + h * s;
+        for k in 0..n {
+            buf.pred[k] = buf.x[k] + h * s * buf.tangent[k];
+        }
+        // Corrector: Newton on F = 0 and ⟨t, Δ⟩ = 0 from the prediction.
+        let mut settled = None;
+        let mut last = f64::INFINITY;
+        for _ in 0..MAX_ARC_CORRECTIONS {
+            work.evaluations += 1;
+            if !eq.residual(&buf.pred, lp, &mut buf.f).is_finite() {
+                break;
+            }
+            work.solves += 1;
+            let Some(sg) = eq.solve(
+                &buf.pred,
+                &buf.f,
+                &mut buf.next_step,
+                Some(&mut buf.next_tangent),
+            ) else {
+                break;
+            };
+            // Δx = a + Δλ c with ⟨t, (Δx, Δλ)⟩ = 0.
+            let (ta, tc) = buf
+                .tangent
+                .iter()
+                .zip(buf.next_step.iter().zip(&buf.next_tangent))
+                .fold((0.0, 0.0), |(ta, tc), (t, (a, c))| (ta + t * a, tc + t * c));
+            let denom = s * tc * wx + s * wl;
+            if denom == 0.0 || !denom.is_finite() {
+                break;
+            }
+            let dl = -(s * ta * wx) / denom;
+            for k in 0..n {
+                buf.next_step[k] += dl * buf.next_tangent[k];
+            }
+            let size = eq.size(&buf.pred, &buf.next_step, lp.max(0.0)).max(dl.abs() * r);
+            if !size.is_finite() || size > MAX_CORRECTION || size > NEWTON_CONTRACTION * last {
+                break;
+            }
+            for k in 0..n {
+                buf.pred[k] += buf.next_step[k];
+            }
+            lp += dl;
+            if size <= ARC_TOLERANCE {
+                settled = Some(sg);
+                break;
+            }
+            last = size;
+        }
+        let Some(sg) = settled else {
+            h *= 0.5;
+            continue;
+        };
+        // The tangent at the new point: (c, 1) from its last solve (taken before the last,
+        // tiny correction), in the direction of travel.
+        let new_dir = if sg == sign { dir } else { -dir };
+        let s_new = unit(&buf.next_tangent, new_dir);
+        let along = s * s_new
+            * (buf
+                .tangent
+                .iter()
+                .zip(&buf.next_tangent)
+                .map(|(a, b)| a * b)
+                .sum::<f64>()
+                * wx
+                + wl);
+        if along <= 0.0 || lp < 0.0 {
+            // The step reversed the direction of travel: too long near a turn.
+            h *= 0.5;
+            continue;
+        }
+        if lp >= target {
+            // Crossed the target: start Newton's method at the point of the chord there.
+            let t = (target - lambda) / (lp - lambda);
+            for k in 0..n {
+                buf.x[k] += t * (buf.pred[k] - buf.x[k]);
+            }
+            work.evaluations += 1;
+            if !eq.residual(&buf.x, target, &mut buf.f).is_finite() {
+                return Err(Stalled { lambda, reason: "the equations are not finite" });
+            }
+            work.solves += 1;
+            if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
+                return Err(Stalled { lambda, reason: "singular Jacobian" });
+            }
+            return newton(eq, buf, target, work);
+        }
+        std::mem::swap(&mut buf.x, &mut buf.pred);
+        std::mem::swap(&mut buf.tangent, &mut buf.next_tangent);
+        sign = sg;
+        dir = new_dir;
+        lambda = lp;
+        h = (h * 1.5).min(4.0 * FIRST_REACH.max(target * r));
+    }
 }

@@ -31,14 +31,14 @@
 //! naming the draw, see `ModelError::Unsolved`).
 
 use super::compiled::{payoff_range, CompiledGame, Sweep};
-use super::continuation::{newton_from, trace, Buffers, Work};
+use super::continuation::{newton_from, trace, trace_arc, Buffers, Work};
 use super::equations::Equations;
 use super::general::{profile_of, GameEquations, GeneralBuffers};
 use super::path::{Goal, Robust};
 use super::pc::{End, Tracer};
 use super::rows::{RowEquations, RowGame, RowSolver};
 use super::system::Formulation;
-use super::tolerances::{LIMIT_MAX_REGRET, STALL_LAMBDA};
+use super::tolerances::{DENSE_FALLBACK_MAX, LIMIT_MAX_REGRET, STALL_LAMBDA};
 use crate::solve::SolveError;
 
 /// Scratch space for [`CompiledGame::solve`], sized once by [`CompiledGame::workspace`].
@@ -349,8 +349,27 @@ impl RowGame {
             self.finish(s, lambda);
             return Ok(&s.profile);
         }
-        // The continuation stalled: the same game, solved as a general one.
+        // The continuation stalled, at a fold of the branch most often: arc length on the
+        // rows follows it at the cost of a few more Newton steps. Where that fails too (a
+        // bifurcation), a game small enough for dense steps is solved as a general one,
+        // Gambit's way; `gambit_first` asks for that order.
         s.fallbacks += 1;
+        let len = self.general().profile_len;
+        if len > s.gambit_first {
+            match trace_arc(&mut eq, &mut s.buf, lambda, &mut s.work) {
+                Ok(()) => {
+                    self.finish(s, lambda);
+                    return Ok(&s.profile);
+                }
+                Err(e) if len > DENSE_FALLBACK_MAX => {
+                    return Err(SolveError::PathFailed {
+                        lambda: e.lambda,
+                        reason: e.reason,
+                    })
+                }
+                Err(_) => {}
+            }
+        }
         let game = self
             .general()
             .with_chance_probs(&root_probs[..self.lanes()]);

@@ -93,3 +93,18 @@ pub(crate) const STALL_LAMBDA: f64 = 1e3;
 /// The limit λ → ∞ is reached when the largest regret at any information set is below this
 /// times the payoff range (pygambit's default `maxregret`).
 pub(crate) const LIMIT_MAX_REGRET: f64 = 1e-8;
+
+/// Largest game (actions) in rows that a stalled solve hands to Gambit's tracer on the
+/// general game, with a dense Jacobian, when arc length on its rows
+/// ([`super::continuation::trace_arc`]) fails too: a dense step costs the cube of the game's
+/// size, minutes per solve on the longest ladders; a larger game's solve fails instead.
+pub(crate) const DENSE_FALLBACK_MAX: usize = 150;
+/// Points the arc-length continuation on rows evaluates before giving up.
+pub(crate) const MAX_ARC_STEPS: usize = 4_000;
+/// Newton corrections per point of the arc-length continuation.
+pub(crate) const MAX_ARC_CORRECTIONS: usize = 6;
+/// A point of the arc-length continuation is on the branch when its last correction is at
+/// most this.
+pub(crate) const ARC_TOLERANCE: f64 = 1e-7;
+/// Smallest step of the arc-length continuation, in its units (see `trace_arc`).
+pub(crate) const MIN_ARC_STEP: f64 = 1e-9;

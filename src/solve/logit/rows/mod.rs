@@ -581,8 +581,12 @@ pub(crate) struct RowSolver {
     pub(crate) profile: Vec<f64>,
     /// Work of all solves so far.
     pub(crate) work: Work,
-    /// Solves that fell back to the general game's.
+    /// Solves whose continuation stalled (each then traced by arc length on the rows, or
+    /// solved as the general game; see `gambit_first`).
     pub(crate) fallbacks: u64,
+    /// Largest game (actions) that a stalled solve hands to Gambit's tracer on the general
+    /// game first, before arc length on the rows (default 0: arc length first).
+    pub(crate) gambit_first: usize,
 }
 
 impl RowSolver {
@@ -606,6 +610,7 @@ impl RowGame {
             profile: vec![0.0; self.profile_len],
             work: Work::default(),
             fallbacks: 0,
+            gambit_first: 0,
         }
     }
 
