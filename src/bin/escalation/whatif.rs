@@ -43,10 +43,22 @@ pub struct WhatifArgs {
 
 pub(crate) const REPLICATES: usize = 10;
 
+/// Particles of the calibration run when no `--posterior` is given.
+pub(crate) const CALIBRATION_DRAWS: usize = 2000;
+
+/// Where the posterior comes from: a file saved by `calibrate`, or a calibration run now
+/// with `draws` particles.
+pub(crate) struct PosteriorFrom<'a> {
+    /// The posterior file, if given.
+    pub file: Option<&'a PathBuf>,
+    /// Particles of the calibration run without a file.
+    pub draws: usize,
+}
+
 /// Load or compute the posterior, then run the comparison.
 pub(crate) fn comparison(
     scenario: &Scenario,
-    posterior: Option<&PathBuf>,
+    posterior: PosteriorFrom<'_>,
     interventions: &[String],
     runs: usize,
     seed: u64,
@@ -56,11 +68,12 @@ pub(crate) fn comparison(
     if runs < REPLICATES {
         return Err(format!("--runs must be at least {REPLICATES}").into());
     }
-    let posterior = match posterior {
+    let draws = posterior.draws;
+    let posterior = match posterior.file {
         Some(path) => Posterior::load(path, &scenario_identity(scenario))?,
         None => {
-            note!("no --posterior given: calibrating first (2000 draws)");
-            calibrate(scenario, 2000, seed, threads, false)?
+            note!("no --posterior given: calibrating first ({draws} draws)");
+            calibrate(scenario, draws, seed, threads, false)?
         }
     };
     let names: Vec<String> = if interventions.is_empty() {
@@ -97,7 +110,10 @@ pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_path(&args.scenario)?;
     let (posterior, result) = comparison(
         &scenario,
-        args.posterior.as_ref(),
+        PosteriorFrom {
+            file: args.posterior.as_ref(),
+            draws: CALIBRATION_DRAWS,
+        },
         &args.interventions,
         args.runs,
         args.seed,
