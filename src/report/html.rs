@@ -122,7 +122,7 @@ padding-bottom:.2rem}h3{margin-top:1.6rem}\
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;display:block;\
 overflow-x:auto;max-width:100%}li{overflow-wrap:anywhere}\
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}\
-th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+th{background:#f3f3f3}td:first-child{min-width:11rem}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 figure{margin:1.2rem 0;break-inside:avoid}figure svg{max-width:100%;height:auto}\
 figcaption{font-size:.9rem;color:#444}code{background:#f3f3f3;padding:0 .2rem}\
 pre{background:#f3f3f3;padding:.6rem;overflow-x:auto;white-space:pre-wrap}\

@@ -307,9 +307,21 @@ impl FanBands {
     }
 }
 
+/// A daily series as a step line: value `values[t]` holds from `days[t]` to the next day.
+fn steps(days: &[f64], values: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts = Vec::with_capacity(2 * days.len());
+    for (t, (&d, &v)) in days.iter().zip(values).enumerate() {
+        let next = days.get(t + 1).copied().unwrap_or(d + 1.0);
+        pts.push((d, v));
+        pts.push((next, v));
+    }
+    pts
+}
+
 /// Fan chart of a rate by day: nested quantile bands (outer pairs lighter), the median and
-/// the mean; the y axis in percent, the x axis in days, grid lines only at the labelled
-/// ticks (never denser than the daily data).
+/// the mean, each as a step line (a day's value holds until the next day); the y axis in
+/// percent, the x axis in days, grid lines only at the labelled ticks (never denser than the
+/// daily data).
 ///
 /// # Errors
 /// [`ReportError::Plot`] if plotters fails or there are no days.
@@ -319,7 +331,8 @@ pub fn fan_chart_svg(title: &str, y_label: &str, bands: &FanBands) -> Result<Str
         return Err(err("no days to plot".into()));
     }
     let x0 = bands.days.first().copied().unwrap_or(0.0);
-    let x1 = bands.days.last().copied().unwrap_or(1.0).max(x0 + 1e-9);
+    // The last day's value holds for the whole of that day.
+    let x1 = bands.days.last().copied().unwrap_or(0.0) + 1.0;
     let ymax = bands
         .quantiles
         .iter()
@@ -361,9 +374,8 @@ pub fn fan_chart_svg(title: &str, y_label: &str, bands: &FanBands) -> Result<Str
         let nq = bands.quantiles.len();
         for b in 0..nq / 2 {
             let (lo, hi) = (&bands.quantiles[b], &bands.quantiles[nq - 1 - b]);
-            let mut pts: Vec<(f64, f64)> =
-                bands.days.iter().copied().zip(hi.iter().copied()).collect();
-            pts.extend(bands.days.iter().copied().zip(lo.iter().copied()).rev());
+            let mut pts = steps(&bands.days, hi);
+            pts.extend(steps(&bands.days, lo).into_iter().rev());
             let fill = blue.mix(0.2 + 0.2 * b as f64);
             chart
                 .draw_series(std::iter::once(Polygon::new(pts, fill.filled())))
@@ -381,7 +393,7 @@ pub fn fan_chart_svg(title: &str, y_label: &str, bands: &FanBands) -> Result<Str
             let median = &bands.quantiles[nq / 2];
             chart
                 .draw_series(LineSeries::new(
-                    bands.days.iter().copied().zip(median.iter().copied()),
+                    steps(&bands.days, median),
                     blue.stroke_width(2),
                 ))
                 .map_err(|e| err(e.to_string()))?;
@@ -389,7 +401,7 @@ pub fn fan_chart_svg(title: &str, y_label: &str, bands: &FanBands) -> Result<Str
         }
         chart
             .draw_series(LineSeries::new(
-                bands.days.iter().copied().zip(bands.mean.iter().copied()),
+                steps(&bands.days, &bands.mean),
                 mean_color.stroke_width(2),
             ))
             .map_err(|e| err(e.to_string()))?;

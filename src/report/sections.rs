@@ -283,34 +283,54 @@ impl Report {
                     .map(|&q| comparison.baseline.metrics[q].mean)
                     .collect(),
             )];
-            series.extend(comparison.interventions.iter().map(|i| {
-                (
-                    i.outcome.name.clone(),
-                    probability
-                        .iter()
-                        .map(|&q| i.outcome.metrics[q].mean)
-                        .collect(),
-                )
-            }));
+            // More series than the palette has colours would repeat a colour: then the
+            // chart shows the baseline against what happened, the table every arm.
+            let all_arms = comparison.interventions.len() < crate::report::style::PALETTE.len();
+            series.extend(
+                comparison
+                    .interventions
+                    .iter()
+                    .filter(|_| all_arms)
+                    .map(|i| {
+                        (
+                            i.outcome.name.clone(),
+                            probability
+                                .iter()
+                                .map(|&q| i.outcome.metrics[q].mean)
+                                .collect(),
+                        )
+                    }),
+            );
             let marks: Vec<Option<f64>> = if observed.is_empty() {
                 Vec::new()
             } else {
                 probability.iter().map(|&q| observed_at(q)).collect()
             };
             let svg = outcome_chart_svg(
-                "Outcome probabilities",
+                if all_arms {
+                    "Outcome probabilities"
+                } else {
+                    "Outcome probabilities: baseline and the documented path"
+                },
                 "probability",
                 &categories,
                 &series,
                 &marks,
             )?;
-            let caption = if marks.iter().any(Option::is_some) {
-                "Outcome probabilities, baseline and interventions; black diamonds: what the \
-                 documented path shows"
+            let arms = if all_arms {
+                "baseline and interventions"
             } else {
-                "Outcome probabilities, baseline and interventions"
+                "baseline (each intervention: the table above and its own figure below)"
             };
-            self.figure("outcomes.svg", caption, svg);
+            let caption = if marks.iter().any(Option::is_some) {
+                format!(
+                    "Outcome probabilities, {arms}; black diamonds: what the documented path \
+                     shows"
+                )
+            } else {
+                format!("Outcome probabilities, {arms}")
+            };
+            self.figure("outcomes.svg", &caption, svg);
         }
         self.heading(2, "Counterfactuals");
         for iv in &comparison.interventions {
