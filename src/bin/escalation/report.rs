@@ -1,5 +1,6 @@
 //! `escalation report`: Markdown report and one self-contained HTML page, with SVG figures.
 
+use crate::progress::Spinner;
 use crate::whatif::{comparison, PosteriorFrom, CALIBRATION_DRAWS, REPLICATES};
 use clap::Args;
 use escalation::calibrate::scenario_identity;
@@ -69,33 +70,6 @@ fn command(args: &ReportArgs) -> String {
     cmd
 }
 
-/// A progress line on a terminal: what is being done now (silent when stderr is not a
-/// terminal).
-struct Stage(Option<indicatif::ProgressBar>);
-
-impl Stage {
-    fn new() -> Self {
-        use std::io::IsTerminal;
-        Stage(std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        }))
-    }
-
-    fn say(&self, what: &str) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(what.to_string());
-        }
-    }
-
-    fn done(self) {
-        if let Some(bar) = self.0 {
-            bar.finish_and_clear();
-        }
-    }
-}
-
 /// Build and write the report.
 pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
     let name = args.scenario.display().to_string();
@@ -108,7 +82,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
         )
         .into());
     }
-    let stage = Stage::new();
+    let stage = Spinner::new(true);
     stage.say(if args.posterior.is_some() {
         "counterfactuals"
     } else {
@@ -126,7 +100,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
         None,
         args.from_root,
     )?;
-    stage.say("figures");
+    stage.say("figures and fan charts");
     let mut report = Report::new(&scenario.title);
     report.question(&scenario);
     report.timeline(&scenario);
@@ -154,7 +128,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
     ));
     stage.say("writing");
     let written = report.write(&args.output, "report.md");
-    stage.done();
+    drop(stage);
     let path = written?;
     note!(
         "report written to {} and {} ({} runs per arm, {} replicates per draw)",

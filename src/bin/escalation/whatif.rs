@@ -1,6 +1,7 @@
 //! `escalation whatif`: counterfactual interventions against the baseline, paired.
 
 use crate::calibrate::calibrate;
+use crate::progress::Spinner;
 use clap::Args;
 use escalation::calibrate::{scenario_identity, Posterior};
 use escalation::scenario::Scenario;
@@ -108,6 +109,12 @@ pub(crate) fn comparison(
 /// Run and print.
 pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_path(&args.scenario)?;
+    let spinner = Spinner::new(!args.json);
+    spinner.say(if args.posterior.is_some() {
+        "counterfactuals"
+    } else {
+        "calibrating, then counterfactuals"
+    });
     let (posterior, result) = comparison(
         &scenario,
         PosteriorFrom {
@@ -121,10 +128,11 @@ pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
         args.from_root,
     )?;
     if args.json {
+        drop(spinner);
         outln!("{}", serde_json::to_string_pretty(&result)?);
         return Ok(());
     }
-    outln!("{}: what if?\n{result}", scenario.title);
+    spinner.say("time courses of the readings");
     // The time course of every arm that was compared, over the same runs.
     let compared: Vec<&str> = result
         .comparison
@@ -146,6 +154,8 @@ pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
             .then(|| documented_opening(&scenario))
             .as_deref(),
     )?;
+    drop(spinner);
+    outln!("{}: what if?\n{result}", scenario.title);
     outln!(
         "\nThe readings, side by side\n{}",
         Readings::new(&scenario, courses)
