@@ -193,14 +193,15 @@ impl Report {
     /// # Errors
     /// [`ReportError::Plot`] if a figure cannot be drawn.
     pub fn comparison(&mut self, comparison: &Comparison) -> Result<&mut Self, ReportError> {
-        self.comparison_of(comparison, None)
+        self.comparison_of(comparison, None, "")
     }
 
     /// [`Report::comparison`] for a scenario's comparison: with the scenario, the outcome
     /// chart marks what the documented path shows
     /// ([`documented_metrics`](crate::whatif::documented_metrics)), and each intervention's
     /// section opens with its description; each intervention's effect is also said in words
-    /// and drawn as a figure of differences with their intervals.
+    /// and drawn as a figure of differences with their intervals. `note` (if not empty) opens
+    /// the counterfactuals (e.g. what every run was conditioned on, which arms were left out).
     ///
     /// # Errors
     /// [`ReportError::Plot`] if a figure cannot be drawn.
@@ -208,6 +209,7 @@ impl Report {
         &mut self,
         comparison: &Comparison,
         scenario: Option<&Scenario>,
+        note: &str,
     ) -> Result<&mut Self, ReportError> {
         self.heading(2, "Outcome probabilities");
         let exact = comparison
@@ -332,7 +334,24 @@ impl Report {
             };
             self.figure("outcomes.svg", &caption, svg);
         }
+        if let Some(q) = (0..comparison.metrics.len())
+            .find(|&q| comparison.metrics[q].unit == Unit::Days && observed_at(q).is_some())
+        {
+            let b = &comparison.baseline.metrics[q];
+            self.paragraph(&format!(
+                "The documented standoff ended on day {:.2}; the model's expected {} is {:.1} \
+                 days (95% posterior interval {:.1} to {:.1} days).",
+                observed_at(q).unwrap_or(f64::NAN),
+                comparison.metrics[q].name,
+                b.mean,
+                b.posterior_interval[0],
+                b.posterior_interval[1]
+            ));
+        }
         self.heading(2, "Counterfactuals");
+        if !note.is_empty() {
+            self.paragraph(note);
+        }
         for iv in &comparison.interventions {
             self.heading(3, &format!("`{}` minus baseline", iv.outcome.name));
             if let Some(i) = scenario.and_then(|s| s.intervention(&iv.outcome.name).ok()) {

@@ -105,11 +105,11 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
     report.question(&scenario);
     report.timeline(&scenario);
     report.calibration(&posterior, &[])?;
-    report.comparison_of(&result.comparison, Some(&scenario))?;
-    report.paragraph(&format!(
-        "Counterfactuals {}.",
-        result.preamble().join("; ")
-    ));
+    report.comparison_of(
+        &result.comparison,
+        Some(&scenario),
+        &format!("Counterfactuals {}.", result.preamble().join("; ")),
+    )?;
     let opening = documented_opening(&scenario);
     report.tariff_fans(
         &scenario,
