@@ -247,6 +247,14 @@ impl Report {
         files.push((dir.join(HTML_NAME), html.as_bytes()));
         let path = dir.join(markdown_name);
         files.push((path.clone(), self.markdown.as_bytes()));
+        // A directory in a file's place would only fail at its rename, after others: refuse
+        // it before anything is written.
+        if let Some((target, _)) = files.iter().find(|(t, _)| t.is_dir()) {
+            return Err(ReportError::Io {
+                path: target.clone(),
+                source: std::io::Error::other("is a directory"),
+            });
+        }
         let mut staged = Vec::with_capacity(files.len());
         for (target, bytes) in &files {
             let io = |source| ReportError::Io {

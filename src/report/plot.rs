@@ -33,7 +33,7 @@ fn plot_err(figure: &str) -> impl Fn(String) -> ReportError + '_ {
 ///     &["concedes".to_string()],
 ///     &[("baseline".to_string(), vec![0.5])],
 /// )?;
-/// assert!(svg.contains("50%"));
+/// assert!(svg.contains("100%")); // the axis reads in percent
 /// # Ok::<(), escalation::report::ReportError>(())
 /// ```
 pub fn bar_chart_svg(

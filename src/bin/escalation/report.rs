@@ -82,6 +82,12 @@ pub fn run(args: &ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
         )
         .into());
     }
+    if args.posterior.is_none() {
+        note!(
+            "no --posterior given: calibrating first ({} draws)",
+            args.draws
+        );
+    }
     let stage = Spinner::new(true);
     stage.say(if args.posterior.is_some() {
         "counterfactuals"

@@ -72,10 +72,7 @@ pub(crate) fn comparison(
     let draws = posterior.draws;
     let posterior = match posterior.file {
         Some(path) => Posterior::load(path, &scenario_identity(scenario))?,
-        None => {
-            note!("no --posterior given: calibrating first ({draws} draws)");
-            calibrate(scenario, draws, seed, threads, false)?
-        }
+        None => calibrate(scenario, draws, seed, threads, false)?,
     };
     let names: Vec<String> = if interventions.is_empty() {
         scenario
@@ -109,6 +106,9 @@ pub(crate) fn comparison(
 /// Run and print.
 pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_path(&args.scenario)?;
+    if args.posterior.is_none() {
+        note!("no --posterior given: calibrating first ({CALIBRATION_DRAWS} draws)");
+    }
     let spinner = Spinner::new(!args.json);
     spinner.say(if args.posterior.is_some() {
         "counterfactuals"
