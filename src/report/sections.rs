@@ -198,7 +198,7 @@ impl Report {
 
     /// [`Report::comparison`] for a scenario's comparison: with the scenario, the outcome
     /// chart marks what the documented path shows
-    /// ([`documented_metrics`](crate::whatif::documented_metrics)), and each intervention's
+    /// ([`documented_metrics`]), and each intervention's
     /// section opens with its description; each intervention's effect is also said in words
     /// and drawn as a figure of differences with their intervals. `note` (if not empty) opens
     /// the counterfactuals (e.g. what every run was conditioned on, which arms were left out).
