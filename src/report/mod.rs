@@ -179,7 +179,13 @@ impl Report {
                         .chars()
                         .filter(|ch| !"[]%+-−., ".contains(*ch))
                         .collect();
-                    let numeric = !rest.is_empty() && rest.chars().all(|ch| ch.is_ascii_digit());
+                    // A date (2025-01-26) is not a number.
+                    let dated = c
+                        .as_bytes()
+                        .windows(2)
+                        .any(|w| w[0].is_ascii_digit() && w[1] == b'-');
+                    let numeric =
+                        !dated && !rest.is_empty() && rest.chars().all(|ch| ch.is_ascii_digit());
                     let class = if numeric { " class=\"n\"" } else { "" };
                     format!("<td{class}>{}</td>", html::inline(c))
                 })
