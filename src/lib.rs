@@ -53,7 +53,7 @@
 //!   prediction from its opening over parameter draws, the scores of its documented outcome,
 //!   and leave-one-out over a case library against baselines.
 //! - [`report`] (uses `mc`, `model`, `scenario`, `calibrate`, `whatif`): Markdown reports with
-//!   SVG figures.
+//!   SVG figures, and the same report as one self-contained HTML page.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]

@@ -139,3 +139,34 @@ fn figure_names_with_paths_are_refused() {
     ));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_failed_write_leaves_the_earlier_report_intact() {
+    // An earlier report, and a directory where the new Markdown would go: the write fails
+    // before any file is replaced, and leaves no temporary file.
+    let dir = std::env::temp_dir().join(format!("whatif_report_keep_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("report.md")).unwrap();
+    for name in ["index.html", "a.svg"] {
+        std::fs::write(dir.join(name), format!("earlier {name}")).unwrap();
+    }
+    let mut report = Report::new("new");
+    report.paragraph("new text");
+    report.figure("a.svg", "new figure", "<svg>new</svg>".into());
+    assert!(matches!(
+        report.write(&dir, "report.md"),
+        Err(ReportError::Io { .. })
+    ));
+    for name in ["index.html", "a.svg"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(name)).unwrap(),
+            format!("earlier {name}")
+        );
+    }
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

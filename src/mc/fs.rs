@@ -90,6 +90,18 @@ impl AtomicFile {
         result
     }
 
+    /// Syncs what was written so far to disk without renaming: after a successful sync,
+    /// [`AtomicFile::commit`] has only the rename left to do (so several files can be made
+    /// durable first and then renamed together).
+    ///
+    /// # Errors
+    /// The I/O error of flushing or syncing (e.g. the disk is full).
+    pub fn sync(&mut self) -> io::Result<()> {
+        let file = self.file()?;
+        file.flush()?;
+        file.sync_all()
+    }
+
     fn file(&mut self) -> io::Result<&mut File> {
         self.file
             .as_mut()

@@ -70,10 +70,16 @@ impl Report {
                 ));
                 continue;
             }
-            let bands = FanBands::from_runs(day_axis.clone(), &plays, &FAN_QUANTILES);
+            let mut bands = FanBands::from_runs(day_axis.clone(), &plays, &FAN_QUANTILES);
+            // What happened is the baseline's to predict: mark the documented end on it.
+            if let (None, crate::model::PathTiming::EndedOn(day)) =
+                (name, scenario.documented_path().timing())
+            {
+                bands = bands.with_documented_end(day);
+            }
             let svg = fan_chart_svg(
                 &format!("Tariff levied by day: {label}"),
-                "tariff rate",
+                "tariff rate levied",
                 &bands,
             )?;
             let caption = if left_out == 0 {

@@ -1,10 +1,16 @@
 //! SVG figures drawn with plotters into strings (the caller writes them atomically).
+//!
+//! Every figure keeps its legend in a column beside the plot area (never over the data),
+//! draws its series in the Okabe–Ito palette, and labels probabilities and rates as
+//! percentages and time in days.
 
+use super::style::{color, diamond, draw_legend, percent, Mark, GREY, LEGEND_WIDTH};
 use super::ReportError;
 use crate::mc::stats::weighted_quantile;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-const SIZE: (u32, u32) = (760, 420);
+const SIZE: (u32, u32) = (860, 420);
 
 fn plot_err(figure: &str) -> impl Fn(String) -> ReportError + '_ {
     move |reason| ReportError::Plot {
@@ -13,16 +19,44 @@ fn plot_err(figure: &str) -> impl Fn(String) -> ReportError + '_ {
     }
 }
 
-/// Grouped bar chart: one group per category, one bar per series (e.g. baseline and each
-/// intervention), values typically probabilities.
+/// Grouped horizontal bar chart of probabilities, drawn as percentages: one group per
+/// category (top to bottom), one bar per series (e.g. baseline and each intervention).
 ///
 /// # Errors
 /// [`ReportError::Plot`] if plotters fails or the series lengths differ from the categories.
+///
+/// # Examples
+/// ```
+/// let svg = escalation::report::bar_chart_svg(
+///     "Outcomes",
+///     "probability",
+///     &["concedes".to_string()],
+///     &[("baseline".to_string(), vec![0.5])],
+/// )?;
+/// assert!(svg.contains("100%")); // the axis reads in percent
+/// # Ok::<(), escalation::report::ReportError>(())
+/// ```
 pub fn bar_chart_svg(
     title: &str,
-    y_label: &str,
+    x_label: &str,
     categories: &[String],
     series: &[(String, Vec<f64>)],
+) -> Result<String, ReportError> {
+    outcome_chart_svg(title, x_label, categories, series, &[])
+}
+
+/// [`bar_chart_svg`] with what was observed marked on each category by a black diamond
+/// (`observed[k]`: the observed value of category `k`, `None` where nothing was observed).
+///
+/// # Errors
+/// [`ReportError::Plot`] if plotters fails, the series lengths differ from the categories,
+/// or `observed` is neither empty nor as long as the categories.
+pub fn outcome_chart_svg(
+    title: &str,
+    x_label: &str,
+    categories: &[String],
+    series: &[(String, Vec<f64>)],
+    observed: &[Option<f64>],
 ) -> Result<String, ReportError> {
     let err = plot_err(title);
     if let Some((name, _)) = series.iter().find(|(_, v)| v.len() != categories.len()) {
@@ -31,63 +65,78 @@ pub fn bar_chart_svg(
             categories.len()
         )));
     }
-    let ymax = series
-        .iter()
-        .flat_map(|(_, v)| v.iter().copied())
-        .filter(|v| v.is_finite())
-        .fold(0.0_f64, f64::max)
-        .max(1e-9)
-        * 1.1;
+    if !observed.is_empty() && observed.len() != categories.len() {
+        return Err(err(format!(
+            "{} observed values for {} categories",
+            observed.len(),
+            categories.len()
+        )));
+    }
     let n = categories.len().max(1);
+    let k = series.len().max(1);
+    let height = (90 + n * (12 * k + 18)).max(260) as u32;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (SIZE.0, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
-        let mut chart = ChartBuilder::on(&root)
+        let (plot, legend) = root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
             .caption(title, ("sans-serif", 20))
             .margin(10)
             .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..ymax)
+            .y_label_area_size(230)
+            .build_cartesian_2d(0.0..1.0, -0.5..(n as f64 - 0.5))
             .map_err(|e| err(e.to_string()))?;
-        let label = |v: &f64| {
-            let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 {
-                categories.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
         chart
             .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n + 1)
-            .x_label_formatter(&label)
-            .y_desc(y_label)
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(6)
+            .max_light_lines(0)
+            .x_label_formatter(&|v| percent(*v))
+            .x_desc(x_label)
             .draw()
             .map_err(|e| err(e.to_string()))?;
-        let k = series.len().max(1) as f64;
-        let width = 0.8 / k;
-        for (s, (name, values)) in series.iter().enumerate() {
-            let color = Palette99::pick(s).mix(0.85);
-            let x0 = -0.4 + width * s as f64;
-            chart
-                .draw_series(values.iter().enumerate().map(|(i, &v)| {
-                    let left = i as f64 + x0;
-                    Rectangle::new([(left, 0.0), (left + width * 0.95, v)], color.filled())
-                }))
-                .map_err(|e| err(e.to_string()))?
-                .label(name.as_str())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
-                });
+        // Category k is drawn at y = n - 1 - k, so the first category is on top.
+        let row = |c: usize| (n - 1 - c) as f64;
+        let label_style = TextStyle::from(("sans-serif", 13).into_font())
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        for (c, name) in categories.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(0.0, row(c)));
+            plot.draw(&Text::new(name.clone(), (x - 8, y), label_style.clone()))
+                .map_err(|e| err(e.to_string()))?;
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| err(e.to_string()))?;
+        let width = 0.8 / k as f64;
+        let mut entries = Vec::new();
+        for (s, (name, values)) in series.iter().enumerate() {
+            let fill = color(s).mix(0.9);
+            chart
+                .draw_series(values.iter().enumerate().map(|(c, &v)| {
+                    let top = row(c) + 0.4 - width * s as f64;
+                    Rectangle::new(
+                        [(0.0, top), (v.clamp(0.0, 1.0), top - width * 0.9)],
+                        fill.filled(),
+                    )
+                }))
+                .map_err(|e| err(e.to_string()))?;
+            entries.push((name.clone(), Mark::Fill(fill)));
+        }
+        let marks: Vec<(f64, f64)> = observed
+            .iter()
+            .enumerate()
+            .filter_map(|(c, o)| o.map(|v| (v.clamp(0.0, 1.0), row(c))))
+            .collect();
+        if !marks.is_empty() {
+            chart
+                .draw_series(
+                    marks
+                        .iter()
+                        .map(|&p| EmptyElement::at(p) + diamond((0, 0), 7)),
+                )
+                .map_err(|e| err(e.to_string()))?;
+            entries.push(("documented outcome".to_string(), Mark::Diamond));
+        }
+        draw_legend(&legend, &entries, &err)?;
         root.present().map_err(|e| err(e.to_string()))?;
     }
     Ok(svg)
@@ -113,7 +162,7 @@ fn histogram(values: &[f64], weights: &[f64], lo: f64, hi: f64, bins: usize) -> 
 }
 
 /// Prior and posterior of one parameter as overlaid histogram densities (prior grey,
-/// posterior blue), with the posterior 90% interval marked.
+/// posterior blue), with the posterior 90% interval marked by dashed lines.
 ///
 /// # Errors
 /// [`ReportError::Plot`] if plotters fails.
@@ -154,11 +203,14 @@ pub fn density_svg(
     let width = (hi - lo) / bins as f64;
     let q05 = weighted_quantile(posterior, posterior_weights, 0.05);
     let q95 = weighted_quantile(posterior, posterior_weights, 0.95);
+    let blue = color(0);
+    let interval = color(3);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (520, 320)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (520 + LEGEND_WIDTH, 320)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
-        let mut chart = ChartBuilder::on(&root)
+        let (plot, legend) = root.split_horizontally(520);
+        let mut chart = ChartBuilder::on(&plot)
             .caption(parameter, ("sans-serif", 18))
             .margin(10)
             .x_label_area_size(35)
@@ -167,37 +219,37 @@ pub fn density_svg(
             .map_err(|e| err(e.to_string()))?;
         chart
             .configure_mesh()
+            .max_light_lines(0)
+            .x_labels(6)
+            .y_labels(5)
             .y_desc("density")
             .draw()
             .map_err(|e| err(e.to_string()))?;
-        for (h, color, name) in [
-            (&hp, RGBColor(150, 150, 150), "prior"),
-            (&hq, BLUE, "posterior"),
-        ] {
+        let mut entries = Vec::new();
+        for (h, c, name) in [(&hp, GREY, "prior"), (&hq, blue, "posterior")] {
+            let fill = c.mix(0.45);
             chart
                 .draw_series(h.iter().enumerate().map(|(b, &v)| {
                     let x = lo + width * b as f64;
-                    Rectangle::new([(x, 0.0), (x + width, v)], color.mix(0.4).filled())
+                    Rectangle::new([(x, 0.0), (x + width, v)], fill.filled())
                 }))
-                .map_err(|e| err(e.to_string()))?
-                .label(name)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
-                });
+                .map_err(|e| err(e.to_string()))?;
+            entries.push((name.to_string(), Mark::Fill(fill)));
         }
         if q05.is_finite() && q95.is_finite() {
-            chart
-                .draw_series([q05, q95].map(|q| PathElement::new(vec![(q, 0.0), (q, ymax)], BLUE)))
-                .map_err(|e| err(e.to_string()))?
-                .label("posterior 90%")
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], BLUE));
+            for q in [q05, q95] {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(q, 0.0), (q, ymax)],
+                        6,
+                        4,
+                        interval.stroke_width(2),
+                    ))
+                    .map_err(|e| err(e.to_string()))?;
+            }
+            entries.push(("posterior 90% interval".to_string(), Mark::Dashed(interval)));
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| err(e.to_string()))?;
+        draw_legend(&legend, &entries, &err)?;
         root.present().map_err(|e| err(e.to_string()))?;
     }
     Ok(svg)
@@ -215,6 +267,9 @@ pub struct FanBands {
     pub quantiles: Vec<Vec<f64>>,
     /// Mean on each day.
     pub mean: Vec<f64>,
+    /// The day the documented standoff ended, marked on the chart (see
+    /// [`FanBands::with_documented_end`]).
+    pub documented_end: Option<f64>,
 }
 
 impl FanBands {
@@ -240,11 +295,33 @@ impl FanBands {
             probabilities: probabilities.to_vec(),
             quantiles,
             mean,
+            documented_end: None,
         }
+    }
+
+    /// Mark the day on which the documented standoff ended (a dashed black line), so the
+    /// prediction can be read against what happened.
+    pub fn with_documented_end(mut self, day: f64) -> Self {
+        self.documented_end = day.is_finite().then_some(day);
+        self
     }
 }
 
-/// Fan chart: nested quantile bands (outer pairs lighter) and the mean line.
+/// A daily series as a step line: value `values[t]` holds from `days[t]` to the next day.
+fn steps(days: &[f64], values: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts = Vec::with_capacity(2 * days.len());
+    for (t, (&d, &v)) in days.iter().zip(values).enumerate() {
+        let next = days.get(t + 1).copied().unwrap_or(d + 1.0);
+        pts.push((d, v));
+        pts.push((next, v));
+    }
+    pts
+}
+
+/// Fan chart of a rate by day: nested quantile bands (outer pairs lighter), the median and
+/// the mean, each as a step line (a day's value holds until the next day); the y axis in
+/// percent, the x axis in days, grid lines only at the labelled ticks (never denser than the
+/// daily data).
 ///
 /// # Errors
 /// [`ReportError::Plot`] if plotters fails or there are no days.
@@ -254,7 +331,8 @@ pub fn fan_chart_svg(title: &str, y_label: &str, bands: &FanBands) -> Result<Str
         return Err(err("no days to plot".into()));
     }
     let x0 = bands.days.first().copied().unwrap_or(0.0);
-    let x1 = bands.days.last().copied().unwrap_or(1.0).max(x0 + 1e-9);
+    // The last day's value holds for the whole of that day.
+    let x1 = bands.days.last().copied().unwrap_or(0.0) + 1.0;
     let ymax = bands
         .quantiles
         .iter()
@@ -263,70 +341,86 @@ pub fn fan_chart_svg(title: &str, y_label: &str, bands: &FanBands) -> Result<Str
         .copied()
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::max)
-        .max(1e-9)
+        .max(0.01)
         * 1.1;
+    let blue = color(0);
+    let mean_color = color(3);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
-        let mut chart = ChartBuilder::on(&root)
+        let (plot, legend) = root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
             .caption(title, ("sans-serif", 20))
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(60)
             .build_cartesian_2d(x0..x1, 0.0..ymax)
             .map_err(|e| err(e.to_string()))?;
+        // At most one labelled (and gridded) day in five, never more than the data's days.
+        let x_ticks = bands.days.len().clamp(2, 7);
         chart
             .configure_mesh()
-            .x_desc("day")
+            .max_light_lines(0)
+            .x_labels(x_ticks)
+            .y_labels(6)
+            .x_label_formatter(&|d| format!("{d:.0}"))
+            .y_label_formatter(&|v| percent(*v))
+            .x_desc("days from the threat")
             .y_desc(y_label)
             .draw()
             .map_err(|e| err(e.to_string()))?;
+        let mut entries = Vec::new();
         let nq = bands.quantiles.len();
         for b in 0..nq / 2 {
             let (lo, hi) = (&bands.quantiles[b], &bands.quantiles[nq - 1 - b]);
-            let mut pts: Vec<(f64, f64)> =
-                bands.days.iter().copied().zip(hi.iter().copied()).collect();
-            pts.extend(bands.days.iter().copied().zip(lo.iter().copied()).rev());
-            let alpha = 0.15 + 0.2 * b as f64;
-            let label = format!(
-                "{:.0}–{:.0}%",
-                100.0 * bands.probabilities[b],
-                100.0 * bands.probabilities[nq - 1 - b]
-            );
+            let mut pts = steps(&bands.days, hi);
+            pts.extend(steps(&bands.days, lo).into_iter().rev());
+            let fill = blue.mix(0.2 + 0.2 * b as f64);
             chart
-                .draw_series(std::iter::once(Polygon::new(pts, BLUE.mix(alpha).filled())))
-                .map_err(|e| err(e.to_string()))?
-                .label(label)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], BLUE.mix(alpha).filled())
-                });
+                .draw_series(std::iter::once(Polygon::new(pts, fill.filled())))
+                .map_err(|e| err(e.to_string()))?;
+            entries.push((
+                format!(
+                    "{:.0}–{:.0}% of runs",
+                    100.0 * bands.probabilities[b],
+                    100.0 * bands.probabilities[nq - 1 - b]
+                ),
+                Mark::Fill(fill),
+            ));
         }
         if nq % 2 == 1 {
             let median = &bands.quantiles[nq / 2];
             chart
                 .draw_series(LineSeries::new(
-                    bands.days.iter().copied().zip(median.iter().copied()),
-                    BLUE.stroke_width(2),
+                    steps(&bands.days, median),
+                    blue.stroke_width(2),
                 ))
-                .map_err(|e| err(e.to_string()))?
-                .label("median")
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], BLUE));
+                .map_err(|e| err(e.to_string()))?;
+            entries.push(("median".to_string(), Mark::Line(blue, 2)));
         }
         chart
             .draw_series(LineSeries::new(
-                bands.days.iter().copied().zip(bands.mean.iter().copied()),
-                RED.stroke_width(2),
+                steps(&bands.days, &bands.mean),
+                mean_color.stroke_width(2),
             ))
-            .map_err(|e| err(e.to_string()))?
-            .label("mean")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], RED));
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()
             .map_err(|e| err(e.to_string()))?;
+        entries.push(("mean".to_string(), Mark::Line(mean_color, 2)));
+        if let Some(day) = bands.documented_end.filter(|d| (x0..=x1).contains(d)) {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(day, 0.0), (day, ymax)],
+                    6,
+                    4,
+                    BLACK.stroke_width(2),
+                ))
+                .map_err(|e| err(e.to_string()))?;
+            entries.push((
+                format!("documented end (day {day:.2})"),
+                Mark::Dashed(RGBColor(0, 0, 0)),
+            ));
+        }
+        draw_legend(&legend, &entries, &err)?;
         root.present().map_err(|e| err(e.to_string()))?;
     }
     Ok(svg)

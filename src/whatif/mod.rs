@@ -50,8 +50,8 @@ pub use paired::{
 };
 pub use readings::{explain_reading, reading_order, Readings};
 pub use scenario::{
-    documented_opening, scenario_metrics, scenario_whatif, scenario_whatif_given, GivenComparison,
-    OpeningFailure, ScenarioArm,
+    documented_metrics, documented_opening, scenario_metrics, scenario_whatif,
+    scenario_whatif_given, GivenComparison, OpeningFailure, ScenarioArm,
 };
 
 pub use crate::pipeline::Unit;

@@ -531,3 +531,50 @@ fn compare_leaving_out(
         }
     }
 }
+
+/// What the documented path itself shows for each of [`scenario_metrics`], in that order, to
+/// mark beside the predictions: 1 or 0 for an event the path shows or rules out, the day of
+/// its end for the duration, `None` where the path cannot tell (an event that may still
+/// come in a standoff observed still on, the top tariff step, costs).
+///
+/// # Examples
+/// ```
+/// use escalation::scenario::Scenario;
+/// use escalation::whatif::{documented_metrics, scenario_metrics};
+/// let s = Scenario::from_path("scenarios/colombia_2025.toml")?;
+/// let observed = documented_metrics(&s);
+/// assert_eq!(observed.len(), scenario_metrics(&s).len());
+/// assert_eq!(observed[1], Some(1.0)); // the US threatened
+/// assert_eq!(observed[5], Some(1.0)); // Colombia conceded
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn documented_metrics(scenario: &Scenario) -> Vec<Option<f64>> {
+    use crate::model::PathTiming;
+    use crate::pipeline::OutcomeMetric as M;
+    let path = scenario.documented_path();
+    let steps = &path.steps;
+    let has = |a: &[Action]| steps.iter().any(|s| a.contains(&s.action));
+    let end = match path.timing() {
+        PathTiming::EndedOn(day) => Some(day),
+        _ => None,
+    };
+    let accepted = steps.first().map(|s| s.action == Action::Accept);
+    let threatened = path.opening.is_some() || has(&[Action::Threaten]);
+    let indicator = |b: bool| if b { 1.0 } else { 0.0 };
+    // Who ended it, when the path ends the standoff after the threat.
+    let ender = end.and_then(|_| steps.last().map(|s| s.actor));
+    let imposed = has(&[Action::Impose, Action::Escalate]);
+    COMPARISON_METRICS
+        .iter()
+        .map(|m| match m {
+            M::AcceptedAtOutset => accepted.map(indicator),
+            M::Threatened => Some(indicator(threatened)),
+            M::TariffsImposed => (imposed || end.is_some()).then_some(indicator(imposed)),
+            M::TopStepImposed => (!imposed && end.is_some()).then_some(0.0),
+            M::ChallengerYields => ender.map(|s| indicator(s == Side::Challenger)),
+            M::TargetYields => ender.map(|s| indicator(s == Side::Target)),
+            M::DurationDays => end,
+            _ => None,
+        })
+        .collect()
+}

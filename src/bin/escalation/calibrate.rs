@@ -1,7 +1,8 @@
 //! `escalation calibrate`: the posterior of a scenario's parameters given its documented path.
 
+use crate::progress::Spinner;
 use clap::Args;
-use escalation::calibrate::{JointProblem, Observer, ScenarioProblem, SmcConfig, StageInfo};
+use escalation::calibrate::{JointProblem, ScenarioProblem, SmcConfig};
 use escalation::scenario::Scenario;
 use std::path::PathBuf;
 
@@ -24,22 +25,6 @@ pub struct CalibrateArgs {
     /// Where to save the posterior (JSON) for `escalation whatif --posterior`.
     #[arg(short = 'o', long = "output", default_value = "posterior.json")]
     pub output: PathBuf,
-}
-
-struct Progress;
-
-impl Observer<StageInfo> for Progress {
-    fn observe(&mut self, info: &StageInfo) {
-        note!(
-            "  stage {}: temperature {:.4}, ESS {:.0}{}",
-            info.stage,
-            info.temperature,
-            info.ess,
-            info.acceptance
-                .map(|a| format!(", {} moves, acceptance {:.0}%", info.moves, 100.0 * a))
-                .unwrap_or_default()
-        );
-    }
 }
 
 /// Calibrate with `draws` particles, print the summary, save the posterior.
@@ -101,7 +86,9 @@ pub fn calibrate_joint(
         );
     }
     let posterior = if verbose {
-        problem.calibrate(config, &mut Progress)?
+        let mut spinner = Spinner::new(true);
+        spinner.say("calibrating");
+        problem.calibrate(config, &mut spinner)?
     } else {
         problem.calibrate(config, &mut escalation::calibrate::NoObserver)?
     };
@@ -137,7 +124,9 @@ pub fn calibrate(
         );
     }
     let posterior = if verbose {
-        problem.calibrate(config, &mut Progress)?
+        let mut spinner = Spinner::new(true);
+        spinner.say("calibrating");
+        problem.calibrate(config, &mut spinner)?
     } else {
         problem.calibrate(config, &mut escalation::calibrate::NoObserver)?
     };

@@ -33,6 +33,7 @@ mod convert;
 mod limits;
 mod merge;
 mod output;
+mod progress;
 mod report;
 mod scenario_input;
 mod simulate;

@@ -1,6 +1,7 @@
 //! `escalation whatif`: counterfactual interventions against the baseline, paired.
 
 use crate::calibrate::calibrate;
+use crate::progress::Spinner;
 use clap::Args;
 use escalation::calibrate::{scenario_identity, Posterior};
 use escalation::scenario::Scenario;
@@ -43,10 +44,22 @@ pub struct WhatifArgs {
 
 pub(crate) const REPLICATES: usize = 10;
 
+/// Particles of the calibration run when no `--posterior` is given.
+pub(crate) const CALIBRATION_DRAWS: usize = 2000;
+
+/// Where the posterior comes from: a file saved by `calibrate`, or a calibration run now
+/// with `draws` particles.
+pub(crate) struct PosteriorFrom<'a> {
+    /// The posterior file, if given.
+    pub file: Option<&'a PathBuf>,
+    /// Particles of the calibration run without a file.
+    pub draws: usize,
+}
+
 /// Load or compute the posterior, then run the comparison.
 pub(crate) fn comparison(
     scenario: &Scenario,
-    posterior: Option<&PathBuf>,
+    posterior: PosteriorFrom<'_>,
     interventions: &[String],
     runs: usize,
     seed: u64,
@@ -56,12 +69,10 @@ pub(crate) fn comparison(
     if runs < REPLICATES {
         return Err(format!("--runs must be at least {REPLICATES}").into());
     }
-    let posterior = match posterior {
+    let draws = posterior.draws;
+    let posterior = match posterior.file {
         Some(path) => Posterior::load(path, &scenario_identity(scenario))?,
-        None => {
-            note!("no --posterior given: calibrating first (2000 draws)");
-            calibrate(scenario, 2000, seed, threads, false)?
-        }
+        None => calibrate(scenario, draws, seed, threads, false)?,
     };
     let names: Vec<String> = if interventions.is_empty() {
         scenario
@@ -95,9 +106,21 @@ pub(crate) fn comparison(
 /// Run and print.
 pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_path(&args.scenario)?;
+    if args.posterior.is_none() {
+        note!("no --posterior given: calibrating first ({CALIBRATION_DRAWS} draws)");
+    }
+    let spinner = Spinner::new(!args.json);
+    spinner.say(if args.posterior.is_some() {
+        "counterfactuals"
+    } else {
+        "calibrating, then counterfactuals"
+    });
     let (posterior, result) = comparison(
         &scenario,
-        args.posterior.as_ref(),
+        PosteriorFrom {
+            file: args.posterior.as_ref(),
+            draws: CALIBRATION_DRAWS,
+        },
         &args.interventions,
         args.runs,
         args.seed,
@@ -105,10 +128,11 @@ pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
         args.from_root,
     )?;
     if args.json {
+        drop(spinner);
         outln!("{}", serde_json::to_string_pretty(&result)?);
         return Ok(());
     }
-    outln!("{}: what if?\n{result}", scenario.title);
+    spinner.say("time courses of the readings");
     // The time course of every arm that was compared, over the same runs.
     let compared: Vec<&str> = result
         .comparison
@@ -130,6 +154,8 @@ pub fn run(args: &WhatifArgs) -> Result<(), Box<dyn std::error::Error>> {
             .then(|| documented_opening(&scenario))
             .as_deref(),
     )?;
+    drop(spinner);
+    outln!("{}: what if?\n{result}", scenario.title);
     outln!(
         "\nThe readings, side by side\n{}",
         Readings::new(&scenario, courses)
