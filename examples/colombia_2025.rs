@@ -10,7 +10,9 @@
 //!    common random numbers, given the crisis opened as documented (Colombia refused the
 //!    flights, the US threatened), and report paired differences with their intervals.
 
-use escalation::calibrate::{NoObserver, ScenarioProblem, SmcConfig};
+use escalation::calibrate::{
+    scenario_identity, JointProblem, NoObserver, ScenarioProblem, SmcConfig,
+};
 use escalation::scenario::Scenario;
 use escalation::sim::{scenario_fingerprint, ScenarioEpisode, Simulation};
 use escalation::whatif::{
@@ -27,6 +29,8 @@ const PARTICLES: usize = 2000;
 const RUNS: u64 = 20_000;
 /// Posterior draws for the counterfactuals (each with 10 paired replicates).
 const WHATIF_DRAWS: usize = 400;
+/// Particles of the joint calibration over the case library.
+const JOINT_PARTICLES: usize = 600;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
@@ -134,9 +138,118 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         given.opening.as_deref().unwrap_or_default().join(" → ")
     );
     println!("{}", Readings::new(&scenario, courses));
+    // 5. The same questions from the case library: one joint calibration over every
+    // documented standoff in `cases/`, with λ and the challenger's parameters of one leader
+    // shared, then the library's Colombia case answered from it.
+    library_answers(paired)?;
     println!(
         "Finished in {:.1} s. Same seed, same numbers: rerun to check.",
         start.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Section 5: the joint posterior of the case library, what it identifies, and the Petro
+/// readings of the library's Colombia case from it.
+fn library_answers(paired: PairedConfig) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/cases");
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+    files.sort();
+    let cases = files
+        .iter()
+        .map(Scenario::from_path)
+        .collect::<Result<Vec<_>, _>>()?;
+    let problem = JointProblem::new(&cases)?;
+    let mut config = SmcConfig::default();
+    config.particles = JOINT_PARTICLES;
+    config.seed = SEED;
+    let joint = problem.calibrate(config, &mut NoObserver)?;
+    println!(
+        "5. The case library: {} standoffs calibrated jointly ({} parameters, \
+         {JOINT_PARTICLES} particles, seed {SEED}; {} draws the solver could not solve)\n",
+        cases.len(),
+        problem.names().len(),
+        problem.solver_failures()
+    );
+    let keys: Vec<&str> = problem.cases().iter().map(|c| c.key.as_str()).collect();
+    let own = |name: &str| keys.iter().any(|k| name.starts_with(&format!("{k}.")));
+    let summary = joint.summary();
+    println!("Shared parameters (prior 90% → posterior 90%):");
+    for p in summary.parameters.iter().filter(|p| !own(&p.name)) {
+        println!(
+            "  {:<34} [{:>8.3}, {:>8.3}] → [{:>8.3}, {:>8.3}]  width ×{:.2}{}",
+            p.name,
+            p.prior_interval[0],
+            p.prior_interval[1],
+            p.posterior_interval[0],
+            p.posterior_interval[1],
+            p.width_ratio,
+            if p.identified {
+                "  identified"
+            } else {
+                "  reflects its prior"
+            }
+        );
+    }
+    println!("\nEach case's own parameters the library narrows by 10% or more:");
+    for key in &keys {
+        let mine: Vec<_> = summary
+            .parameters
+            .iter()
+            .filter(|p| p.name.starts_with(&format!("{key}.")))
+            .collect();
+        let moved: Vec<String> = mine
+            .iter()
+            .filter(|p| p.identified)
+            .map(|p| format!("{} ×{:.2}", &p.name[key.len() + 1..], p.width_ratio))
+            .collect();
+        println!(
+            "  {key:<22} {} of {}: {}",
+            moved.len(),
+            mine.len(),
+            if moved.is_empty() {
+                "none".into()
+            } else {
+                moved.join(", ")
+            }
+        );
+    }
+    // The library's Colombia case from the joint posterior.
+    let colombia = cases
+        .iter()
+        .find(|c| c.origin.ends_with("us_colombia_2025_01.toml"))
+        .ok_or("cases/us_colombia_2025_01.toml is missing")?;
+    let posterior = joint
+        .for_case(&scenario_identity(colombia))
+        .ok_or("the joint posterior has no Colombia case")?;
+    let opening = documented_opening(colombia);
+    let names: Vec<&str> = colombia
+        .interventions()
+        .iter()
+        .map(|i| i.name.as_str())
+        .filter(|n| n.starts_with("petro_holds_firm"))
+        .collect();
+    let petro = reading_order(colombia, &names);
+    let courses = scenario_courses(
+        colombia,
+        &posterior,
+        &petro,
+        WHATIF_DRAWS,
+        &paired,
+        Some(&opening),
+    )?;
+    println!(
+        "\nWhat if Petro had held firm? The library's Colombia case (`cases/us_colombia_2025_01.toml`) \
+         from the joint posterior, given {}\n",
+        opening
+            .iter()
+            .map(|a| format!("{a:?}"))
+            .collect::<Vec<_>>()
+            .join(" → ")
+    );
+    println!("{}", Readings::new(colombia, courses));
     Ok(())
 }

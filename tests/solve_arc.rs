@@ -66,7 +66,10 @@ fn arc_length_on_rows_agrees_with_gambits_tracer_where_the_continuation_stalls()
         "{tried} draws, {stalled} stalled continuations compared, largest difference {worst:e}; \
          {failed_both} unsolved by the default"
     );
-    assert!(stalled >= 3, "only {stalled} stalled solves in {tried} draws");
+    assert!(
+        stalled >= 3,
+        "only {stalled} stalled solves in {tried} draws"
+    );
 }
 
 /// Run 16 of `simulate cases/us_china_2025.toml --seed 1`: its continuation stalls at a fold

@@ -19,7 +19,8 @@
 use super::equations::Equations;
 
 use super::tolerances::{
-    ARC_TOLERANCE, MAX_ARC_CORRECTIONS, MAX_ARC_STEPS, MIN_ARC_STEP, AIM, FIRST_REACH, MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_NEWTON,
+    AIM, ARC_TOLERANCE, FIRST_REACH, MAX_ARC_CORRECTIONS, MAX_ARC_STEPS,
+    MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_NEWTON, MIN_ARC_STEP,
     MIN_CONTINUATION_STEP as MIN_STEP, NEWTON_CONTRACTION, NEWTON_FLOOR, NEWTON_STAGNATION,
     NEWTON_TOLERANCE as TIGHT, QUADRATIC_RATE,
 };
@@ -243,7 +244,10 @@ pub(crate) fn trace_arc<E: Equations>(
     buf.f.fill(0.0);
     work.solves += 1;
     let Some(mut sign) = eq.solve(&buf.x, &buf.f, &mut buf.step, Some(&mut buf.tangent)) else {
-        return Err(Stalled { lambda: 0.0, reason: "singular Jacobian" });
+        return Err(Stalled {
+            lambda: 0.0,
+            reason: "singular Jacobian",
+        });
     };
     // The unit tangent (x part into `next_tangent`... kept as (tangent, 1) scaled by `dir`).
     let unit = |c: &[f64], dir: f64| {
@@ -258,7 +262,10 @@ pub(crate) fn trace_arc<E: Equations>(
         steps += 1;
         work.steps += 1;
         if steps > MAX_ARC_STEPS {
-            return Err(Stalled { lambda, reason: "too many arc-length steps" });
+            return Err(Stalled {
+                lambda,
+                reason: "too many arc-length steps",
+            });
         }
         if h < MIN_ARC_STEP {
             return Err(Stalled {
@@ -303,7 +310,9 @@ pub(crate) fn trace_arc<E: Equations>(
             for k in 0..n {
                 buf.next_step[k] += dl * buf.next_tangent[k];
             }
-            let size = eq.size(&buf.pred, &buf.next_step, lp.max(0.0)).max(dl.abs() * r);
+            let size = eq
+                .size(&buf.pred, &buf.next_step, lp.max(0.0))
+                .max(dl.abs() * r);
             if !size.is_finite() || size > MAX_CORRECTION || size > NEWTON_CONTRACTION * last {
                 break;
             }
@@ -325,7 +334,8 @@ pub(crate) fn trace_arc<E: Equations>(
         // tiny correction), in the direction of travel.
         let new_dir = if sg == sign { dir } else { -dir };
         let s_new = unit(&buf.next_tangent, new_dir);
-        let along = s * s_new
+        let along = s
+            * s_new
             * (buf
                 .tangent
                 .iter()
@@ -347,11 +357,17 @@ pub(crate) fn trace_arc<E: Equations>(
             }
             work.evaluations += 1;
             if !eq.residual(&buf.x, target, &mut buf.f).is_finite() {
-                return Err(Stalled { lambda, reason: "the equations are not finite" });
+                return Err(Stalled {
+                    lambda,
+                    reason: "the equations are not finite",
+                });
             }
             work.solves += 1;
             if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
-                return Err(Stalled { lambda, reason: "singular Jacobian" });
+                return Err(Stalled {
+                    lambda,
+                    reason: "singular Jacobian",
+                });
             }
             return newton(eq, buf, target, work);
         }
