@@ -110,7 +110,9 @@ pub fn run(args: &SimulateArgs) -> Result<(), Box<dyn Error>> {
     if let Some(rows) = rows.as_mut() {
         sim = sim.per_run(rows);
     }
-    let summary = sim.run()?;
+    // A failed run (a draw without a QRE the solver can find) names the scenario file; the
+    // error itself names the run and the draw's parameter values.
+    let summary = sim.run().map_err(|e| format!("{name}: {e}"))?;
     if let Some(bar) = bar {
         bar.0.finish_and_clear();
     }
