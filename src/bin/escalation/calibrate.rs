@@ -85,19 +85,8 @@ pub fn calibrate_joint(
             draws
         );
     }
-    let posterior = if verbose {
-        let mut spinner = Spinner::new(true);
-        spinner.say("calibrating");
-        problem.calibrate(config, &mut spinner)?
-    } else {
-        problem.calibrate(config, &mut escalation::calibrate::NoObserver)?
-    };
-    if problem.solver_failures() > 0 {
-        note!(
-            "warning: the equilibrium solver failed at {} parameter draws (counted as probability zero)",
-            problem.solver_failures()
-        );
-    }
+    let posterior = observed(verbose, |o| problem.calibrate(config, o))?;
+    warn_failures(problem.solver_failures());
     Ok(posterior)
 }
 
@@ -123,18 +112,32 @@ pub fn calibrate(
             draws
         );
     }
-    let posterior = if verbose {
+    let posterior = observed(verbose, |o| problem.calibrate(config, o))?;
+    warn_failures(problem.solver_failures());
+    Ok(posterior)
+}
+
+/// Runs a calibration with a spinner on the terminal when `verbose`, silently otherwise.
+fn observed<T>(
+    verbose: bool,
+    run: impl FnOnce(
+        &mut dyn escalation::mc::Observer<escalation::calibrate::StageInfo>,
+    ) -> Result<T, escalation::calibrate::CalibrateError>,
+) -> Result<T, escalation::calibrate::CalibrateError> {
+    if verbose {
         let mut spinner = Spinner::new(true);
         spinner.say("calibrating");
-        problem.calibrate(config, &mut spinner)?
+        run(&mut spinner)
     } else {
-        problem.calibrate(config, &mut escalation::calibrate::NoObserver)?
-    };
-    if problem.solver_failures() > 0 {
+        run(&mut escalation::calibrate::NoObserver)
+    }
+}
+
+/// Says how many parameter draws had no equilibrium the solver could find.
+fn warn_failures(failures: usize) {
+    if failures > 0 {
         note!(
-            "warning: the equilibrium solver failed at {} parameter draws (counted as probability zero)",
-            problem.solver_failures()
+            "warning: the equilibrium solver failed at {failures} parameter draws (counted as probability zero)"
         );
     }
-    Ok(posterior)
 }

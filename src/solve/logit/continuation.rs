@@ -199,6 +199,16 @@ pub(crate) fn newton_from<E: Equations>(
     work: &mut Work,
 ) -> Result<(), Stalled> {
     buf.x.copy_from_slice(start);
+    newton_at_x(eq, buf, lambda, work)
+}
+
+/// Newton's method at `lambda` from the point in `buf.x`.
+fn newton_at_x<E: Equations>(
+    eq: &mut E,
+    buf: &mut Buffers,
+    lambda: f64,
+    work: &mut Work,
+) -> Result<(), Stalled> {
     work.evaluations += 1;
     if !eq.residual(&buf.x, lambda, &mut buf.f).is_finite() {
         return Err(Stalled {
@@ -355,21 +365,7 @@ pub(crate) fn trace_arc<E: Equations>(
             for k in 0..n {
                 buf.x[k] += t * (buf.pred[k] - buf.x[k]);
             }
-            work.evaluations += 1;
-            if !eq.residual(&buf.x, target, &mut buf.f).is_finite() {
-                return Err(Stalled {
-                    lambda,
-                    reason: "the equations are not finite",
-                });
-            }
-            work.solves += 1;
-            if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
-                return Err(Stalled {
-                    lambda,
-                    reason: "singular Jacobian",
-                });
-            }
-            return newton(eq, buf, target, work);
+            return newton_at_x(eq, buf, target, work);
         }
         std::mem::swap(&mut buf.x, &mut buf.pred);
         std::mem::swap(&mut buf.tangent, &mut buf.next_tangent);
