@@ -36,7 +36,8 @@ pub struct ReportArgs {
     pub from_root: bool,
 }
 
-const FAN_DAYS: usize = 30;
+/// Days of the tariff fan charts (the readings' time course, `whatif::FAN_DAYS`).
+const FAN_DAYS: usize = escalation::whatif::FAN_DAYS;
 const FAN_RUNS: usize = 400;
 
 /// A file argument as it would be typed (quoted when it has spaces or shell characters).
