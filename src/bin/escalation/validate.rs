@@ -1,5 +1,6 @@
 //! `escalation validate`: out-of-sample scores of a case library against two baselines.
 
+use crate::progress::Spinner;
 use clap::Args;
 use escalation::scenario::Scenario;
 use escalation::validate::{held_out, leave_one_out, to_json, CaseDone, Table, ValidateConfig};
@@ -47,28 +48,35 @@ pub fn run(args: &ValidateArgs) -> Result<(), Box<dyn std::error::Error>> {
     cfg.draws = args.draws;
     cfg.seed = args.seed;
     cfg.threads = args.threads;
-    let mut progress = |d: &CaseDone| note!("  scored {} ({}/{})", d.case, d.done, d.total);
+    // Progress on a terminal only (silent in a pipe and under --json).
+    let spinner = Spinner::new(!args.json);
+    let mut progress = |d: &CaseDone| {
+        spinner.say(&format!(
+            "scored {} ({}/{}); calibrating and scoring the rest",
+            d.case, d.done, d.total
+        ))
+    };
     let cases = match (args.train.is_empty(), args.scenarios.is_empty()) {
         (true, false) => {
             let scenarios = load(&args.scenarios)?;
             if scenarios.len() < 2 {
                 return Err("leave-one-out needs at least two case files".into());
             }
-            note!(
+            spinner.say(&format!(
                 "leave-one-out over {} cases: calibrating jointly ({} particles)",
                 scenarios.len(),
                 args.particles
-            );
+            ));
             leave_one_out(&scenarios, &cfg, &mut progress)?
         }
         (false, true) => {
             let (train, test) = (load(&args.train)?, load(&args.test)?);
-            note!(
+            spinner.say(&format!(
                 "calibrating on {} cases ({} particles), scoring {}",
                 train.len(),
                 args.particles,
                 test.len()
-            );
+            ));
             held_out(&train, &test, &cfg, &mut progress)?
         }
         _ => {
