@@ -43,6 +43,6 @@ pub use exact::{ExactSum, ParseExactError};
 pub use observer::Progress;
 pub use rows::{CsvRows, RunSink};
 pub use runner::{Simulation, CHUNK_RUNS};
-pub use scenario_episode::{scenario_fingerprint, ScenarioEpisode, ScenarioScratch};
+pub use scenario_episode::{scenario_fingerprint, ScenarioEpisode, ScenarioScratch, MAX_REDRAWS};
 pub use shard::{merge, Shard, INDEX_VARIABLES};
 pub use summary::{Statistics, Summary, Unchecksummed, FORMAT, FORMAT_V1, RNG_SCHEME};

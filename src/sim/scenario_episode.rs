@@ -3,6 +3,7 @@
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::episode::{Episode, Layout, MetricSpec, RunRecord};
 use crate::model::{
@@ -39,7 +40,13 @@ pub struct ScenarioEpisode {
     /// Parameter draws (e.g. a posterior's, equal weight) that run `i` takes in turn
     /// (`i mod len`), filled into the scenario's slots by name.
     draws: Option<(FreeParams, Vec<Vec<f64>>)>,
+    /// Parameter draws without a QRE the solver could find, each drawn again.
+    redraws: AtomicU64,
 }
+
+/// Parameter draws a run makes again when the solver finds no QRE for a draw
+/// ([`ModelError::Unsolved`]) before it fails with that error.
+pub const MAX_REDRAWS: u64 = 16;
 
 /// Working memory of a [`ScenarioEpisode`] run: the ladder's workspace and a parameter vector.
 #[derive(Debug)]
@@ -89,6 +96,7 @@ impl ScenarioEpisode {
             layout,
             fixed: None,
             draws: None,
+            redraws: AtomicU64::new(0),
         })
     }
 
@@ -127,6 +135,13 @@ impl ScenarioEpisode {
         }
         self.draws = Some((free, draws));
         Ok(self)
+    }
+
+    /// How many parameter draws, over every run so far, had no QRE the solver could find and
+    /// were drawn again (see [`MAX_REDRAWS`]). The count does not depend on the number of
+    /// threads: each run draws from its own stream.
+    pub fn redraws(&self) -> u64 {
+        self.redraws.load(Ordering::Relaxed)
     }
 
     /// The pipeline the runs go through.
@@ -169,16 +184,31 @@ impl Episode for ScenarioEpisode {
     ) -> Result<(), ModelError> {
         let ScenarioScratch { workspace, params } = scratch;
         let p = &self.pipeline;
-        p.draw(rng, params);
-        if let Some((free, draws)) = &self.draws {
-            free.fill(&draws[(run % draws.len() as u64) as usize], params);
+        // A draw without a QRE the solver finds is drawn again from the run's own stream
+        // (the next posterior draw, with draws), at most MAX_REDRAWS times, and counted:
+        // the runs are then from the prior (or posterior) given a solvable draw.
+        let mut attempt = 0;
+        loop {
+            p.draw(rng, params);
+            if let Some((free, draws)) = &self.draws {
+                let k = run.wrapping_add(attempt) % draws.len() as u64;
+                free.fill(&draws[k as usize], params);
+            }
+            if self.fixed.is_some() {
+                break;
+            }
+            match p.solve(workspace, params) {
+                Ok(_) => break,
+                Err(ModelError::Unsolved { .. }) if attempt < MAX_REDRAWS => {
+                    attempt += 1;
+                    self.redraws.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(e) => return Err(e),
+            }
         }
         let (params, behaviour) = match &self.fixed {
             Some((params, behaviour)) => (params, behaviour.as_slice()),
-            None => {
-                let behaviour = p.solve(workspace, params)?;
-                (&*params, behaviour)
-            }
+            None => (&*params, workspace.behaviour()),
         };
         let terminal = p.play(behaviour, params, rng);
         let o = p.outcome(terminal, params, Timing::Drawn(behaviour, rng.random()))?;

@@ -113,6 +113,13 @@ pub fn run(args: &SimulateArgs) -> Result<(), Box<dyn Error>> {
     // A failed run (a draw without a QRE the solver can find) names the scenario file; the
     // error itself names the run and the draw's parameter values.
     let summary = sim.run().map_err(|e| format!("{name}: {e}"))?;
+    if episode.redraws() > 0 {
+        note!(
+            "warning: {name}: {} parameter draw(s) had no QRE the solver could find and were drawn \
+             again (each run's own stream): the runs are from the draws that solve",
+            episode.redraws()
+        );
+    }
     if let Some(bar) = bar {
         bar.0.finish_and_clear();
     }
