@@ -12,6 +12,7 @@
 //!   parameter) is an error naming the file, line and column.
 
 mod common;
+mod small_ladder;
 use common::binomial_band;
 use escalation::calibrate::{
     CalibrateError, JointPrior, JointProblem, NoObserver, Posterior, SmcConfig,
@@ -25,6 +26,7 @@ use rand::RngExt;
 /// A small ladder (one round, one tariff step, two target types): the target's stake is the
 /// case's own parameter, λ and the challenger's audience cost are shared.
 fn small_case(stake_challenger: f64, audience_prior: &str) -> String {
+    let body = small_ladder::structure_and_params(stake_challenger, audience_prior);
     format!(
         r#"
 [scenario]
@@ -32,34 +34,7 @@ title = "joint SBC ladder"
 challenger = "C"
 target = "T"
 
-[structure]
-schedule = [{{ rate = 0.25, day = 0.0 }}]
-rounds = [7.0]
-face_saving = false
-challenger_types = 1
-target_types = 2
-
-[params]
-stake_challenger = {stake_challenger}
-stake_target = {{ dist = "uniform", min = 0.2, max = 2.0 }}
-audience_challenger = {audience_prior}
-audience_target = 0.5
-audience_growth = 0.5
-exports_target = 14.0
-exports_challenger = 17.0
-elasticity = 0.76
-importer_burden = 0.3
-counter_tariff = 0.25
-face_saving_discount = 0.5
-face_saving_cost = 0.002
-third_party_support = 0.1
-discount_rate = 0.05
-lambda = {{ dist = "lognormal", mu = 1.0986, sigma = 0.5 }}
-prior_challenger_resolute = 0.5
-prior_target_resolute = 0.3
-resolve_factor_challenger = 2.0
-resolve_factor_target = 2.0
-
+{body}
 [[path]]
 actor = "T"
 action = "Refuse"
@@ -71,14 +46,16 @@ shared = {{ lambda = "lambda", audience_challenger = "leader.audience_challenger
     )
 }
 
-const AUDIENCE: &str = r#"{ dist = "triangular", min = 0.2, mode = 1.0, max = 3.0 }"#;
-
 /// Three cases that differ in the challenger's stake.
 fn library() -> Vec<Scenario> {
     [("case_a", 1.0), ("case_b", 2.0), ("case_c", 3.0)]
         .iter()
         .map(|(key, stake)| {
-            Scenario::from_str(&small_case(*stake, AUDIENCE), &format!("{key}.toml")).unwrap()
+            Scenario::from_str(
+                &small_case(*stake, &small_ladder::audience_prior(1.0)),
+                &format!("{key}.toml"),
+            )
+            .unwrap()
         })
         .collect()
 }
@@ -311,7 +288,8 @@ fn different_priors_under_one_shared_name_are_a_located_error() {
 
 #[test]
 fn sharing_a_parameter_the_file_does_not_have_is_a_located_error() {
-    let text = small_case(1.0, AUDIENCE).replace("lambda = \"lambda\"", "lamda = \"lambda\"");
+    let text = small_case(1.0, &small_ladder::audience_prior(1.0))
+        .replace("lambda = \"lambda\"", "lamda = \"lambda\"");
     let e = Scenario::from_str(&text, "typo.toml").unwrap_err();
     let line = text
         .lines()
@@ -331,7 +309,7 @@ fn sharing_a_parameter_the_file_does_not_have_is_a_located_error() {
         other => panic!("{other}"),
     }
     // A fixed parameter has nothing to share.
-    let text = small_case(1.0, AUDIENCE).replace(
+    let text = small_case(1.0, &small_ladder::audience_prior(1.0)).replace(
         "lambda = \"lambda\"",
         "lambda = \"lambda\", audience_target = \"x\"",
     );

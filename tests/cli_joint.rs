@@ -4,11 +4,13 @@
 //! fail with a message naming the file (and line), a non-zero status and no output file.
 
 mod cli_common;
+mod small_ladder;
 use cli_common::{arg, escalation, stderr, temp_dir, write_temp};
 
 /// A small ladder (refusal, threat, concession on day `day`) with λ and the challenger's
 /// audience cost shared; `mode` is the audience prior's mode.
 fn case(stake: f64, mode: f64, day: u32) -> String {
+    let body = small_ladder::structure_and_params(stake, &small_ladder::audience_prior(mode));
     format!(
         r#"
 [scenario]
@@ -16,34 +18,7 @@ title = "cli joint {stake}"
 challenger = "C"
 target = "T"
 
-[structure]
-schedule = [{{ rate = 0.25, day = 0.0 }}]
-rounds = [7.0]
-face_saving = false
-challenger_types = 1
-target_types = 2
-
-[params]
-stake_challenger = {stake}
-stake_target = {{ dist = "uniform", min = 0.2, max = 2.0 }}
-audience_challenger = {{ dist = "triangular", min = 0.2, mode = {mode}, max = 3.0 }}
-audience_target = 0.5
-audience_growth = 0.5
-exports_target = 14.0
-exports_challenger = 17.0
-elasticity = 0.76
-importer_burden = 0.3
-counter_tariff = 0.25
-face_saving_discount = 0.5
-face_saving_cost = 0.002
-third_party_support = 0.1
-discount_rate = 0.05
-lambda = {{ dist = "lognormal", mu = 1.0986, sigma = 0.5 }}
-prior_challenger_resolute = 0.5
-prior_target_resolute = 0.3
-resolve_factor_challenger = 2.0
-resolve_factor_target = 2.0
-
+{body}
 [[path]]
 actor = "T"
 action = "Refuse"

@@ -3,6 +3,7 @@
 //! rate and the prior baseline are those of their own definitions; a held-out case's shared
 //! parameters that the training set lacks come from their priors.
 
+mod small_ladder;
 use escalation::model::OutcomeClass;
 use escalation::scenario::Scenario;
 use escalation::validate::{
@@ -13,6 +14,8 @@ use escalation::validate::{
 /// A small ladder (one round of 7 days): refusal, threat, then `tail` (path entries after
 /// the threat, TOML) and `observed` (an `observed_until` line or nothing).
 fn case(stake_challenger: f64, leader: &str, tail: &str, observed: &str) -> String {
+    let body =
+        small_ladder::structure_and_params(stake_challenger, &small_ladder::audience_prior(1.0));
     format!(
         r#"
 [scenario]
@@ -21,34 +24,7 @@ challenger = "C"
 target = "T"
 {observed}
 
-[structure]
-schedule = [{{ rate = 0.25, day = 0.0 }}]
-rounds = [7.0]
-face_saving = false
-challenger_types = 1
-target_types = 2
-
-[params]
-stake_challenger = {stake_challenger}
-stake_target = {{ dist = "uniform", min = 0.2, max = 2.0 }}
-audience_challenger = {{ dist = "triangular", min = 0.2, mode = 1.0, max = 3.0 }}
-audience_target = 0.5
-audience_growth = 0.5
-exports_target = 14.0
-exports_challenger = 17.0
-elasticity = 0.76
-importer_burden = 0.3
-counter_tariff = 0.25
-face_saving_discount = 0.5
-face_saving_cost = 0.002
-third_party_support = 0.1
-discount_rate = 0.05
-lambda = {{ dist = "lognormal", mu = 1.0986, sigma = 0.5 }}
-prior_challenger_resolute = 0.5
-prior_target_resolute = 0.3
-resolve_factor_challenger = 2.0
-resolve_factor_target = 2.0
-
+{body}
 [[path]]
 actor = "T"
 action = "Refuse"
