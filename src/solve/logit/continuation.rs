@@ -259,7 +259,8 @@ pub(crate) fn trace_arc<E: Equations>(
             reason: "singular Jacobian",
         });
     };
-    // The unit tangent (x part into `next_tangent`... kept as (tangent, 1) scaled by `dir`).
+    // The tangent is kept as `c = dx/dλ` (in `buf.tangent`); the unit tangent in the
+    // direction of travel is `unit(c, dir) · (c, 1)` in the arc-length metric.
     let unit = |c: &[f64], dir: f64| {
         let norm = (c.iter().map(|v| v * v).sum::<f64>() * wx + wl).sqrt();
         dir / norm
