@@ -20,10 +20,10 @@
 //! the others stall.
 
 /// A point on the way is accepted when the Newton correction it needs is at most this.
-pub(crate) const MAX_CORRECTION: f64 = 1.0;
+pub(crate) const MAX_CORRECTION: f64 = 2.0;
 /// Correction the continuation's step size aims at (the step scales as the square root of
 /// the ratio of this to the last correction, between ×1/2 and ×4).
-pub(crate) const AIM: f64 = 0.5;
+pub(crate) const AIM: f64 = 2.0;
 /// The first step, in units of λ times the payoff range.
 pub(crate) const FIRST_REACH: f64 = 4.0;
 /// Largest last Newton correction at the target λ. Newton's method converges

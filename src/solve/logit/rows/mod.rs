@@ -54,8 +54,9 @@ const NONE: u32 = u32::MAX;
 type Lanes = [f64; MAX_LANES];
 /// A coefficient per direction of `δx` (player 0's and player 1's likelihood ratio).
 type Dir = [f64; 2];
-/// An affine function of `δx`: the constants of the Newton step and of the tangent, then the
-/// coefficients of `δx_0` and `δx_1`.
+/// An affine function of `δx`: the constant of the Newton step, the coefficients of `δx_0`
+/// and `δx_1`, then the constant of the tangent (last, so that a solve without the tangent
+/// computes the first three columns only).
 type Affine = [f64; 4];
 
 /// A public decision node.
@@ -411,11 +412,11 @@ impl RowGame {
             for (a, pair) in us.chunks_exact(2).enumerate() {
                 let c = self.slot_child[first + a] as usize;
                 if c < nd {
-                    let mut xc = x;
-                    if ni == 2 {
-                        xc[i] += lambda * (pair[1] - pair[0]) - base;
-                    }
-                    ws.x[c] = xc;
+                    ws.x[c] = if ni == 2 {
+                        with_added(x, i, lambda * (pair[1] - pair[0]) - base)
+                    } else {
+                        x
+                    };
                 }
             }
         }
@@ -479,6 +480,17 @@ impl RowGame {
 /// The most actions at a decision the Newton solve handles (more: the game is solved as a
 /// general game).
 pub(crate) const MAX_ACTIONS: usize = 8;
+
+/// `v` with `x` added to entry `i` (0 or 1), built whole: a store to a computed index of a
+/// small array that is then copied whole stalls the copy's loads.
+#[inline(always)]
+fn with_added(v: [f64; 2], i: usize, x: f64) -> [f64; 2] {
+    if i == 0 {
+        [v[0] + x, v[1]]
+    } else {
+        [v[0], v[1] + x]
+    }
+}
 
 /// Beliefs `[P(type 0), P(type 1)]` of the other player from the log-odds `r` of type 1
 /// (an undefined `r`, both priors zero, gives a uniform belief).

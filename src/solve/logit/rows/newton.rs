@@ -1,7 +1,7 @@
 //! The Newton solve of the rows' equations: exact, in time linear in the tree (see the
 //! parent module's documentation, "The Newton solve").
 
-use super::{Affine, RowGame, RowWorkspace, MAX_ACTIONS, MAX_LANES};
+use super::{with_added, Affine, RowGame, RowWorkspace, MAX_ACTIONS, MAX_LANES};
 
 impl RowGame {
     /// Solves the Newton system at the last evaluation (at `u`, with residual `f`): the
@@ -21,8 +21,15 @@ impl RowGame {
         let lambda = ws.lambda;
         let with_tangent = tangent.is_some();
         let mut sign = 1.0;
-        for d in (0..self.decisions.len()).rev() {
-            sign *= self.eliminate(ws, d, lambda, u, f, with_tangent)?;
+        if lambda == 0.0 && with_tangent && f.iter().all(|&r| r == 0.0) {
+            // The start of every continuation: J = I, and only the tangent is left to find.
+            for d in (0..self.decisions.len()).rev() {
+                self.eliminate_at_zero(ws, d, u);
+            }
+        } else {
+            for d in (0..self.decisions.len()).rev() {
+                sign *= self.eliminate(ws, d, lambda, u, f, with_tangent)?;
+            }
         }
         // From the root: each row's δx (for the step and the tangent), then its unknowns.
         ws.dx[0] = [[0.0; 2]; 2];
@@ -30,7 +37,8 @@ impl RowGame {
             let i = dec.mover as usize;
             let first = dec.first as usize;
             let dx = ws.dx[d];
-            let at = |f: &Affine, c: usize| f[c] + f[2] * dx[c][0] + f[3] * dx[c][1];
+            // Column 0 holds the step's constant, column 3 the tangent's.
+            let at = |f: &Affine, c: usize| f[3 * c] + f[1] * dx[c][0] + f[2] * dx[c][1];
             for a in 0..dec.actions as usize {
                 let s = first + a;
                 for t in 0..2 {
@@ -42,16 +50,78 @@ impl RowGame {
                 }
                 let c = self.slot_child[s] as usize;
                 if c < self.decisions.len() {
-                    let mut dc = dx;
-                    dc[0][i] += at(&ws.waff[s], 0);
-                    dc[1][i] += at(&ws.waff[s], 1);
-                    ws.dx[c] = dc;
+                    ws.dx[c] = [
+                        with_added(dx[0], i, at(&ws.waff[s], 0)),
+                        with_added(dx[1], i, at(&ws.waff[s], 1)),
+                    ];
                 }
             }
         }
         let finite = step.iter().all(|v| v.is_finite())
             && tangent.is_none_or(|t| t.iter().all(|v| v.is_finite()));
         finite.then_some(sign)
+    }
+
+    /// [`RowGame::eliminate_in`] at λ = 0 with a zero residual, where the profile does not
+    /// depend on `U`: every coefficient of `δx` in the values, every signal but the tangent's,
+    /// and the Newton step vanish, and what is left is one backward pass of the tangent's
+    /// column (the same operations on the same numbers as the general elimination, less its
+    /// exact zeros).
+    fn eliminate_at_zero(&self, ws: &mut RowWorkspace, d: usize, u: &[f64]) {
+        let dec = self.decisions[d];
+        let i = dec.mover as usize;
+        let o = 1 - i;
+        let ni = self.types[i];
+        let two_other = self.types[o] == 2;
+        let first = dec.first as usize;
+        let k = dec.actions as usize;
+        let nd = self.decisions.len();
+        let mut mean_u = [0.0; 2];
+        for (t, m) in mean_u.iter_mut().enumerate().take(ni) {
+            for a in 0..k {
+                *m += ws.sig[first + a][t] * u[2 * (first + a) + t];
+            }
+        }
+        let mut jac = [[[0.0; MAX_LANES]; 4]; 2];
+        for a in 0..k {
+            let s = first + a;
+            let c = self.slot_child[s] as usize;
+            let cv = &ws.value[c];
+            let mut r: [Affine; 2] = [[0.0; 4]; 2];
+            let mut l3 = [0.0; 2];
+            for t in 0..ni {
+                let l = self.lane_of[i][t].map(|l| l as usize);
+                let mu = ws.mu[d][t];
+                if two_other {
+                    let b = mu[0] * mu[1] * (cv[i][l[1]] - cv[i][l[0]]);
+                    [r[t][1], r[t][2]] = with_added([0.0; 2], o, b);
+                }
+                if c < nd {
+                    let jc = &ws.jac[c][i];
+                    let m = if two_other { 2 } else { 1 };
+                    for (w, &p) in mu.iter().enumerate().take(m) {
+                        r[t][3] += p * jc[3][l[w]];
+                    }
+                }
+                l3[t] = u[2 * s + t] - mean_u[t];
+            }
+            let w3 = if ni == 2 { l3[1] - l3[0] } else { 0.0 };
+            ws.uaff[s] = r;
+            ws.waff[s] = [0.0, 0.0, 0.0, w3];
+            for l in 0..self.lanes {
+                let p = ws.sig[s][self.lane_type[l][i] as usize];
+                let la = p * l3[self.lane_type[l][i] as usize];
+                for (j, acc) in jac.iter_mut().enumerate() {
+                    acc[3][l] += if c < nd {
+                        let g = &ws.jac[c][j];
+                        la * cv[j][l] + p * (g[3][l] + g[1 + i][l] * w3)
+                    } else {
+                        la * cv[j][l]
+                    };
+                }
+            }
+        }
+        ws.jac[d] = jac;
     }
 
     /// Eliminates decision `d` (see [`RowGame::eliminate_in`]), in a copy for its number of
@@ -67,29 +137,53 @@ impl RowGame {
     ) -> Option<f64> {
         let dec = &self.decisions[d];
         let i = dec.mover as usize;
-        let args = (ws, d, lambda, u, f, with_tangent);
-        // (Copies with constant loop bounds for the common shapes.)
-        match (dec.actions, self.types[i], self.types[1 - i]) {
-            (2, 2, 2) => self.eliminate_in::<2, 2, 2, 2>(args),
-            (3, 2, 2) => self.eliminate_in::<3, 3, 2, 2>(args),
-            (4, 2, 2) => self.eliminate_in::<4, 4, 2, 2>(args),
-            (_, 2, 2) => self.eliminate_in::<0, MAX_ACTIONS, 2, 2>(args),
-            (_, 2, _) => self.eliminate_in::<0, MAX_ACTIONS, 2, 1>(args),
-            (_, _, 2) => self.eliminate_in::<0, MAX_ACTIONS, 1, 2>(args),
-            _ => self.eliminate_in::<0, MAX_ACTIONS, 1, 1>(args),
+        let args = (ws, d, lambda, u, f);
+        if with_tangent {
+            self.eliminate_shape::<4>(args, dec.actions, self.types[i], self.types[1 - i])
+        } else {
+            self.eliminate_shape::<3>(args, dec.actions, self.types[i], self.types[1 - i])
+        }
+    }
+
+    /// [`RowGame::eliminate_in`] for this shape: `NQ` columns of [`Affine`] (3 without the
+    /// tangent, 4 with it), in copies with constant loop bounds for the common shapes.
+    #[inline(always)]
+    fn eliminate_shape<const NQ: usize>(
+        &self,
+        args: (&mut RowWorkspace, usize, f64, &[f64], &[f64]),
+        actions: u32,
+        mover_types: usize,
+        other_types: usize,
+    ) -> Option<f64> {
+        match (actions, mover_types, other_types) {
+            (2, 2, 2) => self.eliminate_in::<2, 2, 2, 2, NQ>(args),
+            (3, 2, 2) => self.eliminate_in::<3, 3, 2, 2, NQ>(args),
+            (4, 2, 2) => self.eliminate_in::<4, 4, 2, 2, NQ>(args),
+            (_, 2, 2) => self.eliminate_in::<0, MAX_ACTIONS, 2, 2, NQ>(args),
+            (_, 2, _) => self.eliminate_in::<0, MAX_ACTIONS, 2, 1, NQ>(args),
+            (_, _, 2) => self.eliminate_in::<0, MAX_ACTIONS, 1, 2, NQ>(args),
+            _ => self.eliminate_in::<0, MAX_ACTIONS, 1, 1, NQ>(args),
         }
     }
 
     /// Eliminates decision `d`: its unknowns and signals as affine functions of its `δx`
     /// (into `uaff`, `waff`), and its values' changes likewise (into `jac`). `K` is the
     /// number of actions (0: any, up to `CAP`), `NI` the mover's number of types, `NO` the
-    /// other's.
+    /// other's, `NQ` the columns of [`Affine`] computed: the step's constant and the two
+    /// coefficients of `δx`, then (`NQ = 4`) the tangent's constant.
     #[inline(always)]
     #[allow(clippy::needless_range_loop)] // (index loops over small fixed arrays)
-    fn eliminate_in<const K: usize, const CAP: usize, const NI: usize, const NO: usize>(
+    fn eliminate_in<
+        const K: usize,
+        const CAP: usize,
+        const NI: usize,
+        const NO: usize,
+        const NQ: usize,
+    >(
         &self,
-        (ws, d, lambda, u, f, with_tangent): (&mut RowWorkspace, usize, f64, &[f64], &[f64], bool),
+        (ws, d, lambda, u, f): (&mut RowWorkspace, usize, f64, &[f64], &[f64]),
     ) -> Option<f64> {
+        let with_tangent = NQ == 4;
         let dec = self.decisions[d];
         let i = dec.mover as usize;
         let o = 1 - i;
@@ -115,17 +209,18 @@ impl RowGame {
                 let mu = ws.mu[d][t];
                 let mut r: Affine = [-f[2 * s + t], 0.0, 0.0, 0.0];
                 if two_other {
-                    // Beliefs: δμ_1 = μ_1 μ_0 δx_o.
-                    r[2 + o] += mu[0] * mu[1] * (cv[i][l[1]] - cv[i][l[0]]);
+                    // Beliefs: δμ_1 = μ_1 μ_0 δx_o (stored whole, see `with_added`).
+                    let b = mu[0] * mu[1] * (cv[i][l[1]] - cv[i][l[0]]);
+                    [r[1], r[2]] = with_added([0.0; 2], o, b);
                 }
                 if c < nd {
                     let jc = &ws.jac[c][i];
                     let m = if two_other { 2 } else { 1 };
                     for (u, &p) in mu.iter().enumerate().take(m) {
-                        for q in 0..4 {
+                        for q in 0..NQ {
                             r[q] += p * jc[q][l[u]];
                         }
-                        h[a][t] += p * jc[2 + i][l[u]];
+                        h[a][t] += p * jc[1 + i][l[u]];
                     }
                 }
                 r_aff[a][t] = r;
@@ -138,17 +233,17 @@ impl RowGame {
             let mut mean_u = 0.0;
             for a in 0..k {
                 let p = ws.sig[first + a][t];
-                for q in 0..4 {
+                for q in 0..NQ {
                     mean[q] += p * r_aff[a][t][q];
                 }
                 mean_u += p * u[2 * (first + a) + t];
             }
             for a in 0..k {
-                for q in 0..4 {
+                for q in 0..NQ {
                     l_aff[a][t][q] = lambda * (r_aff[a][t][q] - mean[q]);
                 }
                 if with_tangent {
-                    l_aff[a][t][1] += u[2 * (first + a) + t] - mean_u;
+                    l_aff[a][t][3] += u[2 * (first + a) + t] - mean_u;
                 }
             }
         }
@@ -173,7 +268,7 @@ impl RowGame {
             let mut vy = [0.0; 4];
             let mut vd = 0.0;
             for a in 0..k {
-                for q in 0..4 {
+                for q in 0..NQ {
                     w[a][q] = dinv[a] * (l_aff[a][1][q] - l_aff[a][0][q]);
                     vy[q] += v[a] * w[a][q];
                 }
@@ -187,7 +282,7 @@ impl RowGame {
                 sign = -sign;
             }
             for a in 0..k {
-                for q in 0..4 {
+                for q in 0..NQ {
                     w[a][q] -= dinv[a] * vy[q] / den;
                 }
             }
@@ -196,12 +291,12 @@ impl RowGame {
                 let mut mean = [0.0; 4];
                 for a in 0..k {
                     let p = ws.sig[first + a][t] * h[a][t];
-                    for q in 0..4 {
+                    for q in 0..NQ {
                         mean[q] += p * w[a][q];
                     }
                 }
                 for a in 0..k {
-                    for q in 0..4 {
+                    for q in 0..NQ {
                         l_aff[a][t][q] += lambda * (h[a][t] * w[a][q] - mean[q]);
                         r_aff[a][t][q] += h[a][t] * w[a][q];
                     }
@@ -222,7 +317,7 @@ impl RowGame {
             for l in 0..lanes {
                 let t = self.lane_type[l][i] as usize;
                 p[l] = ws.sig[s][t];
-                for q in 0..4 {
+                for q in 0..NQ {
                     la[q][l] = p[l] * l_aff[a][t][q];
                 }
             }
@@ -232,14 +327,14 @@ impl RowGame {
                 let acc = &mut jac[j];
                 if c < nd {
                     let g = &ws.jac[c][j];
-                    let gi = g[2 + i];
-                    for q in 0..4 {
+                    let gi = g[1 + i];
+                    for q in 0..NQ {
                         for l in 0..MAX_LANES {
                             acc[q][l] += la[q][l] * v[l] + p[l] * (g[q][l] + gi[l] * wa[q]);
                         }
                     }
                 } else {
-                    for q in 0..4 {
+                    for q in 0..NQ {
                         for l in 0..MAX_LANES {
                             acc[q][l] += la[q][l] * v[l];
                         }
