@@ -1,14 +1,26 @@
-//! Cost per run against the ladder's length: the Colombia scenario with its rounds extended
-//! to 2, 4 and 8 (rounds of 0.25 and 7.75 days as in the scenario, then 23 days, then
-//! 30 days each) and its tariff schedule with them (steps of 25 points at days 0, 7, 30, 60,
-//! then every 30 days, at most the model's eight steps). Each variant is measured against the
+//! Cost per run against the ladder's length, in two series, each measured against the
 //! two-round scenario in the same run: the time per run (simulate on one thread, paired
 //! rounds), the game's size (nodes, strategic actions) and the solver's passes per run, each
 //! as a ratio to two rounds. A variant the model rejects is reported with the model's reason.
 //!
-//! Not 16 rounds: the game grows about 6× per round past four (201 nodes at two rounds,
-//! 1,909 at four, 69,885 at eight), since histories that reach the same state are not
-//! merged, and at 16 rounds compiling it did not finish in ten minutes.
+//! - *Schedule with the rounds* (2, 4, 8 rounds): the Colombia scenario with its rounds
+//!   extended (rounds of 0.25 and 7.75 days as in the scenario, then 23 days, then 30 days
+//!   each) and its tariff schedule with them (steps of 25 points at days 0, 7, 30, 60, then
+//!   every 30 days, at most the model's eight steps). Each round adds a step the challenger
+//!   may escalate to, so the game grows about 6× per round past four (201 nodes at two
+//!   rounds, 1,909 at four, 69,885 at eight); not 16 rounds, where it would have billions.
+//! - *The scenario's schedule* (2, 4, 8, 16 rounds): the same rounds, the scenario's own two
+//!   steps (25% from day 0, 50% from day 7). The moves that change the state are then few, and
+//!   the game grows polynomially with the rounds.
+//!
+//! How small the game can be: histories that reach the same payoff-relevant state (round,
+//! stage, mover, announced step, whether levied, counter-tariff, escalation level, peak rate)
+//! could share one node of the solve only where they also carry the same beliefs, so that the
+//! mover plays the same there. The bench solves each variant at the scenario's prior medians,
+//! groups the public decision nodes by that state, and counts the groups of several histories
+//! whose behaviour differs (by more than 1e-9 in some action's probability), for the
+//! scenario's two types per side and for one type per side (the scenario without its
+//! interventions, one of which needs two types).
 //!
 //! Run briefly: `cargo bench --bench ladder_length -- --warm-up-time 1 --measurement-time 2`.
 
@@ -17,15 +29,18 @@ mod common;
 use common::{median, seconds};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use escalation::mc::{stream, Purpose};
-use escalation::scenario::Scenario;
+use escalation::model::CompiledLadder;
+use escalation::scenario::{At, Scenario};
 use escalation::sim::{Episode, RunRecord, ScenarioEpisode, Simulation};
+use std::collections::HashMap;
 use std::hint::black_box;
 
 const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/colombia_2025.toml");
 const SEED: u64 = 2025;
-/// Runs per measurement: fewer for the long ladder, whose runs cost about 35 ms each.
-fn runs(rounds: usize) -> u64 {
-    if rounds <= 4 {
+/// Runs per measurement of a game with `nodes` nodes: fewer for the long ladders, whose runs
+/// cost about 30 ms each.
+fn runs(nodes: usize) -> u64 {
+    if nodes <= 10_000 {
         256
     } else {
         16
@@ -37,8 +52,24 @@ const ROUNDS: &str = "rounds = [0.25, 7.75]";
 /// The most tariff steps the model takes.
 const MAX_STEPS: usize = 8;
 
-/// The Colombia scenario with `n` rounds.
-fn variant(n: usize) -> Result<Scenario, String> {
+/// The two series: the schedule extended with the rounds, or the scenario's own.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Series {
+    ScheduleWithRounds,
+    OwnSchedule,
+}
+
+impl Series {
+    fn name(self) -> &'static str {
+        match self {
+            Series::ScheduleWithRounds => "schedule with the rounds",
+            Series::OwnSchedule => "the scenario's schedule",
+        }
+    }
+}
+
+/// The Colombia scenario with `n` rounds in `series`, with `types` types per side.
+fn variant(n: usize, series: Series, types: usize) -> Result<Scenario, String> {
     let text = std::fs::read_to_string(SCENARIO).map_err(|e| e.to_string())?;
     if !text.contains(SCHEDULE) || !text.contains(ROUNDS) {
         return Err("the scenario's schedule changed; update the bench".into());
@@ -65,9 +96,24 @@ fn variant(n: usize) -> Result<Scenario, String> {
             _ => format!("{:.1}", day(k) - day(k - 1)),
         })
         .collect();
-    let text = text
-        .replace(SCHEDULE, &format!("schedule = [{}]", steps.join(", ")))
-        .replace(ROUNDS, &format!("rounds = [{}]", rounds.join(", ")));
+    let mut text = text.replace(ROUNDS, &format!("rounds = [{}]", rounds.join(", ")));
+    if series == Series::ScheduleWithRounds {
+        text = text.replace(SCHEDULE, &format!("schedule = [{}]", steps.join(", ")));
+    }
+    if types == 1 {
+        // Without the interventions (the last tables of the file): one of them makes
+        // Colombia its resolute type.
+        if let Some(k) = text.find("\n[[interventions]]") {
+            text.truncate(k + 1);
+        }
+        for side in ["challenger_types", "target_types"] {
+            let two = format!("{side} = 2");
+            if !text.contains(&two) {
+                return Err(format!("the scenario has no `{two}`; update the bench"));
+            }
+            text = text.replace(&two, &format!("{side} = 1"));
+        }
+    }
     let scenario =
         Scenario::from_str(&text, &format!("colombia, {n} rounds")).map_err(|e| e.to_string())?;
     scenario.compile().map_err(|e| e.to_string())?;
@@ -87,25 +133,133 @@ fn passes_per_run(episode: &ScenarioEpisode, runs: u64) -> f64 {
     scratch.solver_work().evaluations as f64 / runs as f64
 }
 
+/// Public decision nodes grouped by payoff-relevant state, and how many groups of several
+/// histories play differently.
+#[derive(Debug, Default)]
+struct Classes {
+    decisions: usize,
+    groups: usize,
+    shared: usize,
+    differing: usize,
+    largest_gap: f64,
+}
+
+/// Solves `compiled` at `scenario`'s prior medians and groups its public decision nodes by
+/// payoff-relevant state (see the module documentation).
+fn state_classes(scenario: &Scenario, compiled: &CompiledLadder) -> Result<Classes, String> {
+    let mut ws = compiled.workspace();
+    let b = compiled
+        .behaviour(&mut ws, &scenario.point(At::Median))
+        .map_err(|e| e.to_string())?;
+    let types = [
+        compiled.ladder().challenger_types,
+        compiled.ladder().target_types,
+    ];
+    let mut groups: HashMap<_, Vec<usize>> = HashMap::new();
+    let mut out = Classes::default();
+    for (i, n) in compiled.public_tree().iter().enumerate() {
+        let Some(mover) = n.mover else { continue };
+        out.decisions += 1;
+        let key = (
+            n.round,
+            n.stage as u8,
+            mover.index(),
+            n.state.step,
+            n.state.imposed,
+            n.state.counter,
+            n.level,
+            n.peak_imposed.to_bits(),
+            n.threatened,
+        );
+        groups.entry(key).or_default().push(i);
+    }
+    out.groups = groups.len();
+    for nodes in groups.values().filter(|v| v.len() > 1) {
+        out.shared += 1;
+        let mover = compiled.public_tree()[nodes[0]]
+            .mover
+            .map_or(0, |m| m.index());
+        let mut gap = 0.0f64;
+        for own in 0..types[mover] {
+            let first = compiled
+                .action_probs(b, nodes[0], own)
+                .ok_or("no decision")?;
+            for &other in &nodes[1..] {
+                let p = compiled.action_probs(b, other, own).ok_or("no decision")?;
+                for (x, y) in first.iter().zip(p) {
+                    gap = gap.max((x - y).abs());
+                }
+            }
+        }
+        if gap > 1e-9 {
+            out.differing += 1;
+        }
+        out.largest_gap = out.largest_gap.max(gap);
+    }
+    Ok(out)
+}
+
 fn bench(c: &mut Criterion) {
-    let mut episodes = Vec::new();
-    for n in [2usize, 4, 8] {
-        match variant(n).and_then(|s| ScenarioEpisode::new(&s, "bench").map_err(|e| e.to_string()))
-        {
-            Ok(e) => episodes.push((n, e)),
-            Err(e) => eprintln!("{n} rounds: not measured, the model rejects it: {e}"),
+    let mut measured = Vec::new();
+    for series in [Series::ScheduleWithRounds, Series::OwnSchedule] {
+        let lengths: &[usize] = match series {
+            Series::ScheduleWithRounds => &[2, 4, 8],
+            Series::OwnSchedule => &[2, 4, 8, 16],
+        };
+        let mut episodes = Vec::new();
+        for &n in lengths {
+            let built = variant(n, series, 2).and_then(|s| {
+                let e = ScenarioEpisode::new(&s, "bench").map_err(|e| e.to_string())?;
+                Ok((s, e))
+            });
+            match built {
+                Ok((s, e)) => episodes.push((n, s, e)),
+                Err(e) => eprintln!("{n} rounds: not measured, the model rejects it: {e}"),
+            }
+        }
+        measure_series(series, &episodes);
+        measured.push((series, episodes));
+    }
+    let mut g = c.benchmark_group("ladder_length");
+    g.sample_size(10);
+    for (series, episodes) in &measured {
+        let tag = match series {
+            Series::ScheduleWithRounds => "schedule",
+            Series::OwnSchedule => "own_schedule",
+        };
+        for (n, _, episode) in episodes {
+            let runs = runs(episode.compiled().game().nodes().len());
+            g.throughput(Throughput::Elements(runs));
+            g.bench_function(format!("simulate_{n}_rounds_{tag}"), |b| {
+                b.iter(|| {
+                    Simulation::new(episode, SEED, runs)
+                        .threads(1)
+                        .run()
+                        .expect("runs")
+                })
+            });
         }
     }
-    let Some((_, base)) = episodes.first() else {
+    g.finish();
+}
+
+/// Prints one series: each length's time per run, size and passes against two rounds, and its
+/// groups of histories by state.
+fn measure_series(series: Series, episodes: &[(usize, Scenario, ScenarioEpisode)]) {
+    let Some((_, _, base)) = episodes.first() else {
         return;
     };
+    eprintln!("{}:", series.name());
     let size = |e: &ScenarioEpisode| {
         let g = e.compiled().game();
-        (g.nodes().len() as f64, g.profile_layout().len as f64)
+        (g.nodes().len(), g.profile_layout().len)
     };
     let (base_nodes, base_actions) = size(base);
-    let base_passes = passes_per_run(base, runs(2));
-    for (n, episode) in &episodes {
+    let base_runs = runs(base_nodes);
+    let base_passes = passes_per_run(base, base_runs);
+    for (n, scenario, episode) in episodes {
+        let (nodes, actions) = size(episode);
+        let n_runs = runs(nodes);
         let mut ratio = Vec::new();
         let mut per_run = Vec::new();
         for _ in 0..PAIRED_ROUNDS {
@@ -119,37 +273,56 @@ fn bench(c: &mut Criterion) {
                     );
                 })
             };
-            let t_base = run(base, runs(2)) / runs(2) as f64;
-            let t = run(episode, runs(*n)) / runs(*n) as f64;
+            let t_base = run(base, base_runs) / base_runs as f64;
+            let t = run(episode, n_runs) / n_runs as f64;
             ratio.push(t / t_base);
             per_run.push(t);
         }
-        let (nodes, actions) = size(episode);
-        let passes = passes_per_run(episode, runs(*n));
+        let passes = passes_per_run(episode, n_runs);
         eprintln!(
-            "{n} rounds: {:.1} us per run = {:.2}x two rounds; game {nodes} nodes ({:.2}x), \
+            "  {n} rounds: {:.1} us per run = {:.2}x two rounds; game {nodes} nodes ({:.2}x), \
              {actions} strategic actions ({:.2}x); {passes:.2} passes per run ({:.2}x)",
             median(&mut per_run) * 1e6,
             median(&mut ratio),
-            nodes / base_nodes,
-            actions / base_actions,
+            nodes as f64 / base_nodes as f64,
+            actions as f64 / base_actions as f64,
             passes / base_passes,
         );
+        report_classes(
+            *n,
+            series,
+            "two types per side",
+            scenario,
+            episode.compiled(),
+        );
+        match variant(*n, series, 1).and_then(|s| {
+            let c = s.compile().map_err(|e| e.to_string())?;
+            Ok((s, c))
+        }) {
+            Ok((s, c)) => report_classes(*n, series, "one type per side", &s, &c),
+            Err(e) => eprintln!("    one type per side: not measured: {e}"),
+        }
     }
-    let mut g = c.benchmark_group("ladder_length");
-    g.sample_size(10);
-    for (n, episode) in &episodes {
-        g.throughput(Throughput::Elements(runs(*n)));
-        g.bench_function(format!("simulate_{n}_rounds"), |b| {
-            b.iter(|| {
-                Simulation::new(episode, SEED, runs(*n))
-                    .threads(1)
-                    .run()
-                    .expect("runs")
-            })
-        });
+}
+
+fn report_classes(
+    n: usize,
+    series: Series,
+    label: &str,
+    scenario: &Scenario,
+    compiled: &CompiledLadder,
+) {
+    match state_classes(scenario, compiled) {
+        Ok(k) => eprintln!(
+            "    {label}: {} public decision nodes in {} states; {} states reached by several \
+             histories, in {} of which they play differently (largest gap {:.2e})",
+            k.decisions, k.groups, k.shared, k.differing, k.largest_gap
+        ),
+        Err(e) => eprintln!(
+            "    {label}, {n} rounds ({}): not solved: {e}",
+            series.name()
+        ),
     }
-    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -174,3 +174,45 @@ fn payoffs_accumulate_along_the_path() {
     assert_eq!(acc[kids[0].0], vec![3.0]);
     assert_eq!(acc[kids[1].0], vec![-2.0]);
 }
+
+/// Information sets are numbered per mover, from 1 and after the largest number given so far
+/// (as Gambit files number them): a number given explicitly moves the next one on, and each
+/// player and chance count on their own.
+#[test]
+fn information_sets_are_numbered_per_mover() {
+    let mut b = GameBuilder::new(["A", "B"]);
+    let kids = b.decision(b.root(), 0, "a1", &["l", "r"]).unwrap();
+    let left = b.decision(kids[0], 1, "b1", &["x", "y"]).unwrap();
+    let a7 = b
+        .new_infoset_numbered(
+            Mover::Player(0),
+            7,
+            "a7",
+            vec!["u".into(), "v".into()],
+            Vec::new(),
+        )
+        .unwrap();
+    let right = b.attach(kids[1], a7).unwrap();
+    let a8 = b.decision(right[0], 0, "a8", &["p", "q"]).unwrap();
+    let b2 = b.decision(right[1], 1, "b2", &["p", "q"]).unwrap();
+    let half = Number::ratio(1, 2).unwrap();
+    let coin = b
+        .chance(left[0], "coin", &[("h", half.clone()), ("t", half)])
+        .unwrap();
+    for leaf in [coin[0], coin[1], left[1], a8[0], a8[1], b2[0], b2[1]] {
+        b.set_payoffs(leaf, &[1.0, -1.0]);
+    }
+    let g = b.build().unwrap();
+    let numbers: Vec<(Mover, usize)> = g.infosets().iter().map(|s| (s.mover, s.number)).collect();
+    assert_eq!(
+        numbers,
+        vec![
+            (Mover::Player(0), 1),
+            (Mover::Player(1), 1),
+            (Mover::Player(0), 7),
+            (Mover::Player(0), 8),
+            (Mover::Player(1), 2),
+            (Mover::Chance, 1),
+        ]
+    );
+}

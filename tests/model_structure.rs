@@ -428,3 +428,57 @@ fn the_prediction_from_an_opening_matches_sampled_plays() {
         assert!((law.cdf(m) - 0.5).abs() < 1e-6 || law.cdf(m) >= 0.5);
     }
 }
+
+/// `action_probs` reads a mover's probabilities for its own type: at the Colombia scenario's
+/// first decision (the target's Accept or Refuse), the probability of Accept under the true
+/// prior of the target's type is what `terminal_probs` gives the terminal reached by Accept.
+#[test]
+fn action_probs_are_the_movers_own_types_probabilities() {
+    use escalation::scenario::{At, Scenario};
+    let s = Scenario::from_path("scenarios/colombia_2025.toml").unwrap();
+    let c = s.compile().unwrap();
+    let p = s.point(At::Median);
+    let b = solve(&c, &p);
+    let root = &c.public_tree()[0];
+    assert_eq!(root.mover, Some(Side::Target));
+    let accept = root
+        .actions
+        .iter()
+        .position(|&a| a == Action::Accept)
+        .unwrap();
+    let pt = p.get(Param::PriorTargetResolute);
+    let by_type: Vec<f64> = (0..2)
+        .map(|own| c.action_probs(&b, 0, own).unwrap()[accept])
+        .collect();
+    assert!(
+        by_type[0] != by_type[1],
+        "the two types play alike: {by_type:?}"
+    );
+    let mut probs = vec![0.0; c.num_terminals()];
+    c.terminal_probs(&b, &p, &mut probs);
+    let p_accept: f64 = (0..c.num_terminals())
+        .filter(|&t| c.history_label(t).as_deref() == Some("Accept"))
+        .map(|t| probs[t])
+        .sum();
+    let expected = (1.0 - pt) * by_type[0] + pt * by_type[1];
+    assert!(
+        (p_accept - expected).abs() < 1e-12,
+        "{p_accept} vs {expected}"
+    );
+    // Every decision and type sums to one; terminals and absent types have none.
+    for (i, n) in c.public_tree().iter().enumerate() {
+        for own in 0..2 {
+            match (n.mover, c.action_probs(&b, i, own)) {
+                (Some(_), Some(q)) => {
+                    assert_eq!(q.len(), n.actions.len());
+                    assert!((q.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+                }
+                (None, None) => {}
+                (m, q) => panic!("node {i}, type {own}: mover {m:?}, probabilities {q:?}"),
+            }
+        }
+        assert!(c.action_probs(&b, i, 2).is_none());
+    }
+    assert!(c.action_probs(&b, c.public_tree().len(), 0).is_none());
+    assert!(c.action_probs(&b[..1], 0, 1).is_none());
+}

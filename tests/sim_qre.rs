@@ -88,7 +88,7 @@ fn value_stability_of_the_colombia_scenario() {
 const PINNED_COLOMBIA_ROWS: &str = "\
 run,class,duration_days,peak_tariff_announced,peak_tariff_imposed,tariffs_imposed,cost_challenger_bn,cost_target_bn
 0,accepted,0,0,0,0,0,0
-1,conceded_before_tariffs,0.1559230157165142,0.25,0,0,0.00024383373350487722,0.0004112386849503094
+1,conceded_before_tariffs,0.1559230157165142,0.25,0,0,0.00024383373350487722,0.0004112386849503082
 2,accepted,0,0,0,0,0,0
 3,accepted,0,0,0,0,0,0
 4,accepted,0,0,0,0,0,0

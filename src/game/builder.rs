@@ -32,16 +32,21 @@ use super::{Game, GameError, Infoset, InfosetId, Mover, Node, NodeId, Number, Ou
 #[derive(Clone, Debug)]
 pub struct GameBuilder {
     game: Game,
+    /// The largest information-set number so far per mover: chance first, then each player
+    /// (so that numbering a new set takes constant time, not a scan of every set).
+    largest_number: Vec<usize>,
 }
 
 impl GameBuilder {
     /// A builder for a game with these players and a single (root) node.
     pub fn new<S: Into<String>>(players: impl IntoIterator<Item = S>) -> Self {
+        let players: Vec<String> = players.into_iter().map(Into::into).collect();
         GameBuilder {
+            largest_number: vec![0; players.len() + 1],
             game: Game {
                 title: String::new(),
                 comment: String::new(),
-                players: players.into_iter().map(Into::into).collect(),
+                players,
                 nodes: vec![Node {
                     label: String::new(),
                     parent: None,
@@ -152,6 +157,8 @@ impl GameBuilder {
                 infoset: label.to_string(),
             });
         }
+        let slot = self.number_slot(mover);
+        self.largest_number[slot] = self.largest_number[slot].max(number);
         self.game.infosets.push(Infoset {
             mover,
             number,
@@ -271,14 +278,16 @@ impl GameBuilder {
     }
 
     fn next_number(&self, mover: Mover) -> usize {
-        self.game
-            .infosets
-            .iter()
-            .filter(|i| i.mover == mover)
-            .map(|i| i.number)
-            .max()
-            .unwrap_or(0)
-            + 1
+        self.largest_number[self.number_slot(mover)] + 1
+    }
+
+    /// The index of `mover` in `largest_number` (a player checked to exist by the caller, or
+    /// out of range only for a player that does not: then the last slot, never used).
+    fn number_slot(&self, mover: Mover) -> usize {
+        match mover {
+            Mover::Chance => 0,
+            Mover::Player(p) => (p + 1).min(self.largest_number.len() - 1),
+        }
     }
 
     fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, GameError> {

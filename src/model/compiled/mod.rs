@@ -434,6 +434,37 @@ impl CompiledLadder {
         Some(self.public[node].history_label())
     }
 
+    /// The mover's probabilities of the actions at public decision node `node`
+    /// ([`CompiledLadder::public_tree`], in the order of its `actions`) when its own type is
+    /// `own` (0: irresolute, or the only type; 1: resolute), read from a behaviour profile of
+    /// this ladder (e.g. [`CompiledLadder::behaviour`]'s); `None` for a terminal, a node or
+    /// type out of range, or a profile too short.
+    ///
+    /// # Examples
+    /// ```
+    /// use escalation::scenario::{At, Scenario};
+    /// let s = Scenario::from_path("scenarios/colombia_2025.toml")?;
+    /// let c = s.compile()?;
+    /// let mut ws = c.workspace();
+    /// let b = c.behaviour(&mut ws, &s.point(At::Median))?;
+    /// // The target's first move, Accept or Refuse, for each of its types.
+    /// for own in 0..2 {
+    ///     let p = c.action_probs(b, 0, own).expect("a decision");
+    ///     assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn action_probs<'b>(
+        &self,
+        behaviour: &'b [f64],
+        node: usize,
+        own: usize,
+    ) -> Option<&'b [f64]> {
+        let n = self.public.get(node)?;
+        let off = *self.decision_offset.get(node)?.get(own)?;
+        behaviour.get(off..off.checked_add(n.actions.len())?)
+    }
+
     /// The types of a game terminal: (challenger, target), 1 = resolute when there are two.
     pub fn terminal_types(&self, terminal: usize) -> Option<(usize, usize)> {
         self.terminals

@@ -127,13 +127,17 @@ pub(super) fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
         return 1.0;
     }
     let ln_b = ln_inv_beta(a, b);
+    let whole = WholeBeta::new(a, b);
     let (mut lo, mut hi) = (0.0f64, 1.0f64);
     let mut x = beta_quantile_guess(p, a, b);
     if !(x > 0.0 && x < 1.0) {
         x = a / (a + b);
     }
     for _ in 0..100 {
-        let (cdf, pdf) = beta_cdf_pdf(x, a, b, ln_b);
+        let (cdf, pdf) = match &whole {
+            Some(w) => w.cdf_pdf(x),
+            None => beta_cdf_pdf(x, a, b, ln_b),
+        };
         let f = cdf - p;
         if f < 0.0 {
             lo = x;
@@ -167,6 +171,57 @@ pub(super) fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
         x = next;
     }
     x
+}
+
+/// Beta(a, b) with whole `a` and `b` and `a + b ≤ 31`, whose CDF is a finite binomial sum
+/// (Abramowitz & Stegun 26.5.4, 26.1.20): `I_x(a, b) = Σ_{j=a}^{n} C(n, j) x^j (1 − x)^(n−j)`
+/// with `n = a + b − 1`, a sum of positive terms without `exp` or `ln`; the density is
+/// `n C(n − 1, a − 1) x^(a−1) (1 − x)^(b−1)`. (The bundled scenarios' priors are of this kind.)
+struct WholeBeta {
+    a: i32,
+    n: i32,
+    /// `C(n, j)` for `j = a..=n` at `j − a` (exact: below 2^53; on the stack, so that a
+    /// prior draw allocates nothing).
+    binomials: [f64; 31],
+    /// `n C(n − 1, a − 1)`, that is `1 / B(a, b)`.
+    inv_beta: f64,
+}
+
+impl WholeBeta {
+    fn new(a: f64, b: f64) -> Option<WholeBeta> {
+        let whole = |v: f64| v >= 1.0 && v.fract() == 0.0 && v <= 30.0;
+        if !(whole(a) && whole(b) && a + b <= 31.0) {
+            return None;
+        }
+        let (a, n) = (a as i32, (a + b) as i32 - 1);
+        let choose =
+            |n: i32, k: i32| (0..k).fold(1.0, |c, i| c * f64::from(n - i) / f64::from(i + 1));
+        Some(WholeBeta {
+            a,
+            n,
+            binomials: std::array::from_fn(|k| {
+                let j = a + k as i32;
+                if j <= n {
+                    choose(n, j).round()
+                } else {
+                    0.0
+                }
+            }),
+            inv_beta: f64::from(n) * choose(n - 1, a - 1).round(),
+        })
+    }
+
+    /// The CDF and the density at `x` in (0, 1).
+    fn cdf_pdf(&self, x: f64) -> (f64, f64) {
+        let y = 1.0 - x;
+        let cdf = self.binomials[..(self.n - self.a + 1) as usize]
+            .iter()
+            .zip(self.a..)
+            .map(|(c, j)| c * x.powi(j) * y.powi(self.n - j))
+            .sum();
+        let pdf = self.inv_beta * x.powi(self.a - 1) * y.powi(self.n - self.a);
+        (cdf, pdf)
+    }
 }
 
 /// A Halley step of at most this share of `x` is the last (see [`beta_quantile`]).
