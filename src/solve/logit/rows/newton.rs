@@ -346,3 +346,92 @@ impl RowGame {
         Some(sign)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::RowGame;
+    use crate::game::{GameBuilder, Number};
+
+    /// A small game in rows of 2 × 2 types: the target (player 1) plays `a` (the end) or `b`,
+    /// after which the challenger (player 0) plays `x`, `y` or `z`. Returns the rows and the
+    /// number of terminals.
+    fn small_rows() -> (RowGame, usize) {
+        let mut b = GameBuilder::new(["C", "T"]);
+        let q = Number::ratio(1, 4).unwrap();
+        let lanes = b
+            .chance(
+                b.root(),
+                "types",
+                &[
+                    ("00", q.clone()),
+                    ("01", q.clone()),
+                    ("10", q.clone()),
+                    ("11", q),
+                ],
+            )
+            .unwrap();
+        let target = [0, 1].map(|t| b.new_infoset(1, &format!("T{t}"), &["a", "b"]).unwrap());
+        let challenger = [0, 1].map(|t| {
+            b.new_infoset(0, &format!("C{t}"), &["x", "y", "z"])
+                .unwrap()
+        });
+        let mut node_of = Vec::new();
+        for (lane, &n) in lanes.iter().enumerate() {
+            let first = b.attach(n, target[lane % 2]).unwrap();
+            let second = b.attach(first[1], challenger[lane / 2]).unwrap();
+            for leaf in [first[0], second[0], second[1], second[2]] {
+                b.set_payoffs(leaf, &[0.0, 0.0]);
+            }
+            node_of.push(vec![
+                n.0,
+                first[0].0,
+                first[1].0,
+                second[0].0,
+                second[1].0,
+                second[2].0,
+            ]);
+        }
+        let game = b.build().unwrap();
+        let terminals = game
+            .nodes()
+            .iter()
+            .filter(|n| n.children.is_empty())
+            .count();
+        (RowGame::new(&game, &node_of, [2, 2]).unwrap(), terminals)
+    }
+
+    /// At λ = 0 with a zero residual the tangent-only pass gives what the general elimination
+    /// gives, to the bit (its other columns are exact zeros there).
+    #[test]
+    fn the_tangent_only_pass_at_zero_is_the_general_elimination() {
+        let (game, terminals) = small_rows();
+        let pay: Vec<f64> = (0..2 * terminals)
+            .map(|k| ((k * 7) % 11) as f64 - 5.0)
+            .collect();
+        let mut general = game.workspace();
+        game.set_game(&mut general, &[0.1, 0.2, 0.3, 0.4], &pay);
+        let mut u = vec![0.0; game.len()];
+        game.start(&mut general, &mut u);
+        let mut at_zero = general.clone();
+        let f = vec![0.0; game.len()];
+        for d in (0..game.decisions.len()).rev() {
+            assert_eq!(
+                game.eliminate(&mut general, d, 0.0, &u, &f, true),
+                Some(1.0)
+            );
+            game.eliminate_at_zero(&mut at_zero, d, &u);
+        }
+        // (`==` takes the signs of zeros as equal.)
+        assert!(general.uaff == at_zero.uaff);
+        assert!(general.waff == at_zero.waff);
+        assert!(general.jac == at_zero.jac);
+        assert!(general
+            .jac
+            .iter()
+            .any(|j| j[0][3].iter().any(|&v| v != 0.0)));
+        assert!(general
+            .uaff
+            .iter()
+            .any(|r| r[0][1] != 0.0 || r[0][2] != 0.0));
+    }
+}
