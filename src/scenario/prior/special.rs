@@ -109,8 +109,9 @@ fn beta_cdf_pdf(x: f64, a: f64, b: f64, ln_inv_beta: f64) -> (f64, f64) {
     (cdf, front / (x * (1.0 - x)))
 }
 
-/// The `p`-quantile of Beta(a, b): Halley's method on [`beta_cdf`] (Newton's step corrected by
-/// the density's slope) from the first guess of [`beta_quantile_guess`], as in Press et al.,
+/// The `p`-quantile of Beta(a, b): Halley's method on [`beta_cdf`] (for whole shapes, on the
+/// same CDF as the binomial sum of `WholeBeta`; Newton's step corrected by the density's
+/// slope) from the first guess of [`beta_quantile_guess`], as in Press et al.,
 /// "Numerical Recipes", 3rd ed., §6.14.1 (`invbetai`), kept inside a bracket of the root that
 /// every step shrinks (a step that would leave it bisects instead).
 ///
