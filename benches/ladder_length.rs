@@ -8,7 +8,8 @@
 //!   each) and its tariff schedule with them (steps of 25 points at days 0, 7, 30, 60, then
 //!   every 30 days, at most the model's eight steps). Each round adds a step the challenger
 //!   may escalate to, so the game grows about 6× per round past four (201 nodes at two
-//!   rounds, 1,909 at four, 69,885 at eight); not 16 rounds, where it would have billions.
+//!   rounds, 1,909 at four, 69,885 at eight); not 16 rounds, where that growth would give
+//!   billions of nodes (an extrapolation, not measured).
 //! - *The scenario's schedule* (2, 4, 8, 16 rounds): the same rounds, the scenario's own two
 //!   steps (25% from day 0, 50% from day 7). The moves that change the state are then few, and
 //!   the game grows polynomially with the rounds.
