@@ -177,16 +177,29 @@ fn newton<E: Equations>(
             return Ok(());
         }
         last = size;
-        work.evaluations += 1;
-        if !eq.residual(&buf.x, lambda, &mut buf.f).is_finite() {
-            return stalled("the equations are not finite");
-        }
-        work.solves += 1;
-        if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
-            return stalled("singular Jacobian");
-        }
+        newton_step(eq, buf, lambda, work)?;
     }
     stalled("Newton's method did not converge at the target lambda")
+}
+
+/// Evaluates the equations at (`buf.x`, `lambda`) and puts Newton's correction there into
+/// `buf.step`.
+fn newton_step<E: Equations>(
+    eq: &mut E,
+    buf: &mut Buffers,
+    lambda: f64,
+    work: &mut Work,
+) -> Result<(), Stalled> {
+    let stalled = |reason| Err(Stalled { lambda, reason });
+    work.evaluations += 1;
+    if !eq.residual(&buf.x, lambda, &mut buf.f).is_finite() {
+        return stalled("the equations are not finite");
+    }
+    work.solves += 1;
+    if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
+        return stalled("singular Jacobian");
+    }
+    Ok(())
 }
 
 /// Newton's method at `lambda` from `start` (a nearby solution, e.g. of a game that differs a
@@ -209,20 +222,7 @@ fn newton_at_x<E: Equations>(
     lambda: f64,
     work: &mut Work,
 ) -> Result<(), Stalled> {
-    work.evaluations += 1;
-    if !eq.residual(&buf.x, lambda, &mut buf.f).is_finite() {
-        return Err(Stalled {
-            lambda,
-            reason: "the equations are not finite",
-        });
-    }
-    work.solves += 1;
-    if eq.solve(&buf.x, &buf.f, &mut buf.step, None).is_none() {
-        return Err(Stalled {
-            lambda,
-            reason: "singular Jacobian",
-        });
-    }
+    newton_step(eq, buf, lambda, work)?;
     newton(eq, buf, lambda, work)
 }
 
