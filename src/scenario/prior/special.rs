@@ -87,17 +87,11 @@ fn beta_cdf_with(x: f64, a: f64, b: f64, ln_inv_beta: f64) -> f64 {
     if x >= 1.0 {
         return 1.0;
     }
-    let ln_front = ln_inv_beta + a * x.ln() + b * (1.0 - x).ln();
-    let front = ln_front.exp();
-    if x < (a + 1.0) / (a + b + 2.0) {
-        front * beta_cf(x, a, b) / a
-    } else {
-        1.0 - front * beta_cf(1.0 - x, b, a) / b
-    }
+    beta_cdf_pdf(x, a, b, ln_inv_beta).0
 }
 
-/// The CDF and density of Beta(a, b) at `x` in (0, 1), sharing their logarithms and `exp`
-/// (the CDF is [`beta_cdf_with`]'s, bit for bit).
+/// The CDF (continued fraction, Numerical Recipes §6.4) and density of Beta(a, b) at `x` in
+/// (0, 1), sharing their logarithms and `exp`.
 fn beta_cdf_pdf(x: f64, a: f64, b: f64, ln_inv_beta: f64) -> (f64, f64) {
     let (lx, l1x) = (x.ln(), (1.0 - x).ln());
     let front = (ln_inv_beta + a * lx + b * l1x).exp();
