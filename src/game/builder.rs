@@ -157,7 +157,7 @@ impl GameBuilder {
                 infoset: label.to_string(),
             });
         }
-        let slot = self.number_slot(mover);
+        let slot = number_slot(mover);
         self.largest_number[slot] = self.largest_number[slot].max(number);
         self.game.infosets.push(Infoset {
             mover,
@@ -277,17 +277,11 @@ impl GameBuilder {
         Ok(self.game)
     }
 
+    /// (A player that does not exist gets 1; the set is then refused for that reason.)
     fn next_number(&self, mover: Mover) -> usize {
-        self.largest_number[self.number_slot(mover)] + 1
-    }
-
-    /// The index of `mover` in `largest_number` (a player checked to exist by the caller, or
-    /// out of range only for a player that does not: then the last slot, never used).
-    fn number_slot(&self, mover: Mover) -> usize {
-        match mover {
-            Mover::Chance => 0,
-            Mover::Player(p) => (p + 1).min(self.largest_number.len() - 1),
-        }
+        self.largest_number
+            .get(number_slot(mover))
+            .map_or(1, |n| n + 1)
     }
 
     fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, GameError> {
@@ -295,5 +289,13 @@ impl GameBuilder {
             .nodes
             .get_mut(node.0)
             .ok_or(GameError::NoSuchNode(node.0))
+    }
+}
+
+/// The index of `mover` in `GameBuilder::largest_number`: chance first, then each player.
+fn number_slot(mover: Mover) -> usize {
+    match mover {
+        Mover::Chance => 0,
+        Mover::Player(p) => p + 1,
     }
 }
