@@ -15,7 +15,7 @@ mod common;
 use common::{median, seconds};
 use criterion::{criterion_group, criterion_main, Criterion};
 use escalation::mc::{stream, Purpose};
-use escalation::scenario::Scenario;
+use escalation::scenario::{files_in, Scenario};
 use escalation::sim::{Episode, RunRecord, ScenarioEpisode};
 use std::hint::black_box;
 use std::path::Path;
@@ -44,20 +44,13 @@ fn run_times(episode: &ScenarioEpisode) -> Vec<f64> {
         .collect()
 }
 
-/// The scenario files of `dir`, sorted.
+/// The scenario files of `dir` (in the crate), sorted.
 fn files(dir: &str) -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut out: Vec<String> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .map(|p| p.display().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
+    files_in(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+        .unwrap_or_default()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {

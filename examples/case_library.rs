@@ -21,11 +21,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let draws: usize = args.next().map_or(Ok(400), |a| a.parse())?;
     let seed: u64 = args.next().map_or(Ok(2025), |a| a.parse())?;
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/cases");
-    let mut files: Vec<_> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
-    files.sort();
+    let files = escalation::scenario::files_in(dir)?;
     println!("Prior predictive of each case from its opening: {draws} draws of its priors, seed {seed}.\n");
     println!("| case | documented end | P(documented) | modal class | 90% interval of the duration (days) | PIT of the real day | log score |");
     println!("|---|---|---|---|---|---|---|");

@@ -153,11 +153,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// readings of the library's Colombia case from it.
 fn library_answers(paired: PairedConfig) -> Result<(), Box<dyn std::error::Error>> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/cases");
-    let mut files: Vec<_> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
-    files.sort();
+    let files = escalation::scenario::files_in(dir)?;
     let cases = files
         .iter()
         .map(Scenario::from_path)

@@ -30,7 +30,31 @@ use crate::model::{
     Action, CompiledLadder, Ladder, Param, Params, PathTiming, Restriction, Side, Slot, TariffStep,
 };
 use rand::{Rng, RngExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The scenario files (`*.toml`) of the folder `dir`, sorted by path: a case library such as
+/// the crate's `cases/`.
+///
+/// # Errors
+/// The folder or one of its entries cannot be read.
+///
+/// # Examples
+/// ```
+/// use escalation::scenario::{files_in, Scenario};
+/// let files = files_in("cases")?;
+/// assert!(files.len() >= 12);
+/// let first = Scenario::from_path(&files[0])?;
+/// assert!(!first.title.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn files_in(dir: impl AsRef<Path>) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()?;
+    files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+    files.sort();
+    Ok(files)
+}
 
 /// Where to evaluate the priors for a point estimate.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
