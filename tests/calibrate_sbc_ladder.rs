@@ -13,6 +13,7 @@
 //! `cargo test` (it takes minutes); `.ci/run` runs it in release mode.
 
 mod common;
+mod small_ladder;
 use common::binomial_band;
 use escalation::calibrate::{JointPrior, Likelihood, NoObserver, ScenarioProblem, SmcConfig};
 use escalation::mc::{stream, Purpose};
@@ -21,49 +22,28 @@ use escalation::scenario::Scenario;
 use rand::RngExt;
 use std::time::Instant;
 
-/// One round, one tariff step, no face-saving concession, no levers, two target types:
-/// a ladder whose QRE solves in microseconds. Calibrated: the logit precision, the target's
-/// stake and the challenger's audience cost; everything else fixed.
-const SMALL_LADDER: &str = r#"
+/// The small ladder of `tests/small_ladder` (one round, one tariff step, no face-saving
+/// concession, no levers, two target types: a QRE that solves in microseconds), with its
+/// challenger's stake 2 and audience-cost prior of mode 1. Calibrated: the logit precision,
+/// the target's stake and the challenger's audience cost; everything else fixed.
+fn small_ladder_scenario() -> Scenario {
+    let text = format!(
+        r#"
 [scenario]
 title = "SBC ladder"
 challenger = "C"
 target = "T"
 description = "A small ladder for simulation-based calibration."
-
-[structure]
-schedule = [{ rate = 0.25, day = 0.0 }]
-rounds = [7.0]
-face_saving = false
-challenger_types = 1
-target_types = 2
-
-[params]
-stake_challenger = 2.0
-stake_target = { dist = "uniform", min = 0.2, max = 2.0 }
-audience_challenger = { dist = "triangular", min = 0.2, mode = 1.0, max = 3.0 }
-audience_target = 0.5
-audience_growth = 0.5
-exports_target = 14.0
-exports_challenger = 17.0
-elasticity = 0.76
-importer_burden = 0.3
-counter_tariff = 0.25
-face_saving_discount = 0.5
-face_saving_cost = 0.002
-third_party_support = 0.1
-discount_rate = 0.05
-lambda = { dist = "lognormal", mu = 1.0986, sigma = 0.5 }
-prior_challenger_resolute = 0.5
-prior_target_resolute = 0.3
-resolve_factor_challenger = 2.0
-resolve_factor_target = 2.0
-
+{}
 [[path]]
 actor = "T"
 action = "Refuse"
 time = 2025-01-01T03:00:00-05:00
-"#;
+"#,
+        small_ladder::structure_and_params(2.0, &small_ladder::audience_prior(1.0))
+    );
+    Scenario::from_str(&text, "sbc-ladder.toml").unwrap()
+}
 
 /// Standoffs observed per synthetic case.
 const PATHS: usize = 12;
@@ -100,7 +80,7 @@ fn simulate_paths(
 #[ignore = "full-size SBC (minutes): `cargo test --release --test calibrate_sbc_ladder -- --ignored` (.ci/run)"]
 fn ladder_sbc_ninety_percent_intervals_cover_and_ranks_are_uniform() {
     let start = Instant::now();
-    let scenario = Scenario::from_str(SMALL_LADDER, "sbc-ladder.toml").unwrap();
+    let scenario = small_ladder_scenario();
     let base = ScenarioProblem::new(&scenario).unwrap();
     let names = base.names();
     let dim = base.dim();
@@ -178,7 +158,7 @@ fn ladder_sbc_ninety_percent_intervals_cover_and_ranks_are_uniform() {
 
 #[test]
 fn observed_paths_multiply_and_are_validated() {
-    let scenario = Scenario::from_str(SMALL_LADDER, "sbc-ladder.toml").unwrap();
+    let scenario = small_ladder_scenario();
     let one = ScenarioProblem::new(&scenario).unwrap();
     let mut rng = stream(1, Purpose::RUNS, 0);
     let truth = [1.0, 1.0, 3.0];
@@ -217,7 +197,7 @@ fn observed_paths_multiply_and_are_validated() {
 
 #[test]
 fn ladder_posterior_is_bit_identical_across_thread_counts() {
-    let scenario = Scenario::from_str(SMALL_LADDER, "sbc-ladder.toml").unwrap();
+    let scenario = small_ladder_scenario();
     let base = ScenarioProblem::new(&scenario).unwrap();
     let mut rng = stream(3, Purpose::RUNS, 0);
     let paths = simulate_paths(&base, &[1.0, 1.0, 3.0], PATHS, &mut rng);
