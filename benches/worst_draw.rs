@@ -3,7 +3,10 @@
 //! seed 1, one thread, each run timed as the least of [`TIMINGS`] plays of it (so that the
 //! machine's preemption does not count); the median run, the 99th percentile and the slowest
 //! run, each as a multiple of the median, and the draws that had no QRE the solver could find
-//! and were drawn again (their failed solve is part of their run's time).
+//! and were drawn again (their failed solve is part of their run's time). For the slowest
+//! run, its passes over the game and the folds of the branch that arc length passed after its
+//! Newton continuation stalled; per file, the runs whose continuation stalled and the most
+//! folds in one run (a branch that turns back that often is long: its cost is its length).
 //!
 //! Criterion then times one play of the Colombia scenario's slowest run against its median
 //! run.
@@ -25,21 +28,43 @@ const RUNS: u64 = 400;
 /// Plays of each run timed for its time (the least is kept).
 const TIMINGS: usize = 3;
 
-/// Each run's time (the least of [`TIMINGS`] plays), in run order.
-fn run_times(episode: &ScenarioEpisode) -> Vec<f64> {
+/// What one run cost the solver (its first play): passes over the game, continuations
+/// that stalled and went on by arc length, and the folds of the branch that arc length
+/// passed.
+#[derive(Clone, Copy, Default)]
+struct RunWork {
+    passes: u64,
+    stalled: u64,
+    folds: u64,
+}
+
+/// Each run's time (the least of [`TIMINGS`] plays) and its solver's work, in run order.
+fn run_times(episode: &ScenarioEpisode) -> Vec<(f64, RunWork)> {
     let mut scratch = episode.scratch();
     let mut record = RunRecord::new(episode.layout());
     (0..RUNS)
         .map(|run| {
-            (0..TIMINGS)
-                .map(|_| {
+            let mut work = RunWork::default();
+            let time = (0..TIMINGS)
+                .map(|play| {
                     let mut rng = stream(SEED, Purpose::RUNS, run);
-                    seconds(|| {
+                    let before = scratch.solver_work();
+                    let t = seconds(|| {
                         let played = episode.play(run, &mut rng, &mut scratch, &mut record);
                         black_box(played.is_ok());
-                    })
+                    });
+                    if play == 0 {
+                        let after = scratch.solver_work();
+                        work = RunWork {
+                            passes: after.evaluations - before.evaluations,
+                            stalled: after.fallbacks - before.fallbacks,
+                            folds: after.folds - before.folds,
+                        };
+                    }
+                    t
                 })
-                .fold(f64::INFINITY, f64::min)
+                .fold(f64::INFINITY, f64::min);
+            (time, work)
         })
         .collect()
 }
@@ -71,22 +96,32 @@ fn bench(c: &mut Criterion) {
                 continue;
             }
         };
-        let times = run_times(&episode);
-        let mut sorted = times.clone();
+        let runs = run_times(&episode);
+        let mut sorted: Vec<f64> = runs.iter().map(|r| r.0).collect();
         let med = median(&mut sorted);
         let p99 = sorted[sorted.len() * 99 / 100];
-        let (worst_run, worst) =
-            times
-                .iter()
+        let (worst_run, (worst, work)) =
+            runs.iter()
                 .enumerate()
-                .fold((0, 0.0f64), |w, (r, &t)| if t > w.1 { (r, t) } else { w });
+                .fold((0, (0.0f64, RunWork::default())), |w, (r, &t)| {
+                    if t.0 > w.1 .0 {
+                        (r, t)
+                    } else {
+                        w
+                    }
+                });
+        let stalled = runs.iter().filter(|r| r.1.stalled > 0).count();
+        let most_folds = runs.iter().map(|r| r.1.folds).max().unwrap_or(0);
         eprintln!(
             "{name:<22} median {:>8.3} ms; 99th percentile {:>6.1}x; slowest (run {worst_run:>3}) \
-             {:>8.1}x, {:>9.3} ms; redrawn draws {}",
+             {:>8.1}x, {:>9.3} ms, {} passes, {} folds; redrawn draws {}; runs with a stalled \
+             continuation {stalled}, most folds in one run {most_folds}",
             med * 1e3,
             p99 / med,
             worst / med,
             worst * 1e3,
+            work.passes,
+            work.folds,
             episode.redraws() / TIMINGS as u64,
         );
     }
@@ -97,7 +132,7 @@ fn bench(c: &mut Criterion) {
     else {
         return;
     };
-    let times = run_times(&episode);
+    let times: Vec<f64> = run_times(&episode).iter().map(|r| r.0).collect();
     let mut order: Vec<usize> = (0..times.len()).collect();
     order.sort_by(|&a, &b| times[a].total_cmp(&times[b]));
     let mut scratch = episode.scratch();

@@ -145,6 +145,7 @@ impl LadderWorkspace {
             evaluations: self.qre[0].work.evaluations + self.qre[1].work.evaluations,
             solves: self.qre[0].work.solves + self.qre[1].work.solves,
             steps: self.qre[0].work.steps + self.qre[1].work.steps,
+            folds: self.qre[0].work.folds + self.qre[1].work.folds,
         }
     }
 }
@@ -161,8 +162,11 @@ pub struct SolverWork {
     pub evaluations: u64,
     /// Newton solves.
     pub solves: u64,
-    /// Continuation steps.
+    /// Continuation steps (accepted and rejected), arc-length steps included.
     pub steps: u64,
+    /// Folds of the branch passed by the arc-length tracer after a stalled continuation
+    /// (points where λ turns back along the branch).
+    pub folds: u64,
 }
 
 /// Export loss of an ad-valorem tariff `t` at trade elasticity `sigma`: `1 - (1+t)^(-sigma)`

@@ -60,6 +60,9 @@ pub(crate) struct Work {
     pub(crate) solves: u64,
     /// Points predicted on the way (accepted and rejected).
     pub(crate) steps: u64,
+    /// Folds of the branch passed by arc length: accepted steps across which `det J`
+    /// changed sign, so that λ turned back.
+    pub(crate) folds: u64,
 }
 
 /// Why a continuation stopped short.
@@ -359,6 +362,9 @@ pub(crate) fn trace_arc<E: Equations>(
             // The step reversed the direction of travel: too long near a turn.
             h *= 0.5;
             continue;
+        }
+        if sg != sign {
+            work.folds += 1;
         }
         if lp >= target {
             // Crossed the target: start Newton's method at the point of the chord there.

@@ -12,7 +12,11 @@
 //!   combinations such as the escalation ladder): the Newton continuation
 //!   ([`super::continuation`]), with the rows' linear-time Newton solve where the game is in
 //!   rows ([`super::rows`]) and dense LU otherwise. Where it stalls (a fold of the branch, a
-//!   singular Jacobian), the solve starts again as pygambit's, on the same game.
+//!   singular Jacobian), the solve starts again as pygambit's, on the same game; a game in
+//!   rows first follows the branch by arc length on its rows
+//!   ([`super::continuation::trace_arc`]), whose cost is the branch's length: where nearly
+//!   independent parts of the game fold in turn, the branch passes their folds many times
+//!   (tens in some draws of the case library, each fold some 65 to 200 passes).
 //!
 //! The limit λ → ∞ ([`super::logit_solve`]) follows the robust tracer until the regret
 //! criterion is met. Every tolerance and bound on work is in [`super::tolerances`]; a solve
