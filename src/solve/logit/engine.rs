@@ -16,7 +16,7 @@
 //!   rows first follows the branch by arc length on its rows
 //!   ([`super::continuation::trace_arc`]), whose cost is the branch's length: where nearly
 //!   independent parts of the game fold in turn, the branch passes their folds many times
-//!   (tens in some draws of the case library, each fold some 65 to 200 passes).
+//!   (tens in some draws of the case library, each fold some 40 to 200 passes).
 //!
 //! The limit λ → ∞ ([`super::logit_solve`]) follows the robust tracer until the regret
 //! criterion is met. Every tolerance and bound on work is in [`super::tolerances`]; a solve
