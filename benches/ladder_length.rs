@@ -19,9 +19,12 @@
 //! could share one node of the solve only where they also carry the same beliefs, so that the
 //! mover plays the same there. The bench solves each variant at the scenario's prior medians,
 //! groups the public decision nodes by that state, and counts the groups of several histories
-//! whose behaviour differs (by more than 1e-9 in some action's probability), for the
-//! scenario's two types per side and for one type per side (the scenario without its
-//! interventions, one of which needs two types).
+//! whose behaviour differs (by more than 1e-9 in some action's probability) or is the same to
+//! rounding (1e-14), and those whose histories carry the same beliefs on both sides (each
+//! side's log-likelihood ratio of its moves so far, in the profile each side plays, equal to
+//! 1e-12: whatever the prior, the beliefs are then the same), with the least difference of
+//! beliefs among the others; for the scenario's two types per side and for one type per side
+//! (the scenario without its interventions, one of which needs two types).
 //!
 //! Run briefly: `cargo bench --bench ladder_length -- --warm-up-time 1 --measurement-time 2`.
 
@@ -143,6 +146,15 @@ struct Classes {
     shared: usize,
     differing: usize,
     largest_gap: f64,
+    /// Of the states reached by several histories, those whose histories play the same to
+    /// rounding (1e-14).
+    identical: usize,
+    /// Of the states reached by several histories, those whose histories carry the same
+    /// beliefs on both sides (log-likelihood ratios of each side's moves equal to 1e-12):
+    /// they could share one node of the solve exactly.
+    same_beliefs: usize,
+    /// The smallest difference of beliefs (log-likelihood ratio) among the other states.
+    least_belief_gap: f64,
 }
 
 /// Solves `compiled` at `scenario`'s prior medians and groups its public decision nodes by
@@ -175,8 +187,44 @@ fn state_classes(scenario: &Scenario, compiled: &CompiledLadder) -> Result<Class
         groups.entry(key).or_default().push(i);
     }
     out.groups = groups.len();
+    // Each side's log-likelihood ratio (its type 1 against its type 0) of its moves so far:
+    // what every belief about that side at the node is made of, whatever the prior.
+    let tree = compiled.public_tree();
+    let mut llr = vec![[0.0f64; 2]; tree.len()];
+    for (i, n) in tree.iter().enumerate() {
+        let Some((parent, action)) = n.parent else {
+            continue;
+        };
+        if parent >= i {
+            return Err("the public tree lists a child before its parent".into());
+        }
+        let mut r = llr[parent];
+        if let Some(side) = tree[parent].mover.map(|m| m.index()) {
+            if types[side] == 2 {
+                let p = |t| {
+                    compiled
+                        .action_probs(b, parent, t)
+                        .and_then(|p| p.get(action).copied())
+                        .ok_or("no decision")
+                };
+                r[side] += p(1)?.ln() - p(0)?.ln();
+            }
+        }
+        llr[i] = r;
+    }
+    out.least_belief_gap = f64::INFINITY;
     for nodes in groups.values().filter(|v| v.len() > 1) {
         out.shared += 1;
+        let belief_gap = nodes[1..]
+            .iter()
+            .flat_map(|&n| (0..2).map(move |side| (n, side)))
+            .map(|(n, side)| (llr[n][side] - llr[nodes[0]][side]).abs())
+            .fold(0.0f64, f64::max);
+        if belief_gap <= 1e-12 {
+            out.same_beliefs += 1;
+        } else {
+            out.least_belief_gap = out.least_belief_gap.min(belief_gap);
+        }
         let mover = compiled.public_tree()[nodes[0]]
             .mover
             .map_or(0, |m| m.index());
@@ -194,6 +242,9 @@ fn state_classes(scenario: &Scenario, compiled: &CompiledLadder) -> Result<Class
         }
         if gap > 1e-9 {
             out.differing += 1;
+        }
+        if gap <= 1e-14 {
+            out.identical += 1;
         }
         out.largest_gap = out.largest_gap.max(gap);
     }
@@ -316,8 +367,18 @@ fn report_classes(
     match state_classes(scenario, compiled) {
         Ok(k) => eprintln!(
             "    {label}: {} public decision nodes in {} states; {} states reached by several \
-             histories, in {} of which they play differently (largest gap {:.2e})",
-            k.decisions, k.groups, k.shared, k.differing, k.largest_gap
+             histories, in {} of which they play differently (largest gap {:.2e}) and in {} \
+             the same to rounding (1e-14); {} of \
+             them with the same beliefs on both sides (the least difference of beliefs in \
+             the others, as a log-likelihood ratio: {:.2e})",
+            k.decisions,
+            k.groups,
+            k.shared,
+            k.differing,
+            k.largest_gap,
+            k.identical,
+            k.same_beliefs,
+            k.least_belief_gap
         ),
         Err(e) => eprintln!(
             "    {label}, {n} rounds ({}): not solved: {e}",
