@@ -3,19 +3,19 @@
 //! own (`<case>.<param>`), and the likelihood is the product over the cases of each documented
 //! path's probability with its timing ([`CompiledLadder::path_log_likelihood_timed`]).
 
+use super::workspaces::Workspaces;
 use super::{
     CalibrateError, JointPrior, Likelihood, Observer, Posterior, ScenarioIdentity, Smc, SmcConfig,
     StageInfo,
 };
 use crate::mc::Pool;
-use crate::model::{Action, CompiledLadder, LadderWorkspace, PathTiming};
+use crate::model::{Action, CompiledLadder, PathTiming};
 use crate::pipeline::{FreeParams, Pipeline};
 use crate::scenario::{Prior, Scenario};
 use rand::Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// One case of a joint posterior: which scenario it is and how its free parameters are named
 /// in the joint parameter vector.
@@ -39,44 +39,25 @@ struct CaseTerm {
     scenario: Scenario,
     /// The observed standoffs: the documented path, unless replaced.
     observed: Vec<(Vec<Action>, PathTiming)>,
-    workspaces: Mutex<Vec<LadderWorkspace>>,
+    workspaces: Workspaces,
 }
 
 impl CaseTerm {
     fn ln_likelihood(&self, theta: &[f64], failures: &AtomicUsize) -> f64 {
         let params = self.free.params_at(theta);
-        // Workspaces are scratch only (every solve starts from the uniform profile).
-        let mut ws = self
-            .workspaces
-            .lock()
-            .ok()
-            .and_then(|mut v| v.pop())
-            .unwrap_or_else(|| self.pipeline.workspace());
-        let ll = match self.pipeline.solve(&mut ws, &params) {
-            // Sum in order; an impossible standoff ends it.
-            Ok(b) => {
-                let mut total = 0.0;
-                for (path, timing) in &self.observed {
-                    total += self
-                        .pipeline
-                        .compiled()
-                        .path_log_likelihood_timed(b, &params, path, *timing)
-                        .unwrap_or(f64::NEG_INFINITY);
-                    if total == f64::NEG_INFINITY {
-                        break;
-                    }
-                }
-                total
-            }
-            Err(_) => {
-                failures.fetch_add(1, Ordering::Relaxed);
-                f64::NEG_INFINITY
-            }
-        };
-        if let Ok(mut v) = self.workspaces.lock() {
-            v.push(ws);
-        }
-        ll
+        let compiled = self.pipeline.compiled();
+        self.workspaces.ln_likelihood(
+            &self.pipeline,
+            &params,
+            self.observed.len(),
+            failures,
+            |b, k| {
+                let (path, timing) = &self.observed[k];
+                compiled
+                    .path_log_likelihood_timed(b, &params, path, *timing)
+                    .ok()
+            },
+        )
     }
 }
 
@@ -396,7 +377,7 @@ fn term(s: &Scenario, case: &JointCase, names: &[String]) -> Result<CaseTerm, St
         free,
         observed: vec![(path, s.documented_path().timing())],
         scenario: s.clone(),
-        workspaces: Mutex::new(Vec::new()),
+        workspaces: Workspaces::default(),
     };
     term.check().map_err(|e| format!("documented path: {e}"))?;
     Ok(term)

@@ -56,6 +56,7 @@ mod scenario;
 mod smc;
 mod summary;
 mod tempering;
+mod workspaces;
 
 pub use crate::mc::{NoObserver, Observer};
 pub use error::CalibrateError;

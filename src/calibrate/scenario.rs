@@ -2,16 +2,16 @@
 //! probability of its documented path under the logit QRE is the [`Likelihood`]. Draw and
 //! solve are the [`Pipeline`]'s stages.
 
+use super::workspaces::Workspaces;
 use super::{
     CalibrateError, JointPrior, Likelihood, Observer, Posterior, ScenarioIdentity, Smc, SmcConfig,
     StageInfo,
 };
-use crate::model::{Action, CompiledLadder, LadderWorkspace, Params, Slot};
+use crate::model::{Action, CompiledLadder, Params, Slot};
 use crate::pipeline::{FreeParams, Pipeline};
 use crate::scenario::Scenario;
 use rand::Rng;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// A scenario's calibration problem.
 ///
@@ -33,7 +33,7 @@ pub struct ScenarioProblem {
     paths: Vec<Vec<Action>>,
     canonical: Vec<u8>,
     identity: ScenarioIdentity,
-    workspaces: Mutex<Vec<LadderWorkspace>>,
+    workspaces: Workspaces,
     failures: AtomicUsize,
 }
 
@@ -74,7 +74,7 @@ impl ScenarioProblem {
         }
         let problem = ScenarioProblem {
             free: FreeParams::new(scenario),
-            workspaces: Mutex::new(Vec::new()),
+            workspaces: Workspaces::default(),
             failures: AtomicUsize::new(0),
             identity: scenario_identity(scenario),
             canonical: scenario.canonical_bytes(),
@@ -243,38 +243,17 @@ impl JointPrior for ScenarioProblem {
 impl Likelihood for ScenarioProblem {
     fn ln_likelihood(&self, theta: &[f64]) -> f64 {
         let params = self.params_at(theta);
-        // Workspaces are scratch only (every solve starts from the uniform profile), so
-        // which one a thread takes does not change the result.
-        let mut ws = self
-            .workspaces
-            .lock()
-            .ok()
-            .and_then(|mut v| v.pop())
-            .unwrap_or_else(|| self.pipeline.workspace());
-        let ll = match self.pipeline.solve(&mut ws, &params) {
-            // Sum in path order (deterministic); a path of probability zero ends it.
-            Ok(b) => {
-                let mut total = 0.0;
-                for path in &self.paths {
-                    total += self
-                        .pipeline
-                        .compiled()
-                        .path_log_likelihood(b, &params, path)
-                        .unwrap_or(f64::NEG_INFINITY);
-                    if total == f64::NEG_INFINITY {
-                        break;
-                    }
-                }
-                total
-            }
-            Err(_) => {
-                self.failures.fetch_add(1, Ordering::Relaxed);
-                f64::NEG_INFINITY
-            }
-        };
-        if let Ok(mut v) = self.workspaces.lock() {
-            v.push(ws);
-        }
-        ll
+        let compiled = self.pipeline.compiled();
+        self.workspaces.ln_likelihood(
+            &self.pipeline,
+            &params,
+            self.paths.len(),
+            &self.failures,
+            |b, k| {
+                compiled
+                    .path_log_likelihood(b, &params, &self.paths[k])
+                    .ok()
+            },
+        )
     }
 }
