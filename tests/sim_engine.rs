@@ -366,6 +366,93 @@ fn the_first_failing_run_is_reported_whatever_the_threads() {
     assert!(matches!(err, SimError::Threads(0)));
 }
 
+/// Fewer chunks than threads (fewer than 1,024 runs per thread, or a last batch): a chunk's
+/// runs are played in parallel pieces and tallied in run order, so the summary and the rows
+/// are those of one thread.
+#[test]
+fn short_simulations_are_identical_across_thread_counts() {
+    let coin = Coin::new(0.45);
+    for n in [1, 7, 700, 1024 + 300, 3 * 1024 + 5] {
+        let one = run(&coin, 9, n, 1).to_json();
+        for t in [2, 3, 4] {
+            assert_eq!(run(&coin, 9, n, t).to_json(), one, "{n} runs, {t} threads");
+        }
+    }
+    let rows = |threads| {
+        let mut out = Vec::new();
+        Simulation::new(&coin, 8, 700)
+            .threads(threads)
+            .per_run(&mut CsvRows::new(&mut out, coin.layout()).unwrap())
+            .run()
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let one = rows(1);
+    assert_eq!(one.lines().count(), 701);
+    for t in [2, 4] {
+        assert_eq!(rows(t), one, "{t} threads");
+    }
+}
+
+/// Fails to play at the runs in `refused`, and records a class out of range at `bad_class`.
+struct Faulty {
+    layout: Layout,
+    refused: Vec<u64>,
+    bad_class: Option<u64>,
+}
+
+impl Episode for Faulty {
+    type Scratch = ();
+    type Error = Refused;
+    fn layout(&self) -> &Layout {
+        &self.layout
+    }
+    fn scratch(&self) {}
+    fn play(
+        &self,
+        run: u64,
+        _: &mut ChaCha8Rng,
+        _: &mut (),
+        out: &mut RunRecord,
+    ) -> Result<(), Refused> {
+        if self.refused.contains(&run) {
+            return Err(Refused);
+        }
+        out.class = if self.bad_class == Some(run) { 5 } else { 0 };
+        Ok(())
+    }
+}
+
+/// In a chunk played in pieces, the failure reported is still the first in run order, whether
+/// the episode refuses a run or records something the tally refuses, and whichever piece
+/// holds it.
+#[test]
+fn the_first_failure_in_run_order_is_reported_from_a_chunk_played_in_pieces() {
+    let layout = Layout::new("f", "f", &["ok"], vec![]).unwrap();
+    let cases = [
+        (vec![700, 300], None, 300, "refused"),
+        (vec![600], Some(250), 250, "class"),
+        (vec![100], Some(250), 100, "refused"),
+        (vec![], Some(999), 999, "class"),
+    ];
+    for (refused, bad_class, first, kind) in cases {
+        let e = Faulty {
+            layout: layout.clone(),
+            refused,
+            bad_class,
+        };
+        for t in [1, 2, 4] {
+            let err = Simulation::new(&e, 0, 1000).threads(t).run().unwrap_err();
+            let ok = match (&err, kind) {
+                (SimError::Episode { run, .. }, "refused") => *run == first,
+                (SimError::ClassOutOfRange { run, .. }, "class") => *run == first,
+                _ => false,
+            };
+            assert!(ok, "{t} threads: expected a {kind} failure at run {first}, got {err}");
+        }
+    }
+}
+
 #[test]
 fn observer_sees_monotone_progress_to_the_total() {
     let coin = Coin::new(0.5);

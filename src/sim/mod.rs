@@ -12,7 +12,9 @@
 //!   value-stability test pins the first outcomes of a fixed seed.
 //! - **Work split.** Runs are grouped in chunks of [`CHUNK_RUNS`]; chunks run on a local rayon
 //!   pool of `T` threads; each chunk yields a partial tally and partials are combined in chunk
-//!   order.
+//!   order. Where a batch has fewer chunks than threads (under 1,024 runs a thread, as with
+//!   long ladders whose runs take tens of milliseconds), each chunk's runs are played in
+//!   parallel pieces and tallied in run order, as one thread would.
 //! - **Exact accumulators.** Counts are integers, sums are exact ([`ExactSum`]: a fixed-point
 //!   accumulator wide enough for any `f64`), min and max are exact, quantiles come from fixed
 //!   histogram bins. Combining is therefore associative and exact, and any thread count or

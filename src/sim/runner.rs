@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::episode::{Episode, RunRecord};
+use super::episode::{Episode, Layout, RunRecord};
 use super::observer::Progress;
 use super::rows::RunSink;
 use super::shard::Shard;
@@ -16,6 +16,10 @@ pub const CHUNK_RUNS: u64 = 1024;
 
 /// Chunks handed to the pool at once per thread, between progress reports.
 const CHUNKS_PER_THREAD_PER_BATCH: u64 = 16;
+
+/// Pieces per thread of a chunk played in pieces (when a batch has fewer chunks than
+/// threads), so that a slow run does not leave the other threads idle for long.
+const PIECES_PER_THREAD: u64 = 8;
 
 /// A Monte Carlo simulation of an [`Episode`]: `runs` runs with seed `seed`, possibly one shard
 /// of them, on `threads` threads, with optional progress observer and per-run sink.
@@ -146,22 +150,50 @@ impl<'a, E: Episode> Simulation<'a, E> {
         let mut batch_start = first_chunk;
         while batch_start < end_chunk {
             let batch_end = (batch_start + batch).min(end_chunk);
-            let parts: Vec<Result<ChunkResult, SimError>> = pool.install(|| {
-                (batch_start..batch_end)
-                    .into_par_iter()
-                    .map_init(
-                        || (episode.scratch(), RunRecord::new(layout)),
-                        |(scratch, record), chunk| {
-                            // The last chunk below 2^64 ends past u64::MAX: cap it at the range.
-                            let end = (chunk + 1)
-                                .checked_mul(CHUNK_RUNS)
-                                .map_or(range.end, |e| e.min(range.end));
-                            let runs = (chunk * CHUNK_RUNS).max(range.start)..end;
-                            play_chunk(episode, &streams, runs, scratch, record, keep_rows)
-                        },
-                    )
-                    .collect()
-            });
+            let chunk_runs = |chunk: u64| {
+                // The last chunk below 2^64 ends past u64::MAX: cap it at the range.
+                let end = (chunk + 1)
+                    .checked_mul(CHUNK_RUNS)
+                    .map_or(range.end, |e| e.min(range.end));
+                (chunk * CHUNK_RUNS).max(range.start)..end
+            };
+            let parts: Vec<Result<ChunkResult, SimError>> =
+                if batch_end - batch_start >= threads as u64 {
+                    pool.install(|| {
+                        (batch_start..batch_end)
+                            .into_par_iter()
+                            .map_init(
+                                || (episode.scratch(), RunRecord::new(layout)),
+                                |(scratch, record), chunk| {
+                                    play_chunk(
+                                        episode,
+                                        &streams,
+                                        chunk_runs(chunk),
+                                        scratch,
+                                        record,
+                                        keep_rows,
+                                    )
+                                },
+                            )
+                            .collect()
+                    })
+                } else {
+                    // Fewer chunks than threads (a short simulation, or its last batch): each
+                    // chunk's runs are played in parallel pieces, and tallied as one chunk.
+                    (batch_start..batch_end)
+                        .map(|chunk| {
+                            pool.install(|| {
+                                play_chunk_in_pieces(
+                                    episode,
+                                    &streams,
+                                    chunk_runs(chunk),
+                                    threads as u64 * PIECES_PER_THREAD,
+                                    keep_rows,
+                                )
+                            })
+                        })
+                        .collect()
+                };
             // Reduce in chunk order; the first failing run in run order is reported.
             for part in parts {
                 let part = part?;
@@ -209,6 +241,48 @@ struct ChunkResult {
     metrics: Vec<f64>,
 }
 
+impl ChunkResult {
+    /// An empty chunk from `first_run`, with room for `runs` records if `keep_rows`.
+    fn new(layout: &Layout, first_run: u64, keep_rows: bool, runs: u64) -> ChunkResult {
+        let n = if keep_rows { runs as usize } else { 0 };
+        ChunkResult {
+            tally: Tally::new(layout),
+            first_run,
+            classes: Vec::with_capacity(n),
+            metrics: Vec::with_capacity(n * layout.metrics.len()),
+        }
+    }
+
+    /// Tallies run `run`'s record (and keeps it if `keep_rows`).
+    fn add(
+        &mut self,
+        layout: &Layout,
+        run: u64,
+        record: &RunRecord,
+        keep_rows: bool,
+    ) -> Result<(), SimError> {
+        self.tally
+            .add(layout, record)
+            .map_err(|fault| match fault {
+                RecordFault::Class(class) => SimError::ClassOutOfRange {
+                    run,
+                    class,
+                    classes: layout.classes.len(),
+                },
+                RecordFault::NonFinite(m, value) => SimError::NonFiniteMetric {
+                    run,
+                    metric: layout.metrics[m].name.clone(),
+                    value,
+                },
+            })?;
+        if keep_rows {
+            self.classes.push(record.class);
+            self.metrics.extend_from_slice(&record.metrics);
+        }
+        Ok(())
+    }
+}
+
 fn play_chunk<E: Episode>(
     episode: &E,
     streams: &Streams,
@@ -217,16 +291,81 @@ fn play_chunk<E: Episode>(
     record: &mut RunRecord,
     keep_rows: bool,
 ) -> Result<ChunkResult, SimError> {
+    let mut chunk = ChunkResult::new(
+        episode.layout(),
+        runs.start,
+        keep_rows,
+        runs.end - runs.start,
+    );
+    play_runs(episode, streams, runs, scratch, record, |run, record| {
+        chunk.add(episode.layout(), run, record, keep_rows)
+    })?;
+    Ok(chunk)
+}
+
+/// A chunk played in `pieces` parallel pieces of consecutive runs, its records then tallied
+/// in run order: the tally, the rows and the first failing run are those of [`play_chunk`].
+fn play_chunk_in_pieces<E: Episode>(
+    episode: &E,
+    streams: &Streams,
+    runs: std::ops::Range<u64>,
+    pieces: u64,
+    keep_rows: bool,
+) -> Result<ChunkResult, SimError> {
     let layout = episode.layout();
-    let mut tally = Tally::new(layout);
-    let n = if keep_rows {
-        (runs.end - runs.start) as usize
-    } else {
-        0
-    };
-    let mut classes = Vec::with_capacity(n);
-    let mut metrics = Vec::with_capacity(n * layout.metrics.len());
-    let first_run = runs.start;
+    let len = runs.end - runs.start;
+    let size = len.div_ceil(pieces.max(1)).max(1);
+    // Each piece: the records of its runs, up to its first failure, and that failure.
+    let played: Vec<(Vec<usize>, Vec<f64>, Option<SimError>)> = (0..len.div_ceil(size))
+        .into_par_iter()
+        .map_init(
+            || (episode.scratch(), RunRecord::new(layout)),
+            |(scratch, record), piece| {
+                let start = runs.start + piece * size;
+                let piece_runs = start..(start + size).min(runs.end);
+                let n = (piece_runs.end - piece_runs.start) as usize;
+                let mut classes = Vec::with_capacity(n);
+                let mut metrics = Vec::with_capacity(n * layout.metrics.len());
+                let failed = play_runs(episode, streams, piece_runs, scratch, record, |_, r| {
+                    classes.push(r.class);
+                    metrics.extend_from_slice(&r.metrics);
+                    Ok(())
+                })
+                .err();
+                (classes, metrics, failed)
+            },
+        )
+        .collect();
+    let mut chunk = ChunkResult::new(layout, runs.start, keep_rows, len);
+    let mut record = RunRecord::new(layout);
+    let width = layout.metrics.len();
+    let mut run = runs.start;
+    for (classes, metrics, failed) in played {
+        for (i, &class) in classes.iter().enumerate() {
+            record.class = class;
+            record
+                .metrics
+                .copy_from_slice(metrics.get(i * width..(i + 1) * width).unwrap_or(&[]));
+            chunk.add(layout, run, &record, keep_rows)?;
+            run += 1;
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    }
+    Ok(chunk)
+}
+
+/// Plays `runs` in order into `record`, handing each played record to `each`; stops at the
+/// first run that fails or that `each` refuses.
+fn play_runs<E: Episode>(
+    episode: &E,
+    streams: &Streams,
+    runs: std::ops::Range<u64>,
+    scratch: &mut E::Scratch,
+    record: &mut RunRecord,
+    mut each: impl FnMut(u64, &RunRecord) -> Result<(), SimError>,
+) -> Result<(), SimError> {
     for run in runs {
         let mut rng = streams.get(run);
         record.reset();
@@ -236,27 +375,7 @@ fn play_chunk<E: Episode>(
                 run,
                 source: Box::new(e),
             })?;
-        tally.add(layout, record).map_err(|fault| match fault {
-            RecordFault::Class(class) => SimError::ClassOutOfRange {
-                run,
-                class,
-                classes: layout.classes.len(),
-            },
-            RecordFault::NonFinite(m, value) => SimError::NonFiniteMetric {
-                run,
-                metric: layout.metrics[m].name.clone(),
-                value,
-            },
-        })?;
-        if keep_rows {
-            classes.push(record.class);
-            metrics.extend_from_slice(&record.metrics);
-        }
+        each(run, record)?;
     }
-    Ok(ChunkResult {
-        tally,
-        first_run,
-        classes,
-        metrics,
-    })
+    Ok(())
 }
