@@ -448,7 +448,10 @@ fn the_first_failure_in_run_order_is_reported_from_a_chunk_played_in_pieces() {
                 (SimError::ClassOutOfRange { run, .. }, "class") => *run == first,
                 _ => false,
             };
-            assert!(ok, "{t} threads: expected a {kind} failure at run {first}, got {err}");
+            assert!(
+                ok,
+                "{t} threads: expected a {kind} failure at run {first}, got {err}"
+            );
         }
     }
 }
