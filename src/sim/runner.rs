@@ -322,7 +322,7 @@ fn play_chunk_in_pieces<E: Episode>(
             || (episode.scratch(), RunRecord::new(layout)),
             |(scratch, record), piece| {
                 let start = runs.start + piece * size;
-                let piece_runs = start..(start + size).min(runs.end);
+                let piece_runs = start..start.saturating_add(size).min(runs.end);
                 let n = (piece_runs.end - piece_runs.start) as usize;
                 let mut classes = Vec::with_capacity(n);
                 let mut metrics = Vec::with_capacity(n * layout.metrics.len());
