@@ -60,6 +60,17 @@ fn run(coin: &Coin, seed: u64, runs: u64, threads: usize) -> Summary {
         .unwrap()
 }
 
+/// The per-run CSV rows of `runs` runs of `coin` (seed 8) on `threads` threads.
+fn rows(coin: &Coin, runs: u64, threads: usize) -> String {
+    let mut out = Vec::new();
+    Simulation::new(coin, 8, runs)
+        .threads(threads)
+        .per_run(&mut CsvRows::new(&mut out, coin.layout()).unwrap())
+        .run()
+        .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
 #[test]
 fn biased_coin_and_uniform_match_closed_forms() {
     let n = 200_000u64;
@@ -310,54 +321,25 @@ const PINNED_CLASSES: [&str; 6] = ["tails", "tails", "heads", "heads", "heads", 
 #[test]
 fn per_run_rows_are_in_run_order_for_any_thread_count() {
     let coin = Coin::new(0.3);
-    let rows = |threads| {
-        let mut out = Vec::new();
-        Simulation::new(&coin, 8, 5000)
-            .threads(threads)
-            .per_run(&mut CsvRows::new(&mut out, coin.layout()).unwrap())
-            .run()
-            .unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let one = rows(1);
-    assert_eq!(one, rows(3));
+    let one = rows(&coin, 5000, 1);
+    assert_eq!(one, rows(&coin, 5000, 3));
     assert_eq!(one.lines().count(), 5001);
     assert!(one.starts_with("run,class,uniform,exponential\n0,"));
     assert!(one.lines().last().unwrap().starts_with("4999,"));
 }
 
-/// Fails on every run divisible by 1500 except 0.
-struct Fragile(Layout);
-
 #[derive(Debug, thiserror::Error)]
 #[error("cannot play this draw")]
 struct Refused;
 
-impl Episode for Fragile {
-    type Scratch = ();
-    type Error = Refused;
-    fn layout(&self) -> &Layout {
-        &self.0
-    }
-    fn scratch(&self) {}
-    fn play(
-        &self,
-        run: u64,
-        _: &mut ChaCha8Rng,
-        _: &mut (),
-        out: &mut RunRecord,
-    ) -> Result<(), Refused> {
-        if run > 0 && run % 1500 == 0 {
-            return Err(Refused);
-        }
-        out.class = 0;
-        Ok(())
-    }
-}
-
 #[test]
 fn the_first_failing_run_is_reported_whatever_the_threads() {
-    let e = Fragile(Layout::new("f", "f", &["ok"], vec![]).unwrap());
+    // Fails on every run divisible by 1500 except 0.
+    let e = Faulty {
+        layout: Layout::new("f", "f", &["ok"], vec![]).unwrap(),
+        refused: (1..7).map(|k| k * 1500).collect(),
+        bad_class: None,
+    };
     for t in [1, 4] {
         let err = Simulation::new(&e, 0, 10_000).threads(t).run().unwrap_err();
         assert!(matches!(err, SimError::Episode { run: 1500, .. }), "{err}");
@@ -378,19 +360,10 @@ fn short_simulations_are_identical_across_thread_counts() {
             assert_eq!(run(&coin, 9, n, t).to_json(), one, "{n} runs, {t} threads");
         }
     }
-    let rows = |threads| {
-        let mut out = Vec::new();
-        Simulation::new(&coin, 8, 700)
-            .threads(threads)
-            .per_run(&mut CsvRows::new(&mut out, coin.layout()).unwrap())
-            .run()
-            .unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let one = rows(1);
+    let one = rows(&coin, 700, 1);
     assert_eq!(one.lines().count(), 701);
     for t in [2, 4] {
-        assert_eq!(rows(t), one, "{t} threads");
+        assert_eq!(rows(&coin, 700, t), one, "{t} threads");
     }
 }
 
