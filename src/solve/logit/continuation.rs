@@ -7,7 +7,8 @@
 //! corrected point along the tangent; it is accepted when the correction it needs in turn is
 //! at most `MAX_CORRECTION` (so one Newton step per point keeps the trace on the branch),
 //! and the step is then scaled by `sqrt(AIM / correction)` (the predictor's error grows
-//! with the square of the step), between ×1/2 and ×4. A rejected point halves the step. At
+//! with the square of the step), between ×1/2 and ×4 (×1.7 after the first point, see
+//! `FIRST_GROWTH`). A rejected point halves the step. At
 //! the target, Newton's method runs until its correction is at most `NEWTON_TOLERANCE`, halving
 //! each time.
 //!
@@ -19,8 +20,8 @@
 use super::equations::Equations;
 
 use super::tolerances::{
-    AIM, ARC_TOLERANCE, FIRST_REACH, MAX_ARC_CORRECTIONS, MAX_ARC_STEPS,
-    MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_NEWTON, MIN_ARC_STEP,
+    AIM, ARC_TOLERANCE, FIRST_GROWTH, FIRST_REACH, MAX_ARC_CORRECTIONS, MAX_ARC_STEPS,
+    MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_GROWTH, MAX_NEWTON, MIN_ARC_STEP,
     MIN_CONTINUATION_STEP as MIN_STEP, NEWTON_CONTRACTION, NEWTON_FLOOR, NEWTON_STAGNATION,
     NEWTON_TOLERANCE as TIGHT, QUADRATIC_RATE,
 };
@@ -142,7 +143,8 @@ pub(crate) fn trace<E: Equations>(
         std::mem::swap(&mut buf.x, &mut buf.pred);
         std::mem::swap(&mut buf.step, &mut buf.next_step);
         std::mem::swap(&mut buf.tangent, &mut buf.next_tangent);
-        h = (next - lambda) * (AIM / size.max(1e-12)).sqrt().clamp(0.5, 4.0);
+        let growth = if lambda == 0.0 { FIRST_GROWTH } else { MAX_GROWTH };
+        h = (next - lambda) * (AIM / size.max(1e-12)).sqrt().clamp(0.5, growth);
         lambda = next;
     }
     newton(eq, buf, target, work)
