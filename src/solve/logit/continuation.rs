@@ -143,7 +143,11 @@ pub(crate) fn trace<E: Equations>(
         std::mem::swap(&mut buf.x, &mut buf.pred);
         std::mem::swap(&mut buf.step, &mut buf.next_step);
         std::mem::swap(&mut buf.tangent, &mut buf.next_tangent);
-        let growth = if lambda == 0.0 { FIRST_GROWTH } else { MAX_GROWTH };
+        let growth = if lambda == 0.0 {
+            FIRST_GROWTH
+        } else {
+            MAX_GROWTH
+        };
         h = (next - lambda) * (AIM / size.max(1e-12)).sqrt().clamp(0.5, growth);
         lambda = next;
     }
