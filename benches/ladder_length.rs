@@ -300,52 +300,22 @@ fn bench(c: &mut Criterion) {
 }
 
 /// Prints one series: each length's time per run, size and passes against two rounds, and its
-/// groups of histories by state.
+/// groups of histories by state; then the same with one type per side (against one type per
+/// side at two rounds), whose game is of perfect information and solved in one sweep.
 fn measure_series(series: Series, episodes: &[(usize, Scenario, ScenarioEpisode)]) {
-    let Some((_, _, base)) = episodes.first() else {
+    let Some((first, _, base)) = episodes.first() else {
         return;
     };
     eprintln!("{}:", series.name());
-    let size = |e: &ScenarioEpisode| {
-        let g = e.compiled().game();
-        (g.nodes().len(), g.profile_layout().len)
+    let one_type = |n: usize| {
+        variant(n, series, 1)
+            .and_then(|s| ScenarioEpisode::new(&s, "bench").map_err(|e| e.to_string()))
     };
-    let (base_nodes, base_actions) = size(base);
-    let base_runs = runs(base_nodes);
-    let base_passes = passes_per_run(base, base_runs.max(PASS_RUNS));
+    let one_type_base = one_type(*first);
+    let base = Measured::new(base);
+    let one_type_base = one_type_base.as_ref().map(Measured::new);
     for (n, scenario, episode) in episodes {
-        let (nodes, actions) = size(episode);
-        let n_runs = runs(nodes);
-        let mut ratio = Vec::new();
-        let mut per_run = Vec::new();
-        for _ in 0..PAIRED_ROUNDS {
-            let run = |e: &ScenarioEpisode, runs: u64| {
-                seconds(|| {
-                    black_box(
-                        Simulation::new(e, SEED, runs)
-                            .threads(1)
-                            .run()
-                            .expect("runs"),
-                    );
-                })
-            };
-            let t_base = run(base, base_runs) / base_runs as f64;
-            let t = run(episode, n_runs) / n_runs as f64;
-            ratio.push(t / t_base);
-            per_run.push(t);
-        }
-        let passes = passes_per_run(episode, n_runs.max(PASS_RUNS));
-        let time_ratio = median(&mut ratio);
-        let action_ratio = actions as f64 / base_actions as f64;
-        let pass_ratio = passes / base_passes;
-        eprintln!(
-            "  {n} rounds: {:.1} us per run = {time_ratio:.2}x two rounds; game {nodes} nodes \
-             ({:.2}x), {actions} strategic actions ({action_ratio:.2}x); {passes:.2} passes per \
-             run ({pass_ratio:.2}x); time per action and pass {:.2}x",
-            median(&mut per_run) * 1e6,
-            nodes as f64 / base_nodes as f64,
-            time_ratio / (action_ratio * pass_ratio),
-        );
+        eprintln!("  {n} rounds: {}", base.against(episode));
         report_classes(
             *n,
             series,
@@ -353,13 +323,76 @@ fn measure_series(series: Series, episodes: &[(usize, Scenario, ScenarioEpisode)
             scenario,
             episode.compiled(),
         );
-        match variant(*n, series, 1).and_then(|s| {
-            let c = s.compile().map_err(|e| e.to_string())?;
-            Ok((s, c))
-        }) {
-            Ok((s, c)) => report_classes(*n, series, "one type per side", &s, &c),
-            Err(e) => eprintln!("    one type per side: not measured: {e}"),
+        match (&one_type_base, one_type(*n)) {
+            (Ok(b), Ok(e)) => {
+                eprintln!("    one type per side: {}", b.against(&e));
+                report_classes(*n, series, "one type per side", e.scenario(), e.compiled());
+            }
+            (Err(e), _) => eprintln!("    one type per side: not measured: {e}"),
+            (_, Err(e)) => eprintln!("    one type per side: not measured: {e}"),
         }
+    }
+}
+
+/// A variant's size and passes per run, the base of a series' ratios.
+struct Measured<'a> {
+    episode: &'a ScenarioEpisode,
+    nodes: usize,
+    actions: usize,
+    runs: u64,
+    passes: f64,
+}
+
+impl<'a> Measured<'a> {
+    fn new(episode: &'a ScenarioEpisode) -> Self {
+        let g = episode.compiled().game();
+        let (nodes, actions) = (g.nodes().len(), g.profile_layout().len);
+        let runs = runs(nodes);
+        Measured {
+            episode,
+            nodes,
+            actions,
+            runs,
+            passes: passes_per_run(episode, runs.max(PASS_RUNS)),
+        }
+    }
+
+    /// `episode`'s time per run (paired with this base's), size and passes, and their ratios
+    /// to this base's.
+    fn against(&self, episode: &ScenarioEpisode) -> String {
+        let other = Measured::new(episode);
+        let mut ratio = Vec::new();
+        let mut per_run = Vec::new();
+        for _ in 0..PAIRED_ROUNDS {
+            let run = |m: &Measured| {
+                seconds(|| {
+                    black_box(
+                        Simulation::new(m.episode, SEED, m.runs)
+                            .threads(1)
+                            .run()
+                            .expect("runs"),
+                    );
+                }) / m.runs as f64
+            };
+            let t_base = run(self);
+            let t = run(&other);
+            ratio.push(t / t_base);
+            per_run.push(t);
+        }
+        let time_ratio = median(&mut ratio);
+        let action_ratio = other.actions as f64 / self.actions as f64;
+        let pass_ratio = other.passes / self.passes;
+        format!(
+            "{:.1} us per run = {time_ratio:.2}x two rounds; game {} nodes ({:.2}x), {} \
+             strategic actions ({action_ratio:.2}x); {:.2} passes per run ({pass_ratio:.2}x); \
+             time per action and pass {:.2}x",
+            median(&mut per_run) * 1e6,
+            other.nodes,
+            other.nodes as f64 / self.nodes as f64,
+            other.actions,
+            other.passes,
+            time_ratio / (action_ratio * pass_ratio),
+        )
     }
 }
 

@@ -113,21 +113,45 @@ fn logit_backward_induction(game: &Game, lambda: f64) -> Vec<f64> {
 
 #[test]
 fn qre_is_exact_on_a_perfect_information_ladder() {
-    let ladder = Ladder {
-        challenger_types: 1,
-        target_types: 1,
-        ..Ladder::default()
-    };
-    let c = CompiledLadder::new(&ladder).unwrap();
-    assert!(c.game().is_perfect_information());
-    for lambda in [0.5, 2.0, 8.0] {
-        let mut p = base_params(0);
-        p.set(Param::Lambda, lambda);
-        let mut ws = c.workspace();
-        let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
-        let reference = logit_backward_induction(&c.game_at(&p).unwrap(), lambda);
-        for (x, y) in b.iter().zip(&reference) {
-            assert!((x - y).abs() < 1e-8, "lambda {lambda}: {x} vs {y}");
+    // With one type per side the ladder is of perfect information and its QRE is found by
+    // one backward sweep: to rounding of the independent backward induction above, in one
+    // pass over the game, on short and long ladders, at λ up to 1e6 and with
+    // payoffs scaled by up to 1e12.
+    for rounds in [vec![1.0, 7.0], vec![1.0, 7.0, 23.0, 30.0, 30.0, 30.0]] {
+        let ladder = Ladder {
+            challenger_types: 1,
+            target_types: 1,
+            rounds,
+            ..Ladder::default()
+        };
+        let c = CompiledLadder::new(&ladder).unwrap();
+        assert!(c.game().is_perfect_information());
+        for (lambda, scale) in [(0.5, 1.0), (2.0, 1.0), (8.0, 1.0), (1e6, 1.0), (3.0, 1e12)] {
+            let mut p = base_params(0);
+            p.set(Param::Lambda, lambda / scale);
+            for param in [
+                Param::StakeChallenger,
+                Param::StakeTarget,
+                Param::AudienceChallenger,
+                Param::AudienceTarget,
+                Param::ExportsTarget,
+                Param::ExportsChallenger,
+            ] {
+                p.set(param, p.get(param) * scale);
+            }
+            let mut ws = c.workspace();
+            let b = c.behaviour(&mut ws, &p).unwrap().to_vec();
+            let reference = logit_backward_induction(&c.game_at(&p).unwrap(), lambda / scale);
+            for (x, y) in b.iter().zip(&reference) {
+                assert!(
+                    (x - y).abs() < 1e-13,
+                    "{} rounds, lambda {lambda}, scale {scale}: {x} vs {y}",
+                    ladder.rounds.len()
+                );
+            }
+            let work = ws.solver_work();
+            // (The two views are one with a single type each: one solve.)
+            assert_eq!((work.evaluations, work.fallbacks), (1, 0), "one pass");
         }
     }
 }

@@ -3,7 +3,10 @@
 //! Three kinds of solve, each on the principal branch (through the uniform profile at
 //! λ = 0):
 //!
-//! - **Perfect information**: one backward sweep, exact (the QRE is unique).
+//! - **Perfect information**: one backward sweep, exact (the QRE is unique). A game in rows
+//!   with one type per side (a single lane) is of perfect information too, and is solved so
+//!   on its rows ([`RowGame::sweep_perfect`]): one pass, where the continuation took five to
+//!   seven.
 //! - **As pygambit** ([`super::logit_solve_lambda`]): Gambit's tracer ([`super::pc`]), so that
 //!   where the branch bifurcates the QRE is the one Gambit returns; its point is settled by
 //!   Newton's method at the requested λ. Where Gambit's tracer stalls, the robust arc-length
@@ -345,6 +348,18 @@ impl RowGame {
         lambda: f64,
     ) -> Result<&'s [f64], SolveError> {
         self.set_game(&mut s.ws, root_probs, payoffs);
+        if self.lanes() == 1 {
+            // One type per side: perfect information, one exact sweep.
+            self.sweep_perfect(s, lambda);
+            self.finish(s, lambda);
+            if s.profile.iter().all(|p| p.is_finite()) {
+                return Ok(&s.profile);
+            }
+            return Err(SolveError::PathFailed {
+                lambda,
+                reason: "the equations are not finite",
+            });
+        }
         let mut eq = RowEquations::new(self, &mut s.ws);
         let near_ok = near.is_some_and(|near| {
             newton_from(&mut eq, &mut s.buf, &near.buf.x, lambda, &mut s.work).is_ok()

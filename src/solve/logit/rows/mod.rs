@@ -636,6 +636,46 @@ impl RowGame {
         self.lanes
     }
 
+    /// With one type per side (a single lane) the game is of perfect information, and its
+    /// logit QRE is unique and found exactly by one backward sweep: each decision's
+    /// utilities are its children's values, its logit response follows, then its values.
+    /// The utilities go into `s.buf.x`, where the equations' residual is zero (the forward
+    /// pass of [`RowGame::finish`] computes the same responses from them). One pass.
+    pub(crate) fn sweep_perfect(&self, s: &mut RowSolver, lambda: f64) {
+        let ws = &mut s.ws;
+        let u = &mut s.buf.x;
+        for (d, dec) in self.decisions.iter().enumerate().rev() {
+            let i = dec.mover as usize;
+            let first = dec.first as usize;
+            let k = dec.actions as usize;
+            let mut top = f64::NEG_INFINITY;
+            for a in 0..k {
+                let v = ws.value[self.slot_child[first + a] as usize][i][0];
+                u[2 * (first + a)] = v;
+                u[2 * (first + a) + 1] = 0.0;
+                top = top.max(v);
+            }
+            let mut z = 0.0;
+            for a in 0..k {
+                let e = (lambda * (u[2 * (first + a)] - top)).exp();
+                ws.sig[first + a][0] = e;
+                z += e;
+            }
+            ws.exps += k as u64;
+            let inv = 1.0 / z;
+            let mut v = [[0.0; MAX_LANES]; 2];
+            for a in 0..k {
+                let p = ws.sig[first + a][0] * inv;
+                ws.sig[first + a][0] = p;
+                let c = &ws.value[self.slot_child[first + a] as usize];
+                v[0][0] += p * c[0][0];
+                v[1][0] += p * c[1][0];
+            }
+            ws.value[d] = v;
+        }
+        s.work.evaluations += 1;
+    }
+
     /// The profile at the solution `s.buf.x`: the logit response to its utilities.
     pub(crate) fn finish(&self, s: &mut RowSolver, lambda: f64) {
         self.forward(&mut s.ws, &s.buf.x, lambda);
