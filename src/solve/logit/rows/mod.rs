@@ -643,6 +643,7 @@ impl RowGame {
     /// pass of [`RowGame::finish`] computes the same responses from them). One pass.
     pub(crate) fn sweep_perfect(&self, s: &mut RowSolver, lambda: f64) {
         let ws = &mut s.ws;
+        ws.lambda = lambda;
         let u = &mut s.buf.x;
         for (d, dec) in self.decisions.iter().enumerate().rev() {
             let i = dec.mover as usize;
