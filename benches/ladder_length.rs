@@ -347,7 +347,17 @@ impl<'a> Measured<'a> {
     fn new(episode: &'a ScenarioEpisode) -> Self {
         let g = episode.compiled().game();
         let (nodes, actions) = (g.nodes().len(), g.profile_layout().len);
-        let runs = runs(nodes);
+        // Enough runs for about 50 ms a measurement (a one-type variant's runs cost an eighth
+        // of a two-type one's of the same length).
+        let trial = seconds(|| {
+            black_box(
+                Simulation::new(episode, SEED, 2)
+                    .threads(1)
+                    .run()
+                    .expect("runs"),
+            );
+        }) / 2.0;
+        let runs = ((0.05 / trial) as u64).clamp(16, 256);
         Measured {
             episode,
             nodes,

@@ -350,8 +350,10 @@ impl RowGame {
         self.set_game(&mut s.ws, root_probs, payoffs);
         if self.lanes() == 1 {
             // One type per side: perfect information, one exact sweep.
+            // (The sweep leaves the responses to its utilities in the workspace: the profile
+            // is read from them, as `finish` would recompute them.)
             self.sweep_perfect(s, lambda);
-            self.finish(s, lambda);
+            self.profile(&s.ws, &mut s.profile);
             if s.profile.iter().all(|p| p.is_finite()) {
                 return Ok(&s.profile);
             }

@@ -639,8 +639,9 @@ impl RowGame {
     /// With one type per side (a single lane) the game is of perfect information, and its
     /// logit QRE is unique and found exactly by one backward sweep: each decision's
     /// utilities are its children's values, its logit response follows, then its values.
-    /// The utilities go into `s.buf.x`, where the equations' residual is zero (the forward
-    /// pass of [`RowGame::finish`] computes the same responses from them). One pass.
+    /// The utilities go into `s.buf.x`, where the equations' residual is zero, and the
+    /// responses stay in the workspace for [`RowGame::profile`] (bit for bit those the
+    /// forward pass of [`RowGame::finish`] computes from the utilities). One pass.
     pub(crate) fn sweep_perfect(&self, s: &mut RowSolver, lambda: f64) {
         let ws = &mut s.ws;
         ws.lambda = lambda;
