@@ -390,17 +390,18 @@ impl CompiledLadder {
         };
         let solved = self
             .qre
-            .solve_qre(ws_c, None, &view_c, payoffs, lambda)
+            .solve_qre(ws_c, &view_c, payoffs, lambda)
             .map_err(failed)?;
         behaviour[..cl].copy_from_slice(&solved[..cl]);
         if view_c == view_t {
             let solved = ws_c.profile();
             behaviour[cl..].copy_from_slice(&solved[cl..n]);
         } else {
-            // The target's view differs only in the prior: start from the challenger's.
+            // The target's view from λ = 0 too: its principal branch is not found by starting
+            // from the challenger's solution (see `RowGame::solve_qre`).
             let solved = self
                 .qre
-                .solve_qre(ws_t, Some(ws_c), &view_t, payoffs, lambda)
+                .solve_qre(ws_t, &view_t, payoffs, lambda)
                 .map_err(failed)?;
             behaviour[cl..].copy_from_slice(&solved[cl..n]);
         }

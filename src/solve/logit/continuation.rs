@@ -211,8 +211,8 @@ fn newton_step<E: Equations>(
     Ok(())
 }
 
-/// Newton's method at `lambda` from `start` (a nearby solution, e.g. of a game that differs a
-/// little); the solution is in `buf.x`.
+/// Newton's method at `lambda` from `start` (a point a tracer reached on this game's branch
+/// at `lambda`, settled here); the solution is in `buf.x`.
 pub(crate) fn newton_from<E: Equations>(
     eq: &mut E,
     buf: &mut Buffers,
