@@ -3,10 +3,11 @@
 //! and compared with pygambit's `qre.logit_solve_lambda` on that file
 //! (`tests/fixtures/colombia_gambit/`, made by its `generate.py`).
 
-use escalation::game::{efg, Mover};
+use escalation::game::efg;
 use escalation::model::Side;
 use escalation::scenario::{At, Scenario};
-use std::collections::HashMap;
+
+mod views_common;
 
 const DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -28,51 +29,14 @@ fn each_sides_strategy_is_gambits_logit_qre_of_its_view() {
     );
     let mut ws = compiled.workspace();
     let behaviour = compiled.behaviour(&mut ws, &params).unwrap().to_vec();
-    // Our profile: per player, information sets by number, actions in order.
-    let game = compiled.game_at(&params).unwrap();
-    let mut ours: HashMap<(usize, String, String), f64> = HashMap::new();
-    let mut k = 0;
-    for player in 0..2 {
-        let mut sets: Vec<_> = game
-            .infosets()
-            .iter()
-            .filter(|s| s.mover == Mover::Player(player))
-            .collect();
-        sets.sort_by_key(|s| s.number);
-        for s in sets {
-            for a in &s.actions {
-                ours.insert((player, s.label.clone(), a.clone()), behaviour[k]);
-                k += 1;
-            }
-        }
-    }
-    assert_eq!(k, behaviour.len());
+    let ours = views_common::by_label(&compiled.game_at(&params).unwrap(), &behaviour);
     for (side, name) in [(Side::Challenger, "challenger"), (Side::Target, "target")] {
         let view = &reference["views"][name];
         // The reference was computed on exactly the game this version exports.
         let file =
             std::fs::read_to_string(format!("{DIR}/{}", view["efg"].as_str().unwrap())).unwrap();
         let exported = efg::write(&compiled.game_at(&params.view(side)).unwrap());
-        assert!(
-            exported == file,
-            "the {name} view exports differently from the fixture: regenerate it \
-             (tests/fixtures/colombia_gambit/generate.py)"
-        );
-        assert!(view["fixed_point_residual"].as_f64().unwrap() < 1e-9);
-        let entries = view["profile"].as_array().unwrap();
-        assert_eq!(
-            entries.len(),
-            ours.keys().filter(|(p, _, _)| *p == side.index()).count()
-        );
-        for e in entries {
-            let (label, action) = (e[0].as_str().unwrap(), e[1].as_str().unwrap());
-            let gambit = e[2].as_f64().unwrap();
-            let mine = ours[&(side.index(), label.to_string(), action.to_string())];
-            assert!(
-                (mine - gambit).abs() < 1e-9,
-                "{name} view, {label} / {action}: ours {mine}, Gambit {gambit}"
-            );
-        }
+        views_common::check_side(name, side, &ours, view, &exported, &file);
     }
 }
 
