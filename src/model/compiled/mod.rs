@@ -88,7 +88,9 @@ pub struct CompiledLadder {
 #[derive(Clone, Debug)]
 pub struct LadderWorkspace {
     payoffs: Vec<f64>,
-    qre: [RowSolver; 2],
+    /// The solver of both views (the challenger's part is copied out before the target's
+    /// view is solved).
+    qre: RowSolver,
     behaviour: Vec<f64>,
 }
 
@@ -130,22 +132,21 @@ impl LadderWorkspace {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_gambit_first_limit(&mut self, actions: usize) {
-        for q in &mut self.qre {
-            q.gambit_first = actions;
-        }
+        self.qre.gambit_first = actions;
     }
 
     /// Work done so far by the [`CompiledLadder::behaviour`] calls on this workspace: the
     /// number of `exp` evaluations of the logit QRE solves, and the number of solves that fell
     /// back to the path-following solver (whose `exp`s are not counted). For benchmarks.
     pub fn solver_work(&self) -> SolverWork {
+        let q = &self.qre;
         SolverWork {
-            exps: self.qre[0].exps() + self.qre[1].exps(),
-            fallbacks: self.qre[0].fallbacks + self.qre[1].fallbacks,
-            evaluations: self.qre[0].work.evaluations + self.qre[1].work.evaluations,
-            solves: self.qre[0].work.solves + self.qre[1].work.solves,
-            steps: self.qre[0].work.steps + self.qre[1].work.steps,
-            folds: self.qre[0].work.folds + self.qre[1].work.folds,
+            exps: q.exps(),
+            fallbacks: q.fallbacks,
+            evaluations: q.work.evaluations,
+            solves: q.work.solves,
+            steps: q.work.steps,
+            folds: q.work.folds,
         }
     }
 }
@@ -303,7 +304,7 @@ impl CompiledLadder {
     pub fn workspace(&self) -> LadderWorkspace {
         LadderWorkspace {
             payoffs: vec![0.0; 2 * self.terminals.len()],
-            qre: [self.qre.solver(), self.qre.solver()],
+            qre: self.qre.solver(),
             behaviour: vec![0.0; self.game.profile_layout().len],
         }
     }
@@ -381,7 +382,6 @@ impl CompiledLadder {
         let qt = params.get(Param::BeliefTargetAboutChallenger);
         let view_c = self.root_probs(pc, qc);
         let view_t = self.root_probs(qt, pt);
-        let [ws_c, ws_t] = qre;
         let cl = self.challenger_len;
         let n = behaviour.len();
         let failed = |source| ModelError::Unsolved {
@@ -390,18 +390,18 @@ impl CompiledLadder {
         };
         let solved = self
             .qre
-            .solve_qre(ws_c, &view_c, payoffs, lambda)
+            .solve_qre(qre, &view_c, payoffs, lambda)
             .map_err(failed)?;
         behaviour[..cl].copy_from_slice(&solved[..cl]);
         if view_c == view_t {
-            let solved = ws_c.profile();
+            let solved = qre.profile();
             behaviour[cl..].copy_from_slice(&solved[cl..n]);
         } else {
             // The target's view from λ = 0 too: its principal branch is not found by starting
             // from the challenger's solution (see `RowGame::solve_qre`).
             let solved = self
                 .qre
-                .solve_qre(ws_t, &view_t, payoffs, lambda)
+                .solve_qre(qre, &view_t, payoffs, lambda)
                 .map_err(failed)?;
             behaviour[cl..].copy_from_slice(&solved[cl..n]);
         }
