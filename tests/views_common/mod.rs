@@ -5,26 +5,25 @@ use escalation::game::{Game, Mover};
 use escalation::model::Side;
 use std::collections::HashMap;
 
-/// A behaviour profile of `game` (flat, Gambit's order) by (player, information set label,
-/// action label).
+/// A behaviour profile of `game` (flat, in its [`Game::profile_layout`] order) by (player,
+/// information set label, action label).
 pub fn by_label(game: &Game, behaviour: &[f64]) -> HashMap<(usize, String, String), f64> {
+    let layout = game.profile_layout();
+    assert_eq!(layout.len, behaviour.len());
     let mut ours = HashMap::new();
-    let mut k = 0;
-    for player in 0..2 {
-        let mut sets: Vec<_> = game
-            .infosets()
-            .iter()
-            .filter(|s| s.mover == Mover::Player(player))
-            .collect();
-        sets.sort_by_key(|s| s.number);
-        for s in sets {
-            for a in &s.actions {
-                ours.insert((player, s.label.clone(), a.clone()), behaviour[k]);
-                k += 1;
-            }
+    for &id in &layout.order {
+        let set = game.infoset(id);
+        let Mover::Player(player) = set.mover else {
+            unreachable!("the layout lists strategic sets only")
+        };
+        let first = layout.offset[id.0].unwrap();
+        for (a, action) in set.actions.iter().enumerate() {
+            ours.insert(
+                (player, set.label.clone(), action.clone()),
+                behaviour[first + a],
+            );
         }
     }
-    assert_eq!(k, behaviour.len());
     ours
 }
 

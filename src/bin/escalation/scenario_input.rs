@@ -111,18 +111,19 @@ pub fn scenario_json(path: &Path, point: Point) -> Result<serde_json::Value, Box
     }
     let report = summarise_equilibrium(&compiled, &params).map_err(named)?;
     let game = compiled.game_at(&params).map_err(named)?;
-    let mut infosets = Vec::new();
-    for player in 0..2 {
-        let mut own: Vec<_> = game
-            .infosets()
-            .iter()
-            .filter(|s| s.mover == Mover::Player(player))
-            .collect();
-        own.sort_by_key(|s| s.number);
-        infosets.extend(own.into_iter().map(
-            |s| serde_json::json!({"player": player + 1, "label": s.label, "actions": s.actions}),
-        ));
-    }
+    // In the flat profile's order (Gambit's: players in order, each one's sets by number).
+    let infosets: Vec<_> = game
+        .profile_layout()
+        .order
+        .iter()
+        .filter_map(|&id| {
+            let s = game.infoset(id);
+            let Mover::Player(p) = s.mover else {
+                return None; // (the layout lists strategic sets only)
+            };
+            Some(serde_json::json!({"player": p + 1, "label": s.label, "actions": s.actions}))
+        })
+        .collect();
     let classes: serde_json::Map<String, serde_json::Value> = report
         .class_probs
         .iter()
