@@ -1,7 +1,8 @@
 //! `escalation report -o DIR` writes `DIR/index.html`: one self-contained page (every figure
 //! inline, nothing loaded from the network, no script) with every section of issue #18,
 //! scenario text escaped; rendered in headless Chromium when it is installed (screenshot
-//! kept as `target/report-screenshot.png`). A failed report leaves an earlier one intact.
+//! kept as `target/tmp/report-screenshot.png`, in Cargo's target directory wherever it is).
+//! A failed report leaves an earlier one intact.
 
 mod cli_common;
 
@@ -146,7 +147,7 @@ fn report_writes_one_self_contained_page_with_every_section() {
 }
 
 /// Renders the page in headless Chromium, when installed: every figure in the DOM, no
-/// console message, a screenshot in `target/`.
+/// console message, a screenshot in Cargo's temporary directory for tests (`target/tmp/`).
 fn browser_check(page: &Path, figures: usize) {
     let Some(chromium) = find_on_path(&["chromium", "chromium-browser", "google-chrome"]) else {
         println!("browser check skipped: no chromium on PATH");
@@ -178,7 +179,7 @@ fn browser_check(page: &Path, figures: usize) {
     let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
     assert!(console.is_empty(), "console messages: {console:?}");
 
-    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshot.png");
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
     let _ = std::fs::remove_file(&shot);
     let run = Command::new(&chromium)
         .args(common)

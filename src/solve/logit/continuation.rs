@@ -20,10 +20,10 @@
 use super::equations::Equations;
 
 use super::tolerances::{
-    AIM, ARC_TOLERANCE, FIRST_GROWTH, FIRST_REACH, MAX_ARC_CORRECTIONS, MAX_ARC_STEPS,
-    MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_GROWTH, MAX_NEWTON, MIN_ARC_STEP,
-    MIN_CONTINUATION_STEP as MIN_STEP, NEWTON_CONTRACTION, NEWTON_FLOOR, NEWTON_STAGNATION,
-    NEWTON_TOLERANCE as TIGHT, QUADRATIC_RATE,
+    AIM, ARC_TOLERANCE, FIRST_GROWTH, FIRST_REACH, MAX_ARC_CORRECTION, MAX_ARC_CORRECTIONS,
+    MAX_ARC_STEPS, MAX_CONTINUATION_STEPS as MAX_STEPS, MAX_CORRECTION, MAX_GROWTH, MAX_NEWTON,
+    MIN_ARC_STEP, MIN_CONTINUATION_STEP as MIN_STEP, NEWTON_CONTRACTION, NEWTON_FLOOR,
+    NEWTON_STAGNATION, NEWTON_TOLERANCE as TIGHT, QUADRATIC_RATE,
 };
 
 /// Buffers of the continuation.
@@ -333,7 +333,7 @@ pub(crate) fn trace_arc<E: Equations>(
             let size = eq
                 .size(&buf.pred, &buf.next_step, lp.max(0.0))
                 .max(dl.abs() * r);
-            if !size.is_finite() || size > MAX_CORRECTION || size > NEWTON_CONTRACTION * last {
+            if !size.is_finite() || size > MAX_ARC_CORRECTION || size > NEWTON_CONTRACTION * last {
                 break;
             }
             for k in 0..n {

@@ -19,22 +19,34 @@
 //! [`super::path`] follows the branch by arc length through folds and bifurcations where
 //! the others stall.
 
-/// A point on the way is accepted when the Newton correction it needs is at most this.
-pub(crate) const MAX_CORRECTION: f64 = 2.0;
+/// A point on the way is accepted when the Newton correction it needs is at most this
+/// (about a factor e in a probability).
+///
+/// This bound, with [`AIM`], sets how far one step can reach, and so how narrow a bend of
+/// the branch a step can cross without noticing: where the branch turns back and forth
+/// within one step (an S-shaped bend), the step lands on the far side with the Jacobian's
+/// sign unchanged, on another branch. With a bound and aim of 2, four of 3,430 prior draws
+/// of the case library did so (Switzerland runs 2, 849 and 927, EU 2025 run 61, seed 1; off
+/// by 0.3 to 1 in a probability against Gambit's tracer); with 1, none of them
+/// (`tests/model_views_principal.rs`). The shorter steps cost about 9% more passes on the
+/// Colombia scenario. No bound makes a crossing impossible: a bend narrower than a step is
+/// not seen at the step's ends.
+pub(crate) const MAX_CORRECTION: f64 = 1.0;
 /// Correction the continuation's step size aims at (the step scales as the square root of
 /// the ratio of this to the last correction, between ×1/2 and [`MAX_GROWTH`]).
-pub(crate) const AIM: f64 = 2.0;
+pub(crate) const AIM: f64 = 1.0;
 /// Largest growth of the continuation's step from one point to the next.
 pub(crate) const MAX_GROWTH: f64 = 4.0;
 /// Largest growth of the step after the first point (from λ = 0). Near λ = 0 the branch
 /// bends less than further on, so the square law extrapolates the first point's small
 /// correction too far: on the Colombia ladder at 16 rounds, the second point needed a
 /// correction of 4 to 5 where 2 was aimed at, and was refused in every run. With ×1.7 the
-/// passes per run there fall from 10.6 to 9.7 (96 runs); where the first correction is
-/// larger (the two-round scenario), the growth is below ×1.7 anyway.
+/// passes per run there fell from 10.6 to 9.7 (96 runs, stop 24, when the aim was 2); where
+/// the first correction is larger (the two-round scenario), the growth is below ×1.7 anyway.
 pub(crate) const FIRST_GROWTH: f64 = 1.7;
-/// The first step, in units of λ times the payoff range.
-pub(crate) const FIRST_REACH: f64 = 4.0;
+/// The first step, in units of λ times the payoff range (with a bound of 1 on the
+/// correction, 3.5 is refused less often than 4, and needs fewer passes than 2.5 or 3).
+pub(crate) const FIRST_REACH: f64 = 3.5;
 /// Largest last Newton correction at the target λ. Newton's method converges
 /// quadratically, so the error left after it is about its square: on the bundled scenarios
 /// below 1e-10 in every probability.
@@ -110,6 +122,11 @@ pub(crate) const LIMIT_MAX_REGRET: f64 = 1e-8;
 pub(crate) const DENSE_FALLBACK_MAX: usize = 150;
 /// Points the arc-length continuation on rows evaluates before giving up.
 pub(crate) const MAX_ARC_STEPS: usize = 4_000;
+/// Largest Newton correction of the arc-length continuation's corrector (its points are
+/// corrected until they settle, to [`ARC_TOLERANCE`]). With the continuation's bound of 1
+/// here too, more of its fold draws ran out of steps: the main example's joint calibration of
+/// the case library could not solve 39 draws instead of 25, and took 72 s instead of 57.
+pub(crate) const MAX_ARC_CORRECTION: f64 = 2.0;
 /// Newton corrections per point of the arc-length continuation.
 pub(crate) const MAX_ARC_CORRECTIONS: usize = 6;
 /// A point of the arc-length continuation is on the branch when its last correction is at
