@@ -50,23 +50,29 @@ const SHARP_BENDS: [(&str, u64); 4] = [
 /// Every draw checked: its name (without the side), case file and parameters.
 fn draws() -> Vec<(String, &'static str, Params)> {
     let far = FAR_BELIEFS.map(|(case, run)| {
-        let scenario = scenario(case);
-        (format!("{case}_{run}"), case, draw(&scenario, run))
+        let params = with_far_beliefs(prior_draw(&scenario(case), run), run);
+        (format!("{case}_{run}"), case, params)
     });
     let sharp = SHARP_BENDS.map(|(case, run)| {
-        let scenario = scenario(case);
-        let mut params = scenario.point(At::Median);
-        scenario.draw(&mut stream(1, Purpose::RUNS, run), &mut params);
-        (format!("{case}_prior_{run}"), case, params)
+        (
+            format!("{case}_prior_{run}"),
+            case,
+            prior_draw(&scenario(case), run),
+        )
     });
     far.into_iter().chain(sharp).collect()
 }
 
-/// Run `run` of the prior (seed 1), with both beliefs drawn uniformly from [0.01, 0.99]
-/// from a stream of their own (seed 7).
-fn draw(scenario: &Scenario, run: u64) -> Params {
+/// Run `run` of the prior (seed 1).
+fn prior_draw(scenario: &Scenario, run: u64) -> Params {
     let mut params = scenario.point(At::Median);
     scenario.draw(&mut stream(1, Purpose::RUNS, run), &mut params);
+    params
+}
+
+/// `params` with both beliefs drawn uniformly from [0.01, 0.99] from a stream of their own
+/// (seed 7, run `run`).
+fn with_far_beliefs(mut params: Params, run: u64) -> Params {
     let mut beliefs = stream(7, Purpose::RUNS, run);
     let (a, b): (f64, f64) = (beliefs.random(), beliefs.random());
     params.set(Param::BeliefTargetAboutChallenger, 0.01 + 0.98 * a);
