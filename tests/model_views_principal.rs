@@ -47,18 +47,17 @@ const SHARP_BENDS: [(&str, u64); 4] = [
     ("us_eu_2025", 61),
 ];
 
-/// Every draw checked: its name (without the side), case file and parameters.
-fn draws() -> Vec<(String, &'static str, Params)> {
+/// Every draw checked: its name (without the side), scenario and parameters.
+fn draws() -> Vec<(String, Scenario, Params)> {
     let far = FAR_BELIEFS.map(|(case, run)| {
-        let params = with_far_beliefs(prior_draw(&scenario(case), run), run);
-        (format!("{case}_{run}"), case, params)
+        let scenario = scenario(case);
+        let params = with_far_beliefs(prior_draw(&scenario, run), run);
+        (format!("{case}_{run}"), scenario, params)
     });
     let sharp = SHARP_BENDS.map(|(case, run)| {
-        (
-            format!("{case}_prior_{run}"),
-            case,
-            prior_draw(&scenario(case), run),
-        )
+        let scenario = scenario(case);
+        let params = prior_draw(&scenario, run);
+        (format!("{case}_prior_{run}"), scenario, params)
     });
     far.into_iter().chain(sharp).collect()
 }
@@ -97,8 +96,8 @@ fn each_side_plays_pygambits_qre_of_its_own_view() {
     let reference: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/reference.json")).unwrap())
             .unwrap();
-    for (draw, case, params) in draws() {
-        let compiled = scenario(case).compile().unwrap();
+    for (draw, scenario, params) in draws() {
+        let compiled = scenario.compile().unwrap();
         let mut ws = compiled.workspace();
         let behaviour = compiled.behaviour(&mut ws, &params).unwrap().to_vec();
         let ours = views_common::by_label(&compiled.game_at(&params).unwrap(), &behaviour);
@@ -122,8 +121,8 @@ fn each_side_plays_pygambits_qre_of_its_own_view() {
 #[ignore = "writes the fixtures' games; run by hand before generate.py"]
 fn write_view_games() {
     let mut lambdas = serde_json::Map::new();
-    for (draw, case, params) in draws() {
-        let compiled = scenario(case).compile().unwrap();
+    for (draw, scenario, params) in draws() {
+        let compiled = scenario.compile().unwrap();
         for side in [Side::Challenger, Side::Target] {
             let name = format!("{draw}_{}", side_name(side));
             let game = compiled.game_at(&params.view(side)).unwrap();
